@@ -1,0 +1,123 @@
+"""Organiser: campaign and coalition organising for alliances against inequality."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from organiser.config import PROJECT_ROOT, Settings
+
+__version__ = "0.1.0"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with ``config`` overriding it (tests, tools)."""
+    settings = Settings.from_env()
+    settings.values.update(config or {})
+    settings.validate()
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+        instance_path=settings.values["INSTANCE_PATH"],
+    )
+    app.config.update(settings.values)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
+        _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_security_headers(app)
+    from organiser.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+    from organiser.cli import register_commands
+
+    register_commands(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def _ensure_sqlite_dir(uri: str) -> None:
+    from pathlib import Path
+
+    path = uri.removeprefix("sqlite:///")
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _init_extensions(app: Flask) -> None:
+    from organiser.core.models import User
+    from organiser.db import db
+    from organiser.extensions import babel, csrf, limiter, login_manager, mail, select_locale
+
+    db.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    login_manager.init_app(app)
+    login_manager.login_view = "core.sign_in"
+    login_manager.login_message_category = "info"
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Sign in to see this page.")
+
+    @login_manager.user_loader
+    def _load_user(session_id: str) -> User | None:
+        user_id, _sep, version = session_id.partition(".")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or str(user.auth_version) != version:
+            return None
+        return user
+
+    from organiser.templating import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from organiser.coalitions.views import bp as coalitions_bp
+    from organiser.core.views import bp as core_bp
+    from organiser.messaging.views import bp as messaging_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(coalitions_bp)
+    app.register_blueprint(messaging_bp)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response: Any) -> Any:
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["BASE_URL"].startswith("https://"):
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        lang = request.args.get("lang")
+        if lang in app.config["LANGUAGES"] and request.cookies.get("lang") != lang:
+            response.set_cookie(
+                "lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+            )
+        return response

@@ -1,0 +1,1 @@
+"""Petitions, signatures, targets, letter campaigns and letters (issue: petitions)."""

@@ -1,0 +1,1 @@
+"""Assemblies, tribunals, registrations, agenda, testimonies, verdicts and demands."""

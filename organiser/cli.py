@@ -1,0 +1,149 @@
+"""The ``organiser`` command: a Flask CLI group (``organiser --help`` lists everything)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from organiser.db import db
+
+
+def _create_app() -> Flask:
+    from organiser import create_app
+    from organiser.config import ConfigError
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=True)
+def main() -> None:
+    """Organiser: coalitions, petitions, letters, assemblies and the e-mail that links them."""
+
+
+def register_commands(app: Flask) -> None:
+    for command in (db_group, demo, seed_demo_command, create_admin, worker, mail_group):
+        app.cli.add_command(command)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from organiser.migrate import upgrade
+
+    upgrade(current_app, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION."""
+    from alembic import command
+
+    from organiser.migrate import alembic_config
+
+    command.downgrade(alembic_config(current_app), revision)
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Fill an empty database with the demo coalitions, organisations and users."""
+    from organiser.demo import print_logins, seed_demo
+
+    if seed_demo():
+        click.echo("Demo data seeded.")
+    else:
+        click.echo("The database already has coalitions; nothing seeded.")
+    print_logins()
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def demo(host: str, port: int) -> None:
+    """Create the embedded database, seed the demo and serve it."""
+    from organiser.demo import print_logins, seed_demo
+    from organiser.migrate import upgrade
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade(app)
+    seed_demo()
+    print_logins()
+    click.echo(f"\nOrganiser is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)
+
+
+@click.command("create-admin")
+@click.option("--email", required=True, help="The administrator's e-mail address.")
+@click.option("--name", default="", help="Their name.")
+@with_appcontext
+def create_admin(email: str, name: str) -> None:
+    """Create a platform administrator (password from ORGANISER_ADMIN_PASSWORD or a prompt)."""
+    from organiser.core import services
+    from organiser.core.models import Role, User
+
+    password = os.environ.get("ORGANISER_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < services.MIN_PASSWORD_LENGTH:
+        raise click.UsageError(f"The password needs at least {services.MIN_PASSWORD_LENGTH} characters.")
+    user = User.by_email(email) or services.create_user(email, name=name)
+    services.set_password(user, password)
+    services.grant_role(user, Role.PLATFORM_ADMIN)
+    db.session.commit()
+    click.echo(f"{user.email} is a platform administrator.")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--queues", default="transactional,default,bulk", show_default=True)
+@with_appcontext
+def worker(burst: bool, queues: str) -> None:
+    """Run an RQ worker (with the scheduler) on the transactional, default and bulk queues."""
+    from rq import Worker
+
+    from organiser.jobs import redis_connection, set_worker_app
+    from organiser.messaging.services import sweep_outbox
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    conn = redis_connection(app)
+    if conn is None:
+        raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inside the web process.")
+    set_worker_app(app)
+    requeued = sweep_outbox()
+    click.echo(f"Handed {requeued} due outbox messages to the queues.")
+    w = Worker(queues.split(","), connection=conn, default_result_ttl=0)
+    w.work(burst=burst, with_scheduler=not burst, logging_level="INFO")
+
+
+@click.group("mail")
+def mail_group() -> None:
+    """The outbox."""
+
+
+@mail_group.command("sweep")
+@with_appcontext
+def mail_sweep() -> None:
+    """Reclaim messages a dead worker left half-sent and hand every due message to a worker."""
+    from organiser.messaging.services import sweep_outbox
+
+    click.echo(f"Handed {sweep_outbox()} due outbox messages to the queues.")

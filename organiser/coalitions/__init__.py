@@ -1,0 +1,1 @@
+"""Coalitions, chapters, organisations and memberships."""

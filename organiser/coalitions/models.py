@@ -1,0 +1,124 @@
+"""Coalitions (with their chapters), organisations and the memberships that join them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from organiser.core.models import Role, User
+from organiser.db import Base, utcnow
+
+
+class Coalition(Base):
+    """An alliance, or a national chapter of one (``parent`` is the alliance above it)."""
+
+    __tablename__ = "coalitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2; none for a global alliance
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    principles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("coalitions.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    parent: Mapped[Coalition | None] = relationship(remote_side=[id], back_populates="chapters")
+    chapters: Mapped[list[Coalition]] = relationship(back_populates="parent", order_by="Coalition.name")
+    memberships: Mapped[list[Membership]] = relationship(back_populates="coalition")
+
+    def lineage(self) -> list[Coalition]:
+        """This coalition and the alliances above it, nearest first."""
+        chain, node = [], self
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def can_manage(self, user: User) -> bool:
+        """Platform admins, and coordinators of this coalition or of an alliance above it."""
+        if not user.is_authenticated:
+            return False
+        if user.is_platform_admin:
+            return True
+        held = user.scope_ids(Role.COALITION_COORDINATOR)
+        return any(c.id in held for c in self.lineage())
+
+    def active_members(self) -> list[Membership]:
+        return sorted(
+            (m for m in self.memberships if m.status == MembershipStatus.ACTIVE),
+            key=lambda m: (m.role != MembershipRole.CHAIR, m.organisation.name.lower()),
+        )
+
+
+class OrganisationType(enum.StrEnum):
+    NGO = "ngo"
+    TRADE_UNION = "trade_union"
+    GRASSROOTS = "grassroots"
+    SOCIAL_MOVEMENT = "social_movement"
+    FAITH_GROUP = "faith_group"
+    ACADEMIC = "academic"
+    BUSINESS = "business"
+    FUNDER = "funder"
+    INDIVIDUAL_EXPERT = "individual_expert"
+    OTHER = "other"
+
+
+class Organisation(Base):
+    """A member organisation; it may belong to several coalitions."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    type: Mapped[OrganisationType] = mapped_column(String(30), default=OrganisationType.OTHER)
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(120), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+    def can_manage(self, user: User) -> bool:
+        """Platform admins and this organisation's admins."""
+        if not user.is_authenticated:
+            return False
+        return user.is_platform_admin or user.has_role(Role.ORGANISATION_ADMIN, self.id)
+
+
+class MembershipStatus(enum.StrEnum):
+    APPLIED = "applied"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEFT = "left"
+    DECLINED = "declined"
+
+
+class MembershipRole(enum.StrEnum):
+    MEMBER = "member"
+    STEERING = "steering"
+    CHAIR = "chair"
+
+
+class Membership(Base):
+    """An organisation's place in a coalition, from application to leaving."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("organisation_id", "coalition_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MembershipStatus] = mapped_column(String(20), default=MembershipStatus.APPLIED)
+    role: Mapped[MembershipRole] = mapped_column(String(20), default=MembershipRole.MEMBER)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    joined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    coalition: Mapped[Coalition] = relationship(back_populates="memberships")

@@ -1,0 +1,39 @@
+"""Coalition operations used by the views, the CLI and the demo seed."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from organiser.coalitions.models import Coalition, Organisation
+from organiser.core.models import Role, RoleGrant, User
+from organiser.core.scopes import ScopeKind, register_scope
+from organiser.db import db
+
+
+def coordinators_of(coalition: Coalition) -> list[User]:
+    """The people who coordinate this coalition itself (not those above it)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.COALITION_COORDINATOR, RoleGrant.scope_id == coalition.id)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def alliances() -> list[Coalition]:
+    """Coalitions with no parent, by name; their chapters hang below them."""
+    return list(db.session.scalars(select(Coalition).where(Coalition.parent_id.is_(None)).order_by(Coalition.name)))
+
+
+def _coalition_choices() -> list[tuple[int, str]]:
+    return [(c.id, c.name) for c in db.session.scalars(select(Coalition).order_by(Coalition.name))]
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    return [(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+
+
+register_scope(ScopeKind("coalition", lambda i: db.session.get(Coalition, i), _coalition_choices))
+register_scope(ScopeKind("organisation", lambda i: db.session.get(Organisation, i), _organisation_choices))

@@ -1,0 +1,96 @@
+"""Settings read from the environment, with an embedded default that needs none.
+
+With no DATABASE_URL the app runs *embedded*: SQLite in ``instance/``, jobs run in-process
+and mail is kept in a local outbox shown at ``/dev/mail``. Anything else is a deployment and
+must be given a real SECRET_KEY.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "organiser-development-key-do-not-use-in-production"  # noqa: S105
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says how to fix it."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Map the URL forms hosting platforms hand out onto SQLAlchemy's psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Settings:
+    """What the app factory needs, as Flask config keys."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        instance = Path(env.get("ORGANISER_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
+        database_url = env.get("DATABASE_URL", "").strip()
+        embedded = not database_url
+        if embedded:
+            database_url = f"sqlite:///{instance / 'organiser.db'}"
+        base_url = env.get("ORGANISER_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        mail_server = env.get("MAIL_SERVER", "").strip()
+        values: dict[str, Any] = {
+            "EMBEDDED": embedded,
+            "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+            "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
+            "INSTANCE_PATH": str(instance),
+            "BASE_URL": base_url,
+            "MAIL_BACKEND": "smtp" if mail_server else "local",
+            "MAIL_SERVER": mail_server or "localhost",
+            "MAIL_PORT": int(env.get("MAIL_PORT", "25") or 25),
+            "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+            "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+            "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+            "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+            "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Organiser <no-reply@organiser.local>"),
+            "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30") or 30),
+            "TRUSTED_PROXIES": int(env.get("ORGANISER_TRUSTED_PROXIES", "0") or 0),
+            "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+            or env.get("REDIS_URL")
+            or "memory://",
+            "LOGIN_RATE_LIMIT": env.get("ORGANISER_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+            "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "BABEL_DEFAULT_LOCALE": "en",
+            "LANGUAGES": ["en", "es"],
+            "TESTING": False,
+        }
+        return cls(values)
+
+    def validate(self) -> None:
+        """Refuse to start a deployment with the development secret key."""
+        v = self.values
+        if not v["EMBEDDED"] and not v.get("TESTING") and v["SECRET_KEY"] == DEV_SECRET_KEY:
+            raise ConfigError(
+                "SECRET_KEY is not set. Organiser refuses to run with the development key "
+                "outside the embedded default (DATABASE_URL is set). Generate one with\n"
+                "  python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
+                "and export it as SECRET_KEY."
+            )

@@ -1,0 +1,1 @@
+"""Accounts, role grants, permissions; people and consent."""

@@ -1,0 +1,47 @@
+"""Error pages that say what happened and what to do, in the reader's language."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from organiser.db import db
+
+log = logging.getLogger(__name__)
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[str, int]:
+        return render_template(
+            "errors/error.html",
+            title=_("This form has expired"),
+            message=_("Go back, reload the page and send the form again. Nothing was changed."),
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        messages = {
+            403: (_("You do not have access to this page"),
+                  _("Your account does not have a role that allows this. Ask a coordinator if you think it should.")),
+            404: (_("Page not found"), _("Check the address, or start again from the home page.")),
+            405: (_("That did not work"), _("This page cannot be used that way.")),
+            429: (_("Too many attempts"), _("Wait a minute, then try again.")),
+        }
+        title, message = messages.get(code, (_("Something went wrong"), _("Try again in a moment.")))
+        return render_template("errors/error.html", title=title, message=message), code
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[str, int]:
+        log.exception("unhandled error")
+        db.session.rollback()
+        return render_template(
+            "errors/error.html",
+            title=_("Something went wrong"),
+            message=_("We could not finish that. Nothing you sent is lost: try again in a moment."),
+        ), 500

@@ -1,0 +1,120 @@
+"""Demo data from the alliances Organiser is built for (see shared FACTS: real organisations,
+no invented contact details; every demo address is at example.org)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from organiser.coalitions.models import (
+    Coalition,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+)
+from organiser.core import services
+from organiser.core.models import Role
+from organiser.db import db, utcnow
+
+DEMO_PASSWORD = "organiser-demo"  # noqa: S105  (printed at start; the demo runs only embedded)
+
+SIA_PRINCIPLES = [
+    "Shift the policy focus on to equality of outcome (equity).",
+    "Raise the voices of disadvantaged groups and ensure representative decision-making.",
+    "Form policy using better data and evidence on the disadvantages faced by different groups.",
+    "Adopt a place-based focus that builds from the local out.",
+    "Ensure fairness to each generation.",
+]
+
+SIA_MEMBERS = [
+    ("The Equality Trust", OrganisationType.NGO, MembershipRole.CHAIR),
+    ("CBI", OrganisationType.BUSINESS, MembershipRole.STEERING),
+    ("Pro Bono Economics", OrganisationType.NGO, MembershipRole.MEMBER),
+    ("Equally Ours", OrganisationType.NGO, MembershipRole.MEMBER),
+    ("Women's Budget Group", OrganisationType.NGO, MembershipRole.MEMBER),
+    ("UCL Public Policy", OrganisationType.ACADEMIC, MembershipRole.MEMBER),
+    ("The Health Foundation", OrganisationType.FUNDER, MembershipRole.MEMBER),
+    ("Centre for Mental Health", OrganisationType.NGO, MembershipRole.MEMBER),
+    ("Sam Smethers (independent consultant)", OrganisationType.INDIVIDUAL_EXPERT, MembershipRole.MEMBER),
+    ("John Ellerman Foundation", OrganisationType.FUNDER, MembershipRole.MEMBER),
+]
+
+FIA_CHAPTERS = [
+    ("zm", "ZM", "Fight Inequality Alliance Zambia", ["en"],
+     "People's assemblies across Zambia discuss youth unemployment, access to subsidies for farmers "
+     "and health, and evaluate the policies of the Zambian government and the IMF."),
+    ("mx", "MX", "Fight Inequality Alliance Mexico", ["es"],
+     "La alianza en México reúne a movimientos sociales, sindicatos y organizaciones comunitarias "
+     "en asambleas populares contra la desigualdad."),
+    ("ng", "NG", "Fight Inequality Alliance Nigeria", ["en"],
+     "Grassroots groups, trade unions and activists holding people's assemblies across Nigeria."),
+    ("pk", "PK", "Fight Inequality Alliance Pakistan", ["en", "ur"],
+     "Community organisations and social movements setting demands in people's assemblies in Pakistan."),
+    ("zw", "ZW", "Fight Inequality Alliance Zimbabwe", ["en"],
+     "People's assemblies and tribunals in Zimbabwe, held each January against the Davos meeting."),
+]
+
+DEMO_USERS = [
+    ("admin@example.org", "Platform Admin", Role.PLATFORM_ADMIN, None),
+    ("sia.coordinator@example.org", "SIA Coordinator", Role.COALITION_COORDINATOR, "structural-inequalities-alliance"),
+    ("fia.coordinator@example.org", "FIA Global Coordinator", Role.COALITION_COORDINATOR, "fight-inequality-alliance"),
+    ("zambia.coordinator@example.org", "FIA Zambia Coordinator", Role.COALITION_COORDINATOR, "fia-zm"),
+    ("equalitytrust.admin@example.org", "Equality Trust Admin", Role.ORGANISATION_ADMIN, "the-equality-trust"),
+]
+
+
+def slugify(text: str) -> str:
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(part for part in cleaned.split("-") if part)[:80]
+
+
+def seed_demo() -> bool:
+    """Seed an empty database; return False (and change nothing) when coalitions exist already."""
+    if db.session.scalar(select(func.count()).select_from(Coalition)):
+        return False
+    sia = Coalition(
+        name="Structural Inequalities Alliance", slug="structural-inequalities-alliance", country="GB",
+        languages=["en"], principles=SIA_PRINCIPLES,
+        description="Launched by The Equality Trust and the CBI, the Alliance brings together business, "
+        "academia and civil society to work with government and the public on structural inequalities.",
+    )
+    fia = Coalition(
+        name="Fight Inequality Alliance", slug="fight-inequality-alliance", languages=["en", "es", "fr"],
+        description="National movements in Asia, Africa, Europe, Latin America and the Caribbean, globally "
+        "connected: grassroots and community organisations, social movements, NGOs, trade unions, artists "
+        "and individual activists, aiming to mobilise 50 million people from the grassroots over ten years.",
+    )
+    db.session.add_all([sia, fia])
+    for code, country, name, languages, description in FIA_CHAPTERS:
+        db.session.add(Coalition(name=name, slug=f"fia-{code}", country=country, languages=languages,
+                                 description=description, parent=fia))
+    for name, kind, role in SIA_MEMBERS:
+        org = Organisation(name=name, slug=slugify(name), type=kind, country="GB")
+        db.session.add(Membership(organisation=org, coalition=sia, role=role,
+                                  status=MembershipStatus.ACTIVE, joined_at=utcnow()))
+    db.session.flush()
+    _seed_users()
+    db.session.commit()
+    return True
+
+
+def _seed_users() -> None:
+    for email, name, role, scope_slug in DEMO_USERS:
+        user = services.create_user(email, name=name, password=DEMO_PASSWORD)
+        scope_id = 0
+        if role is Role.COALITION_COORDINATOR:
+            scope_id = db.session.scalar(select(Coalition.id).where(Coalition.slug == scope_slug))
+        elif role is Role.ORGANISATION_ADMIN:
+            scope_id = db.session.scalar(select(Organisation.id).where(Organisation.slug == scope_slug))
+        services.grant_role(user, role, scope_id)
+
+
+def print_logins() -> None:
+    click.echo("\nDemo accounts (password for each: %s):" % DEMO_PASSWORD)
+    for email, name, _role, _scope in DEMO_USERS:
+        click.echo(f"  {email:<36} {name}")
+    if current_app.config["MAIL_BACKEND"] == "local":
+        click.echo("Mail is kept in the local outbox: sign in and open 'Local outbox' to read it.")

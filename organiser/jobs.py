@@ -1,0 +1,116 @@
+"""Background jobs: queued on RQ after the commit, or run in-process when there is no Redis.
+
+Jobs carry ids, never ORM objects or message bodies, and keep no results in Redis.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from rq import Queue
+from sqlalchemy import event
+
+from organiser.db import AppSession, db
+
+log = logging.getLogger(__name__)
+
+# Workers listen in this order: transactional mail goes ahead of everything else.
+QUEUE_NAMES = ("transactional", "default", "bulk")
+_PENDING = "organiser.pending_jobs"
+_worker_app: Flask | None = None
+
+
+def set_worker_app(app: Flask) -> None:
+    """The app a worker process runs its jobs in."""
+    global _worker_app
+    _worker_app = app
+
+
+def _job_app() -> Flask:
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    if _worker_app is None:
+        from organiser import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+def job(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``fn`` in a fresh app context with its own session, committed once at the end."""
+
+    @functools.wraps(fn)
+    def run(*args: Any) -> Any:
+        with _job_app().app_context():
+            try:
+                result = fn(*args)
+                db.session.commit()
+                return result
+            except BaseException:
+                db.session.rollback()
+                raise
+
+    return run
+
+
+def redis_connection(app: Flask | None = None) -> Redis | None:
+    app = app or current_app
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return None
+    conn = app.extensions.get("organiser.redis")
+    if conn is None:
+        conn = app.extensions["organiser.redis"] = Redis.from_url(url, socket_timeout=10)
+    return conn
+
+
+def get_queue(name: str, app: Flask | None = None) -> Queue:
+    conn = redis_connection(app)
+    if conn is None:
+        raise RuntimeError("REDIS_URL is not set: jobs run in-process.")
+    return Queue(name, connection=conn)
+
+
+def enqueue_after_commit(func: Callable[..., Any], *args: Any, queue: str = "default") -> None:
+    """Queue ``func(*args)`` once the current transaction commits; a rollback drops it."""
+    db.session().info.setdefault(_PENDING, []).append((func, args, queue))
+
+
+def dispatch(func: Callable[..., Any], *args: Any, queue: str = "default") -> None:
+    """Hand a job to RQ now, or run it here when there is no Redis (the embedded default)."""
+    if redis_connection() is not None:
+        get_queue(queue).enqueue(func, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=600)
+        return
+    try:
+        func(*args)
+    except Exception:
+        # In-process, a failed job must not fail the request that committed before it;
+        # the ledger keeps what is still to do.
+        log.exception("in-process job %s%r failed", getattr(func, "__name__", func), args)
+
+
+@event.listens_for(AppSession, "after_commit")
+def _dispatch_pending(session: AppSession) -> None:
+    for func, args, queue in session.info.pop(_PENDING, []):
+        dispatch(func, *args, queue=queue)
+
+
+@event.listens_for(AppSession, "after_rollback")
+def _drop_pending(session: AppSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _dispose_engine_in_child() -> None:
+    """A forked work horse must not share its parent's pooled database connections."""
+    if _worker_app is not None:
+        _worker_app.extensions["organiser.engine"].dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_dispose_engine_in_child)

@@ -1,0 +1,1 @@
+"""Outbox, mailings, RQ jobs, unsubscribe and suppression. Imports no other domain package."""

@@ -1,0 +1,119 @@
+"""Building messages that strict servers accept, and handing them to an SMTP server.
+
+Flask-Mail 0.10 opens its connections with no socket timeout and can emit 7-bit lines over
+998 characters, which strict servers refuse. We keep Flask-Mail's ``MAIL_*`` settings but build
+each message with ``email.message`` (quoted-printable bodies, so no line is too long) and send
+it over ``smtplib`` with a timeout, one connection per batch.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from flask import current_app
+
+from organiser.messaging.models import OutboxMessage
+
+
+class TransientError(Exception):
+    """Worth trying again later: a 4xx reply, a dropped connection, a timeout."""
+
+
+class PermanentError(Exception):
+    """The server refused this recipient or message for good (a 5xx reply)."""
+
+
+def build_message(row: OutboxMessage) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = row.sender
+    msg["To"] = row.recipient
+    msg["Subject"] = row.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain=_sender_domain(row.sender))
+    for name, value in (row.headers or {}).items():
+        msg[name] = value
+    msg.set_content(row.body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if row.body_html:
+        msg.add_alternative(row.body_html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return msg
+
+
+def _sender_domain(sender: str) -> str:
+    address = sender.rsplit("<", 1)[-1].rstrip(">")
+    return address.rsplit("@", 1)[-1] or "organiser.local"
+
+
+class SMTPTransport:
+    """One SMTP connection, opened lazily and reused for a batch of messages."""
+
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        self.config = config or current_app.config
+        self.conn: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SMTPTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def open(self) -> smtplib.SMTP:
+        cfg = self.config
+        timeout = cfg["MAIL_TIMEOUT"]
+        try:
+            if cfg["MAIL_USE_SSL"]:
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                    cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout,
+                    context=ssl.create_default_context(),
+                )
+            else:
+                conn = smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout)
+                if cfg["MAIL_USE_TLS"]:
+                    conn.starttls(context=ssl.create_default_context())
+            if cfg["MAIL_USERNAME"]:
+                conn.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransientError(f"cannot connect to {cfg['MAIL_SERVER']}:{cfg['MAIL_PORT']}: {exc}") from exc
+        return conn
+
+    def send(self, row: OutboxMessage) -> str:
+        """Send one message; returns the server's reply. Raises TransientError or PermanentError."""
+        if self.conn is None:
+            self.conn = self.open()
+        msg = build_message(row)
+        try:
+            refused = self.conn.send_message(msg, from_addr=_address(row.sender), to_addrs=[row.recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise _classify(code, reply) from exc
+        except smtplib.SMTPResponseException as exc:
+            self.close()
+            raise _classify(exc.smtp_code, exc.smtp_error) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise TransientError(str(exc) or exc.__class__.__name__) from exc
+        if refused:
+            code, reply = next(iter(refused.values()))
+            raise _classify(code, reply)
+        return "250 accepted"
+
+    def close(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.quit()
+            except (OSError, smtplib.SMTPException):
+                self.conn.close()
+            self.conn = None
+
+
+def _address(sender: str) -> str:
+    return sender.rsplit("<", 1)[-1].rstrip(">").strip()
+
+
+def _classify(code: int, reply: bytes | str) -> Exception:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    message = f"{code} {text}"
+    return PermanentError(message) if 500 <= code < 600 else TransientError(message)

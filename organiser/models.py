@@ -1,0 +1,8 @@
+"""Imports every model module, so the metadata Alembic and the tests see is complete."""
+
+from organiser.coalitions.models import Coalition, Membership, Organisation  # noqa: F401
+from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
+from organiser.db import Base
+from organiser.messaging.models import OutboxMessage  # noqa: F401
+
+metadata = Base.metadata

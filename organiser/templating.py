@@ -1,0 +1,41 @@
+"""What every template can use: the language switch, country names, the current user's roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel import Locale
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language, as switches show them
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    endpoint = request.endpoint or "coalitions.index"
+    return url_for(endpoint, **(request.view_args or {}), **args)
+
+
+def country_name(code: str | None) -> str:
+    if not code:
+        return ""
+    locale = get_locale() or Locale("en")
+    return locale.territories.get(code.upper(), code.upper())
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def _helpers() -> dict[str, Any]:
+        locale = get_locale()
+        return {
+            "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]],
+            "current_language": str(locale.language if locale else "en"),
+            "lang_url": lang_url,
+            "country_name": country_name,
+            "mail_is_local": app.config["MAIL_BACKEND"] == "local",
+        }
