@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -26,6 +26,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
+        if code == 429 and request.endpoint == "core.sign_in":
+            return _sign_in_rate_limited(), 429
         messages = {
             403: (_("You do not have access to this page"),
                   _("Your account does not have a role that allows this. Ask a coordinator if you think it should.")),
@@ -45,3 +47,16 @@ def register_error_handlers(app: Flask) -> None:
             title=_("Something went wrong"),
             message=_("We could not finish that. Nothing you sent is lost: try again in a moment."),
         ), 500
+
+
+def _sign_in_rate_limited() -> str:
+    """The sign-in form again, with the reason next to it rather than a bare error page."""
+    from organiser.core.forms import SignInForm
+
+    form = SignInForm()
+    form.email.data = request.form.get("email", "")
+    form.password.errors = [
+        _("Too many failed sign-in attempts. Wait a few minutes before you try again, "
+          "or reset your password.")
+    ]
+    return render_template("core/sign_in.html", form=form)

@@ -1,0 +1,3 @@
+from organiser.cli import main
+
+main()
