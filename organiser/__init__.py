@@ -117,7 +117,11 @@ def _register_security_headers(app: Flask) -> None:
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"] and request.cookies.get("lang") != lang:
             response.set_cookie(
-                "lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True,
+                "lang",
+                lang,
+                max_age=365 * 86400,
+                samesite="Lax",
+                httponly=True,
                 secure=app.config["SESSION_COOKIE_SECURE"],
             )
         return response

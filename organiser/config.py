@@ -68,9 +68,7 @@ class Settings:
             "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Organiser <no-reply@organiser.local>"),
             "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30") or 30),
             "TRUSTED_PROXIES": int(env.get("ORGANISER_TRUSTED_PROXIES", "0") or 0),
-            "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
-            or env.get("REDIS_URL")
-            or "memory://",
+            "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
             "LOGIN_RATE_LIMIT": env.get("ORGANISER_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
             "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
             "SESSION_COOKIE_HTTPONLY": True,

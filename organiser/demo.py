@@ -43,26 +43,66 @@ SIA_MEMBERS = [
 ]
 
 FIA_CHAPTERS = [
-    ("zm", "ZM", "Fight Inequality Alliance Zambia", ["en"],
-     "People's assemblies across Zambia discuss youth unemployment, access to subsidies for farmers "
-     "and health, and evaluate the policies of the Zambian government and the IMF."),
-    ("mx", "MX", "Fight Inequality Alliance Mexico", ["es"],
-     "La alianza en México reúne a movimientos sociales, sindicatos y organizaciones comunitarias "
-     "en asambleas populares contra la desigualdad."),
-    ("ng", "NG", "Fight Inequality Alliance Nigeria", ["en"],
-     "Grassroots groups, trade unions and activists holding people's assemblies across Nigeria."),
-    ("pk", "PK", "Fight Inequality Alliance Pakistan", ["en", "ur"],
-     "Community organisations and social movements setting demands in people's assemblies in Pakistan."),
-    ("zw", "ZW", "Fight Inequality Alliance Zimbabwe", ["en"],
-     "People's assemblies and tribunals in Zimbabwe, held each January against the Davos meeting."),
+    (
+        "zm",
+        "ZM",
+        "Fight Inequality Alliance Zambia",
+        ["en"],
+        "People's assemblies across Zambia discuss youth unemployment, access to subsidies for farmers "
+        "and health, and evaluate the policies of the Zambian government and the IMF.",
+    ),
+    (
+        "mx",
+        "MX",
+        "Fight Inequality Alliance Mexico",
+        ["es"],
+        "La alianza en México reúne a movimientos sociales, sindicatos y organizaciones comunitarias "
+        "en asambleas populares contra la desigualdad.",
+    ),
+    (
+        "ng",
+        "NG",
+        "Fight Inequality Alliance Nigeria",
+        ["en"],
+        "Grassroots groups, trade unions and activists holding people's assemblies across Nigeria.",
+    ),
+    (
+        "pk",
+        "PK",
+        "Fight Inequality Alliance Pakistan",
+        ["en", "ur"],
+        "Community organisations and social movements setting demands in people's assemblies in Pakistan.",
+    ),
+    (
+        "zw",
+        "ZW",
+        "Fight Inequality Alliance Zimbabwe",
+        ["en"],
+        "People's assemblies and tribunals in Zimbabwe, held each January against the Davos meeting.",
+    ),
 ]
 
 DEMO_USERS = [
     ("admin@example.org", "Platform Admin", Role.PLATFORM_ADMIN, None),
-    ("sia.coordinator@example.org", "SIA Coordinator", Role.COALITION_COORDINATOR, "structural-inequalities-alliance"),
-    ("fia.coordinator@example.org", "FIA Global Coordinator", Role.COALITION_COORDINATOR, "fight-inequality-alliance"),
+    (
+        "sia.coordinator@example.org",
+        "SIA Coordinator",
+        Role.COALITION_COORDINATOR,
+        "structural-inequalities-alliance",
+    ),
+    (
+        "fia.coordinator@example.org",
+        "FIA Global Coordinator",
+        Role.COALITION_COORDINATOR,
+        "fight-inequality-alliance",
+    ),
     ("zambia.coordinator@example.org", "FIA Zambia Coordinator", Role.COALITION_COORDINATOR, "fia-zm"),
-    ("equalitytrust.admin@example.org", "Equality Trust Admin", Role.ORGANISATION_ADMIN, "the-equality-trust"),
+    (
+        "equalitytrust.admin@example.org",
+        "Equality Trust Admin",
+        Role.ORGANISATION_ADMIN,
+        "the-equality-trust",
+    ),
 ]
 
 
@@ -76,25 +116,41 @@ def seed_demo() -> bool:
     if db.session.scalar(select(func.count()).select_from(Coalition)):
         return False
     sia = Coalition(
-        name="Structural Inequalities Alliance", slug="structural-inequalities-alliance", country="GB",
-        languages=["en"], principles=SIA_PRINCIPLES,
+        name="Structural Inequalities Alliance",
+        slug="structural-inequalities-alliance",
+        country="GB",
+        languages=["en"],
+        principles=SIA_PRINCIPLES,
         description="Launched by The Equality Trust and the CBI, the Alliance brings together business, "
         "academia and civil society to work with government and the public on structural inequalities.",
     )
     fia = Coalition(
-        name="Fight Inequality Alliance", slug="fight-inequality-alliance", languages=["en", "es", "fr"],
+        name="Fight Inequality Alliance",
+        slug="fight-inequality-alliance",
+        languages=["en", "es", "fr"],
         description="National movements in Asia, Africa, Europe, Latin America and the Caribbean, globally "
         "connected: grassroots and community organisations, social movements, NGOs, trade unions, artists "
         "and individual activists, aiming to mobilise 50 million people from the grassroots over ten years.",
     )
     db.session.add_all([sia, fia])
     for code, country, name, languages, description in FIA_CHAPTERS:
-        db.session.add(Coalition(name=name, slug=f"fia-{code}", country=country, languages=languages,
-                                 description=description, parent=fia))
+        db.session.add(
+            Coalition(
+                name=name,
+                slug=f"fia-{code}",
+                country=country,
+                languages=languages,
+                description=description,
+                parent=fia,
+            )
+        )
     for name, kind, role in SIA_MEMBERS:
         org = Organisation(name=name, slug=slugify(name), type=kind, country="GB")
-        db.session.add(Membership(organisation=org, coalition=sia, role=role,
-                                  status=MembershipStatus.ACTIVE, joined_at=utcnow()))
+        db.session.add(
+            Membership(
+                organisation=org, coalition=sia, role=role, status=MembershipStatus.ACTIVE, joined_at=utcnow()
+            )
+        )
     db.session.flush()
     _seed_users()
     db.session.commit()
@@ -113,7 +169,7 @@ def _seed_users() -> None:
 
 
 def print_logins() -> None:
-    click.echo("\nDemo accounts (password for each: %s):" % DEMO_PASSWORD)
+    click.echo(f"\nDemo accounts (password for each: {DEMO_PASSWORD}):")
     for email, name, _role, _scope in DEMO_USERS:
         click.echo(f"  {email:<36} {name}")
     if current_app.config["MAIL_BACKEND"] == "local":

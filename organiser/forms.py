@@ -17,7 +17,9 @@ class EmailAddress:
         try:
             validate_email(field.data or "", check_deliverability=False)
         except EmailNotValidError as exc:
-            raise ValidationError(_l("Enter an e-mail address in the right format, like name@example.org")) from exc
+            raise ValidationError(
+                _l("Enter an e-mail address in the right format, like name@example.org")
+            ) from exc
 
 
 def email_field(label: str | None = None) -> EmailField:
@@ -33,9 +35,15 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
         _l("New password"),
         validators=[
             DataRequired(message=_l("Enter a password")),
-            Length(min=MIN_PASSWORD_LENGTH, max=200, message=_l("Use at least %(n)s characters", n=MIN_PASSWORD_LENGTH)),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(n)s characters", n=MIN_PASSWORD_LENGTH),
+            ),
         ],
-        description=_l("At least %(n)s characters. A few unrelated words make a strong one.", n=MIN_PASSWORD_LENGTH),
+        description=_l(
+            "At least %(n)s characters. A few unrelated words make a strong one.", n=MIN_PASSWORD_LENGTH
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

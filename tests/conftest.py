@@ -95,8 +95,12 @@ def _migrate(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session", params=["postgresql", "sqlite"])
-def app(request: pytest.FixtureRequest, postgres: PostgresServer | None, smtp_server: SMTPCapture,
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    request: pytest.FixtureRequest,
+    postgres: PostgresServer | None,
+    smtp_server: SMTPCapture,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Flask]:
     """The app on each database in turn, migrated with Alembic."""
     if request.param == "postgresql":
         url = _database_url(postgres, "organiser_test")
@@ -135,6 +139,7 @@ def client(app: Flask):
 
 
 # ---- committed data: browser tests and real RQ workers --------------------------------------
+
 
 @pytest.fixture(scope="session")
 def live_database_url(postgres: PostgresServer | None) -> str:
@@ -187,8 +192,10 @@ def worker_env(app: Flask, smtp: SMTPCapture) -> dict[str, str]:
 def rq_worker(live: Flask, smtp_server: SMTPCapture) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``organiser worker`` process (RQ, with the scheduler) for this test."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "organiser", "worker"], env=worker_env(live, smtp_server),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "organiser", "worker"],
+        env=worker_env(live, smtp_server),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     time.sleep(0.5)
     if proc.poll() is not None:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from organiser.coalitions.models import Coalition, Membership, MembershipStatus, Organisation, OrganisationType
+from organiser.coalitions.models import (
+    Coalition,
+    Membership,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+)
 from organiser.core import services
 from organiser.core.models import Role, User
 from organiser.db import db

@@ -20,12 +20,17 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
-def submit(client: FlaskClient, url: str, data: dict[str, str], *, follow: bool = False, page: str | None = None) -> TestResponse:
+def submit(
+    client: FlaskClient, url: str, data: dict[str, str], *, follow: bool = False, page: str | None = None
+) -> TestResponse:
     """GET ``page`` (default: ``url``), then POST ``data`` with the CSRF token that page carries."""
     form_page = client.get(page or url)
     assert form_page.status_code == 200, form_page.status_code
-    return client.post(url, data={**data, "csrf_token": csrf_token(form_page.get_data(as_text=True))},
-                       follow_redirects=follow)
+    return client.post(
+        url,
+        data={**data, "csrf_token": csrf_token(form_page.get_data(as_text=True))},
+        follow_redirects=follow,
+    )
 
 
 def sign_in(client: FlaskClient, email: str, password: str) -> TestResponse:

@@ -39,7 +39,9 @@ def test_security_headers_and_cookies(client):
 def test_https_deployments_get_secure_cookies_and_hsts(app):
     from organiser import create_app
 
-    secure = create_app({**app.config, "BASE_URL": "https://organiser.example.org", "SESSION_COOKIE_SECURE": True})
+    secure = create_app(
+        {**app.config, "BASE_URL": "https://organiser.example.org", "SESSION_COOKIE_SECURE": True}
+    )
     response = secure.test_client().get("/account/sign-in")
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")

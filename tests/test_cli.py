@@ -21,7 +21,9 @@ from tests.services import free_port
 
 def test_create_admin_reads_the_password_from_the_environment(app, client, monkeypatch):
     monkeypatch.setenv("ORGANISER_ADMIN_PASSWORD", "admin password 123")
-    result = app.test_cli_runner().invoke(args=["create-admin", "--email", "Root@Example.org", "--name", "Root"])
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "Root@Example.org", "--name", "Root"]
+    )
     assert result.exit_code == 0, result.output
     assert "root@example.org is a platform administrator" in result.output
     assert sign_in(client, "root@example.org", "admin password 123").status_code == 302
@@ -43,8 +45,12 @@ def test_seed_demo_fills_an_empty_database_once(app):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Coalition)) == 7
         names = set(db.session.scalars(select(Coalition.name)))
-        assert {"Structural Inequalities Alliance", "Fight Inequality Alliance",
-                "Fight Inequality Alliance Zambia", "Fight Inequality Alliance Zimbabwe"} <= names
+        assert {
+            "Structural Inequalities Alliance",
+            "Fight Inequality Alliance",
+            "Fight Inequality Alliance Zambia",
+            "Fight Inequality Alliance Zimbabwe",
+        } <= names
         assert User.by_email("zambia.coordinator@example.org") is not None
 
 
@@ -54,7 +60,9 @@ def test_db_upgrade_is_idempotent(app):
 
 
 def test_the_console_script_lists_its_commands():
-    result = subprocess.run([sys.executable, "-m", "organiser", "--help"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "organiser", "--help"], capture_output=True, text=True, check=True
+    )
     for command in ("db", "demo", "seed-demo", "create-admin", "worker", "mail"):
         assert command in result.stdout
     assert main.name
@@ -63,10 +71,19 @@ def test_the_console_script_lists_its_commands():
 def test_demo_command_serves_the_seeded_demo_from_nothing(tmp_path):
     """The README's first command, minus the install: an empty instance folder becomes a demo."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY"}
+    }
     env["ORGANISER_INSTANCE_PATH"] = str(tmp_path)
-    proc = subprocess.Popen([sys.executable, "-m", "organiser", "demo", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "organiser", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline, html = time.monotonic() + 60, ""
         while time.monotonic() < deadline and not html:

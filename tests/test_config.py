@@ -39,12 +39,20 @@ def test_hosting_platform_urls_map_to_psycopg3(given):
 
 
 def test_mail_and_redis_settings_are_read(tmp_path):
-    v = Settings.from_env({
-        "DATABASE_URL": "postgres://h/d", "SECRET_KEY": "s" * 40, "REDIS_URL": "redis://r:6379/1",
-        "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "587", "MAIL_USE_TLS": "true",
-        "MAIL_USERNAME": "u", "MAIL_PASSWORD": "p", "MAIL_DEFAULT_SENDER": "SIA <no-reply@example.org>",
-        "ORGANISER_BASE_URL": "https://organiser.example.org/",
-    }).values
+    v = Settings.from_env(
+        {
+            "DATABASE_URL": "postgres://h/d",
+            "SECRET_KEY": "s" * 40,
+            "REDIS_URL": "redis://r:6379/1",
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_PORT": "587",
+            "MAIL_USE_TLS": "true",
+            "MAIL_USERNAME": "u",
+            "MAIL_PASSWORD": "p",
+            "MAIL_DEFAULT_SENDER": "SIA <no-reply@example.org>",
+            "ORGANISER_BASE_URL": "https://organiser.example.org/",
+        }
+    ).values
     assert v["MAIL_BACKEND"] == "smtp" and v["MAIL_PORT"] == 587 and v["MAIL_USE_TLS"] is True
     assert v["REDIS_URL"] == "redis://r:6379/1" and v["RATELIMIT_STORAGE_URI"] == "redis://r:6379/1"
     assert v["BASE_URL"] == "https://organiser.example.org"

@@ -16,9 +16,26 @@ TRANSLATIONS = ROOT / "organiser" / "translations"
 def _extract(tmp_path: Path) -> set[str]:
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "--omit-header", str(ROOT)],
-        check=True, capture_output=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            "--no-location",
+            "--omit-header",
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
     with pot.open("rb") as f:
         return {m.id for m in read_po(f) if m.id}
@@ -29,7 +46,9 @@ def test_spanish_catalogue_translates_every_marked_string(tmp_path):
     with (TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po").open("rb") as f:
         catalogue = read_po(f)
     missing = sorted(m for m in marked if m not in catalogue or not catalogue[m].string)
-    assert missing == [], "run the commands in README › Translations; untranslated: " + "; ".join(missing[:10])
+    assert missing == [], "run the commands in README › Translations; untranslated: " + "; ".join(
+        missing[:10]
+    )
     fuzzy = sorted(m.id for m in catalogue if m.id and m.fuzzy)
     assert fuzzy == []
 

@@ -24,7 +24,9 @@ def coordinators_of(coalition: Coalition) -> list[User]:
 
 def alliances() -> list[Coalition]:
     """Coalitions with no parent, by name; their chapters hang below them."""
-    return list(db.session.scalars(select(Coalition).where(Coalition.parent_id.is_(None)).order_by(Coalition.name)))
+    return list(
+        db.session.scalars(select(Coalition).where(Coalition.parent_id.is_(None)).order_by(Coalition.name))
+    )
 
 
 def _coalition_choices() -> list[tuple[int, str]]:

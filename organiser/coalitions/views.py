@@ -42,11 +42,18 @@ def team(coalition: Coalition) -> str | Response:
     form = InviteForm()
     if form.validate_on_submit():
         core_services.invite(
-            form.email.data, Role.COALITION_COORDINATOR, coalition.id, by=current_user, scope_name=coalition.name
+            form.email.data,
+            Role.COALITION_COORDINATOR,
+            coalition.id,
+            by=current_user,
+            scope_name=coalition.name,
         )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("coalitions.team", slug=coalition.slug))
     return render_template(
-        "coalitions/team.html", coalition=coalition, form=form, coordinators=services.coordinators_of(coalition)
+        "coalitions/team.html",
+        coalition=coalition,
+        form=form,
+        coordinators=services.coordinators_of(coalition),
     )

@@ -29,8 +29,13 @@ def register_error_handlers(app: Flask) -> None:
         if code == 429 and request.endpoint == "core.sign_in":
             return _sign_in_rate_limited(), 429
         messages = {
-            403: (_("You do not have access to this page"),
-                  _("Your account does not have a role that allows this. Ask a coordinator if you think it should.")),
+            403: (
+                _("You do not have access to this page"),
+                _(
+                    "Your account does not have a role that allows this. "
+                    "Ask a coordinator if you think it should."
+                ),
+            ),
             404: (_("Page not found"), _("Check the address, or start again from the home page.")),
             405: (_("That did not work"), _("This page cannot be used that way.")),
             429: (_("Too many attempts"), _("Wait a minute, then try again.")),
@@ -56,7 +61,9 @@ def _sign_in_rate_limited() -> str:
     form = SignInForm()
     form.email.data = request.form.get("email", "")
     form.password.errors = [
-        _("Too many failed sign-in attempts. Wait a few minutes before you try again, "
-          "or reset your password.")
+        _(
+            "Too many failed sign-in attempts. Wait a few minutes before you try again, "
+            "or reset your password."
+        )
     ]
     return render_template("core/sign_in.html", form=form)

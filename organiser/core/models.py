@@ -98,7 +98,7 @@ class RoleGrant(Base):
 
 class TokenPurpose(enum.StrEnum):
     INVITATION = "invitation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
 
 
 class AccountToken(Base):

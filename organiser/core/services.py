@@ -8,11 +8,10 @@ import secrets
 from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 
-from flask_babel import force_locale
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -74,7 +73,9 @@ def create_user(email: str, *, name: str = "", password: str | None = None) -> U
     return user
 
 
-def grant_role(user: User, role: Role, scope_id: int = PLATFORM_SCOPE, *, by: User | None = None) -> RoleGrant:
+def grant_role(
+    user: User, role: Role, scope_id: int = PLATFORM_SCOPE, *, by: User | None = None
+) -> RoleGrant:
     """Give ``user`` the role in the scope (idempotent)."""
     for existing in user.grants:
         if existing.role == role and existing.scope_id == scope_id:
@@ -114,7 +115,9 @@ def _issue_token(purpose: TokenPurpose, email: str, lifetime: timedelta, **field
 def find_token(token: str, purpose: TokenPurpose) -> AccountToken | None:
     """The unused, unexpired token of this purpose, or None."""
     row = db.session.scalar(
-        select(AccountToken).where(AccountToken.token_hash == _hash_token(token), AccountToken.purpose == purpose)
+        select(AccountToken).where(
+            AccountToken.token_hash == _hash_token(token), AccountToken.purpose == purpose
+        )
     )
     if row is None or row.used_at is not None or as_utc(row.expires_at) <= utcnow():
         return None
@@ -130,8 +133,13 @@ def invite(email: str, role: Role, scope_id: int, *, by: User, scope_name: str) 
     link = external_url("core.accept_invitation", token=token)
     existing = User.by_email(email)
     with in_locale(existing.locale if existing else None):
-        context = {"link": link, "inviter": by, "role_label": role_label(role), "scope_name": scope_name,
-                   "days": INVITATION_LIFETIME.days}
+        context = {
+            "link": link,
+            "inviter": by,
+            "role_label": role_label(role),
+            "scope_name": scope_name,
+            "days": INVITATION_LIFETIME.days,
+        }
         queue_email(
             to=email,
             subject=_("You are invited to %(scope)s on Organiser", scope=scope_name),

@@ -76,7 +76,9 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/account/sign-in", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed, error_message="sign-in")
-@limiter.limit(_login_limit, key_func=_sign_in_key, methods=["POST"], deduct_when=_failed, error_message="sign-in")
+@limiter.limit(
+    _login_limit, key_func=_sign_in_key, methods=["POST"], deduct_when=_failed, error_message="sign-in"
+)
 def sign_in() -> str | Response:
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -142,18 +144,29 @@ def accept_invitation(token: str) -> str | Response:
     form = ConfirmForm() if has_password else AcceptInvitationForm()
     if form.validate_on_submit():
         user = services.accept_invitation(
-            row, name=getattr(form, "name", None) and form.name.data,
+            row,
+            name=getattr(form, "name", None) and form.name.data,
             password=getattr(form, "password", None) and form.password.data,
         )
         db.session.commit()
         if current_user.is_authenticated and current_user.id != user.id:
             logout_user()
-        flash(_("Welcome. You are now %(role)s for %(scope)s. Sign in to start.",
-                role=services.role_label(Role(row.role)), scope=_scope_name(row.role, row.scope_id)), "success")
+        flash(
+            _(
+                "Welcome. You are now %(role)s for %(scope)s. Sign in to start.",
+                role=services.role_label(Role(row.role)),
+                scope=_scope_name(row.role, row.scope_id),
+            ),
+            "success",
+        )
         return redirect(url_for("core.sign_in"))
     return render_template(
-        "core/accept_invitation.html", form=form, invitation=row, has_password=has_password,
-        role_label=services.role_label(Role(row.role)), scope_name=_scope_name(row.role, row.scope_id),
+        "core/accept_invitation.html",
+        form=form,
+        invitation=row,
+        has_password=has_password,
+        role_label=services.role_label(Role(row.role)),
+        scope_name=_scope_name(row.role, row.scope_id),
     )
 
 
@@ -161,7 +174,9 @@ def accept_invitation(token: str) -> str | Response:
 @login_required
 def account() -> str:
     """The signed-in user's roles, with links to what each lets them manage."""
-    grants = [(g, services.role_label(Role(g.role)), _scope_object(g.role, g.scope_id)) for g in current_user.grants]
+    grants = [
+        (g, services.role_label(Role(g.role)), _scope_object(g.role, g.scope_id)) for g in current_user.grants
+    ]
     return render_template("core/account.html", grants=grants)
 
 
@@ -174,12 +189,17 @@ def admin() -> str | Response:
     if form.validate_on_submit():
         role_value, _sep, scope_value = form.grant.data.partition(":")
         role, scope_id = Role(role_value), int(scope_value or PLATFORM_SCOPE)
-        services.invite(form.email.data, role, scope_id, by=current_user, scope_name=_scope_name(role, scope_id))
+        services.invite(
+            form.email.data, role, scope_id, by=current_user, scope_name=_scope_name(role, scope_id)
+        )
         db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("core.admin"))
     users = db.session.scalars(select(User).order_by(User.email)).all()
-    rows = [(u, [(services.role_label(Role(g.role)), _scope_name(g.role, g.scope_id)) for g in u.grants]) for u in users]
+    rows = [
+        (u, [(services.role_label(Role(g.role)), _scope_name(g.role, g.scope_id)) for g in u.grants])
+        for u in users
+    ]
     return render_template("core/admin.html", form=form, users=rows)
 
 

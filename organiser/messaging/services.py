@@ -70,7 +70,11 @@ def claim(message_ids: Iterable[int]) -> list[OutboxMessage]:
     db.session.commit()
     if not claimed:
         return []
-    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def send_claimed(rows: list[OutboxMessage]) -> None:

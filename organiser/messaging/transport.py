@@ -66,7 +66,9 @@ class SMTPTransport:
         try:
             if cfg["MAIL_USE_SSL"]:
                 conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                    cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout,
+                    cfg["MAIL_SERVER"],
+                    cfg["MAIL_PORT"],
+                    timeout=timeout,
                     context=ssl.create_default_context(),
                 )
             else:

@@ -30,7 +30,7 @@ def linkify(text: str) -> Markup:
     for match in _LINK.finditer(text):
         out.append(escape(text[last : match.start()]))
         url = escape(match.group(0))
-        out.append(Markup(f'<a href="{url}">{url}</a>'))
+        out.append(Markup('<a href="{0}">{0}</a>').format(url))
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)

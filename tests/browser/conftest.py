@@ -10,8 +10,15 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +42,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(width: int = 360, height: int = 740):
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server, bypass_csp=True)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, base_url=live_server, bypass_csp=True
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -56,8 +56,8 @@ def test_skip_link_and_keyboard_focus(demo, new_page):
     page.goto("/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle + getComputedStyle(document.activeElement).boxShadow")
-    assert outline != "none" + "none"
+    style = page.evaluate("(s => [s.outlineStyle, s.boxShadow])(getComputedStyle(document.activeElement))")
+    assert style != ["none", "none"], "the focused link must show it has focus"
 
 
 def test_spanish_pages_are_accessible_too(demo, new_page):

@@ -62,7 +62,9 @@ def test_team_pages_follow_the_coalition_tree(app, world, who):
 def test_the_wrong_coordinator_cannot_invite_into_another_chapter(app, world, who, mail):
     client = _as(app, world, who)
     token = csrf_token(client.get("/account").get_data(as_text=True))
-    response = client.post("/coalitions/fia-mx/team", data={"email": "intruder@example.org", "csrf_token": token})
+    response = client.post(
+        "/coalitions/fia-mx/team", data={"email": "intruder@example.org", "csrf_token": token}
+    )
     assert response.status_code == 403
     assert mail.messages == []
 
@@ -72,7 +74,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, world):
     for path in ("/coalitions/fia-zm/team", "/admin", "/account", "/dev/mail"):
         response = client.get(path)
         assert response.status_code == 302 and response.location.startswith("/account/sign-in?next="), path
-    assert client.post("/coalitions/fia-zm/team", data={"email": "x@example.org"}).status_code == 400  # no CSRF token
+    assert (
+        client.post("/coalitions/fia-zm/team", data={"email": "x@example.org"}).status_code == 400
+    )  # no CSRF token
 
 
 @pytest.mark.parametrize("who", ["fia", "zambia", "org", "nobody"])

@@ -64,14 +64,19 @@ def test_successful_sign_ins_do_not_use_up_the_limit(app, client):
     email = _user(app)
     for _ in range(7):
         assert sign_in(client, email, PASSWORD).status_code == 302
-        client.post("/account/sign-out", data={"csrf_token": csrf_token(client.get("/account").get_data(as_text=True))})
+        client.post(
+            "/account/sign-out",
+            data={"csrf_token": csrf_token(client.get("/account").get_data(as_text=True))},
+        )
 
 
 def test_next_parameter_cannot_send_people_to_another_site(app, client):
     email = _user(app)
     page = client.get("/account/sign-in?next=//evil.example/phish")
-    response = client.post("/account/sign-in?next=//evil.example/phish",
-                           data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.get_data(as_text=True))})
+    response = client.post(
+        "/account/sign-in?next=//evil.example/phish",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.get_data(as_text=True))},
+    )
     assert response.location == "/account"
 
 
@@ -89,7 +94,9 @@ def test_forgotten_password_reset_through_the_emailed_link(app, client, mail):
     assert client.get(path_of(link)).status_code == 200
     short = submit(client, path_of(link), {"password": "short", "confirm": "short"})
     assert "Use at least 10 characters" in text_of(short)
-    done = submit(client, path_of(link), {"password": "a brand new passphrase", "confirm": "a brand new passphrase"})
+    done = submit(
+        client, path_of(link), {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    )
     assert done.status_code == 302
 
     assert client.get(path_of(link)).status_code == 410, "the link works once"

@@ -11,7 +11,9 @@ from tests.helpers import links_in, path_of, sign_in, submit, text_of
 def _coalition_with_coordinator(app):
     with app.app_context():
         coalition = CoalitionFactory(name="Fight Inequality Alliance Zambia", slug="fia-zm")
-        coordinator = user_with_role(Role.COALITION_COORDINATOR, coalition.id, email="mwila@example.org", name="Mwila")
+        coordinator = user_with_role(
+            Role.COALITION_COORDINATOR, coalition.id, email="mwila@example.org", name="Mwila"
+        )
         db.session.commit()
         return coalition.slug, coalition.id, coordinator.email
 
@@ -34,11 +36,17 @@ def test_invited_coordinator_sets_password_through_emailed_link_and_signs_in(app
     page = invitee.get(path_of(link))
     assert "You are invited to be coalition coordinator for Fight Inequality Alliance Zambia" in text_of(page)
 
-    mismatch = submit(invitee, path_of(link), {"name": "Chanda", "password": "long enough pw", "confirm": "different one"})
+    mismatch = submit(
+        invitee, path_of(link), {"name": "Chanda", "password": "long enough pw", "confirm": "different one"}
+    )
     assert mismatch.status_code == 200
     assert "The two passwords do not match" in text_of(mismatch)
 
-    accepted = submit(invitee, path_of(link), {"name": "Chanda Banda", "password": "a strong passphrase", "confirm": "a strong passphrase"})
+    accepted = submit(
+        invitee,
+        path_of(link),
+        {"name": "Chanda Banda", "password": "a strong passphrase", "confirm": "a strong passphrase"},
+    )
     assert accepted.status_code == 302
 
     wrong = sign_in(invitee, "chanda@example.org", "not the password")

@@ -18,11 +18,15 @@ def test_password_reset_mail_is_sent_by_a_real_worker(live, rq_worker, mail):
         UserFactory(email="grace@example.org")
         db.session.commit()
     client = live.test_client()
-    assert "Check your e-mail" in text_of(submit(client, "/account/forgot-password", {"email": "grace@example.org"}))
+    assert "Check your e-mail" in text_of(
+        submit(client, "/account/forgot-password", {"email": "grace@example.org"})
+    )
 
     [message] = mail.wait_for(1, timeout=30)
     [link] = links_in(message)
-    done = submit(client, path_of(link), {"password": "worker sent this link", "confirm": "worker sent this link"})
+    done = submit(
+        client, path_of(link), {"password": "worker sent this link", "confirm": "worker sent this link"}
+    )
     assert done.status_code == 302
     assert sign_in(client, "grace@example.org", PASSWORD).status_code == 200
     assert sign_in(client, "grace@example.org", "worker sent this link").status_code == 302
@@ -53,8 +57,12 @@ def test_mail_queued_while_no_worker_runs_is_sent_when_one_starts(live, mail, sm
 
     from tests.conftest import worker_env
 
-    proc = subprocess.Popen([sys.executable, "-m", "organiser", "worker", "--burst"],
-                            env=worker_env(live, smtp_server), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "organiser", "worker", "--burst"],
+        env=worker_env(live, smtp_server),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     assert proc.wait(60) == 0
     [message] = mail.wait_for(1)
     assert message["To"] == "otieno@example.org"

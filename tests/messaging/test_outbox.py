@@ -39,8 +39,12 @@ def test_a_rolled_back_transaction_sends_nothing(app, mail):
 def test_long_lines_and_other_scripts_reach_a_strict_server_intact(app, mail):
     body = "Firma: " + "x" * 3000 + "\nÑandú, 渋谷, اردو — " + "y" * 1200
     with app.app_context():
-        queue_email(to="lucía@example.org", subject="Asamblea popular — Lusaka ✊", text=body,
-                    html="<p>" + "z" * 2500 + "</p>")
+        queue_email(
+            to="lucía@example.org",
+            subject="Asamblea popular — Lusaka ✊",
+            text=body,
+            html="<p>" + "z" * 2500 + "</p>",
+        )
         db.session.commit()
     [message] = mail.wait_for(1)
     assert body_of(message).rstrip("\n") == body
@@ -115,9 +119,16 @@ def test_sweep_reclaims_rows_a_dead_worker_left_sending(app, mail):
     from organiser.db import utcnow
 
     with app.app_context():
-        row = OutboxMessage(idempotency_key="k1", recipient="ruth@example.org", sender="a@example.org",
-                            subject="Stuck", body_text="left in sending", status=OutboxStatus.SENDING,
-                            claimed_at=utcnow() - timedelta(hours=1), attempts=1)
+        row = OutboxMessage(
+            idempotency_key="k1",
+            recipient="ruth@example.org",
+            sender="a@example.org",
+            subject="Stuck",
+            body_text="left in sending",
+            status=OutboxStatus.SENDING,
+            claimed_at=utcnow() - timedelta(hours=1),
+            attempts=1,
+        )
         db.session.add(row)
         db.session.commit()
         assert sweep_outbox() == 1

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -76,9 +75,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("idempotency_key", name=op.f("uq_outbox_messages_idempotency_key")),
     )
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_outbox_messages_recipient"), ["recipient"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_outbox_messages_recipient"), ["recipient"], unique=False)
         batch_op.create_index(batch_op.f("ix_outbox_messages_status"), ["status"], unique=False)
 
     op.create_table(
@@ -155,9 +152,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("memberships", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_memberships_coalition_id"), ["coalition_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_memberships_coalition_id"), ["coalition_id"], unique=False)
 
     op.create_table(
         "role_grants",
@@ -177,9 +172,7 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_role_grants_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_role_grants")),
-        sa.UniqueConstraint(
-            "user_id", "role", "scope_id", name=op.f("uq_role_grants_user_id_role_scope_id")
-        ),
+        sa.UniqueConstraint("user_id", "role", "scope_id", name=op.f("uq_role_grants_user_id_role_scope_id")),
     )
     with op.batch_alter_table("role_grants", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_role_grants_user_id"), ["user_id"], unique=False)
