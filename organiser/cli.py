@@ -119,20 +119,14 @@ def create_admin(email: str, name: str) -> None:
 @with_appcontext
 def worker(burst: bool, queues: str) -> None:
     """Run an RQ worker (with the scheduler) on the transactional, default and bulk queues."""
-    from rq import Worker
-
     from organiser.jobs import redis_connection, set_worker_app
-    from organiser.messaging.services import sweep_outbox
+    from organiser.worker import make_worker
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    conn = redis_connection(app)
-    if conn is None:
+    if redis_connection(app) is None:
         raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inside the web process.")
     set_worker_app(app)
-    requeued = sweep_outbox()
-    click.echo(f"Handed {requeued} due outbox messages to the queues.")
-    w = Worker(queues.split(","), connection=conn, default_result_ttl=0)
-    w.work(burst=burst, with_scheduler=not burst, logging_level="INFO")
+    make_worker(app, queues.split(",")).work(burst=burst, with_scheduler=not burst, logging_level="INFO")
 
 
 @click.group("mail")

@@ -2,7 +2,8 @@
 
 from organiser.coalitions.models import Coalition, Membership, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
+from organiser.core.people import ConsentEvent, ConsentState, Person  # noqa: F401
 from organiser.db import Base
-from organiser.messaging.models import OutboxMessage  # noqa: F401
+from organiser.messaging.models import MailEvent, Mailing, OutboxMessage, Suppression  # noqa: F401
 
 metadata = Base.metadata

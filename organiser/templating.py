@@ -6,9 +6,20 @@ from typing import Any
 
 from babel import Locale
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language, as switches show them
+
+
+MAILING_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
+    "sending": _l("Sending"),
+    "paused": _l("Paused"),
+    "sent": _l("Sent"),
+    "cancelled": _l("Cancelled"),
+}
 
 
 def lang_url(code: str) -> str:
@@ -28,6 +39,7 @@ def country_name(code: str | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["format_number"] = lambda n: format_decimal(n or 0)
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:
@@ -38,4 +50,5 @@ def register_template_helpers(app: Flask) -> None:
             "lang_url": lang_url,
             "country_name": country_name,
             "mail_is_local": app.config["MAIL_BACKEND"] == "local",
+            "status_labels": MAILING_STATUS_LABELS,
         }

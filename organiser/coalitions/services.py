@@ -8,6 +8,8 @@ from organiser.coalitions.models import Coalition, Organisation
 from organiser.core.models import Role, RoleGrant, User
 from organiser.core.scopes import ScopeKind, register_scope
 from organiser.db import db
+from organiser.messaging.models import Mailing
+from organiser.messaging.services.audiences import Segment, register_segment
 
 
 def coordinators_of(coalition: Coalition) -> list[User]:
@@ -29,6 +31,11 @@ def alliances() -> list[Coalition]:
     )
 
 
+def mailings_of(coalition: Coalition) -> list[Mailing]:
+    query = select(Mailing).where(Mailing.coalition_id == coalition.id).order_by(Mailing.created_at.desc())
+    return list(db.session.scalars(query))
+
+
 def _coalition_choices() -> list[tuple[int, str]]:
     return [(c.id, c.name) for c in db.session.scalars(select(Coalition).order_by(Coalition.name))]
 
@@ -39,3 +46,21 @@ def _organisation_choices() -> list[tuple[int, str]]:
 
 register_scope(ScopeKind("coalition", lambda i: db.session.get(Coalition, i), _coalition_choices))
 register_scope(ScopeKind("organisation", lambda i: db.session.get(Organisation, i), _organisation_choices))
+
+
+def _supporter_choices(coalition: Coalition) -> list[tuple[dict[str, object], str]]:
+    from flask_babel import gettext as _
+
+    return [({}, _("Everyone who agreed to hear from %(name)s", name=coalition.name))]
+
+
+def _supporters(mailing: object, params: dict[str, object]) -> object:
+    """People in the coalition's tree; the consent filter then keeps those who agreed to hear from it."""
+    from organiser.core.people import Person
+
+    coalition = db.session.get(Coalition, mailing.coalition_id)  # type: ignore[attr-defined]
+    root = coalition.lineage()[-1]
+    return select(Person.id).where(Person.tree_id == root.id)
+
+
+register_segment(Segment("coalition_supporters", _supporter_choices, _supporters))

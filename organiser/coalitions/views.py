@@ -15,6 +15,9 @@ from organiser.core.forms import InviteForm
 from organiser.core.models import Role
 from organiser.core.permissions import authorise
 from organiser.db import db
+from organiser.messaging.forms import MailingForm
+from organiser.messaging.services import mailings as mailing_services
+from organiser.messaging.views import mailing_fields, segment_field_choices
 
 bp = Blueprint("coalitions", __name__)
 
@@ -57,3 +60,26 @@ def team(coalition: Coalition) -> str | Response:
         form=form,
         coordinators=services.coordinators_of(coalition),
     )
+
+
+@bp.get("/coalitions/<slug>/mailings")
+@authorise(Coalition, "can_manage")
+def mailings(coalition: Coalition) -> str:
+    """A coalition's mailings, newest first."""
+    return render_template(
+        "messaging/mailings.html", coalition=coalition, mailings=services.mailings_of(coalition)
+    )
+
+
+@bp.route("/coalitions/<slug>/mailings/new", methods=["GET", "POST"])
+@authorise(Coalition, "can_manage")
+def new_mailing(coalition: Coalition) -> str | Response:
+    """Write a new mailing; it is saved as a draft."""
+    form = MailingForm()
+    form.segments.choices = segment_field_choices(coalition)
+    if form.validate_on_submit():
+        mailing = mailing_services.create_mailing(coalition.id, by=current_user, **mailing_fields(form))
+        db.session.commit()
+        flash(_("Draft saved. Check who gets it, send yourself a test, then send or schedule it."), "success")
+        return redirect(url_for("messaging.mailing", id=mailing.id))
+    return render_template("messaging/mailing_form.html", form=form, coalition=coalition, mailing=None)

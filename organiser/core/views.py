@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select, text
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from organiser.core import services
 from organiser.core.forms import (
@@ -203,15 +204,18 @@ def admin() -> str | Response:
     return render_template("core/admin.html", form=form, users=rows)
 
 
-def _grant_choices() -> list[tuple[str, str]]:
-    choices = [("", _("Choose a role")), (f"{Role.PLATFORM_ADMIN}:0", _("Platform administrator"))]
+def _grant_choices() -> list[SelectChoice]:
+    choices = [
+        SelectChoice("", _("Choose a role")),
+        SelectChoice(f"{Role.PLATFORM_ADMIN}:0", _("Platform administrator")),
+    ]
     for role in (Role.COALITION_COORDINATOR, Role.ORGANISATION_ADMIN, Role.ASSEMBLY_ORGANISER):
         kind = scope_kind(role.scope)
         if kind is None:
             continue
         for scope_id, name in kind.grant_choices():
             label = _("%(role)s — %(name)s", role=services.role_label(role).capitalize(), name=name)
-            choices.append((f"{role}:{scope_id}", label))
+            choices.append(SelectChoice(f"{role}:{scope_id}", label))
     return choices
 
 

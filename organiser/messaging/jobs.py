@@ -1,9 +1,10 @@
-"""RQ jobs for mail. They take outbox ids and reload the rows; bodies never live in Redis."""
+"""RQ jobs for mail. They take ids and reload the rows; message bodies never live in Redis."""
 
 from __future__ import annotations
 
 from organiser.jobs import job
-from organiser.messaging.services import claim, send_claimed
+from organiser.messaging.services.mailings import expand
+from organiser.messaging.services.outbox import claim, send_claimed, sweep_outbox
 
 
 @job
@@ -12,3 +13,15 @@ def deliver_messages(message_ids: list[int]) -> int:
     rows = claim(message_ids)
     send_claimed(rows)
     return len(rows)
+
+
+@job
+def expand_mailing(mailing_id: int) -> int:
+    """Freeze a mailing's recipients into outbox rows and hand them to the delivery workers."""
+    return expand(mailing_id)
+
+
+@job
+def sweep() -> int:
+    """Start due mailings, reclaim what dead workers left, re-queue what Redis forgot."""
+    return sweep_outbox()

@@ -1,12 +1,17 @@
-"""The outbox: one row per e-mail to send. The database, not Redis, is the ledger of record."""
+"""The outbox (one row per e-mail to send), mailings, suppressions and bounce events.
+
+The database, not Redis, is the ledger of record: a message exists as a row before any job
+names it, and its row says whether it was sent.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.db import Base, utcnow
 
@@ -24,19 +29,71 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SUPPRESSED = "suppressed"
+    CANCELLED = "cancelled"
+
+
+class MailingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    PAUSED = "paused"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+
+
+class Mailing(Base):
+    """A message from a coalition (or one of its organisations) to a segment of its supporters."""
+
+    __tablename__ = "mailings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
+    # When set, the organisation sends it: only people who agreed to hear from it receive it.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_markdown: Mapped[str] = mapped_column(Text)
+    from_name: Mapped[str] = mapped_column(String(200))
+    reply_to: Mapped[str] = mapped_column(String(320), default="")
+    segments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[MailingStatus] = mapped_column(String(20), default=MailingStatus.DRAFT, index=True)
+    scheduled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recipient_total: Mapped[int | None] = mapped_column(Integer)  # frozen when sending starts
+    paused_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    coalition = relationship("Coalition")
+    organisation = relationship("Organisation")
+
+    def can_manage(self, user: Any) -> bool:
+        """Whoever manages the coalition; for an organisation's mailing, its admins too."""
+        if self.organisation is not None and self.organisation.can_manage(user):
+            return True
+        return bool(self.coalition.can_manage(user))
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (MailingStatus.DRAFT, MailingStatus.SCHEDULED)
 
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_mailing_status", "mailing_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     stream: Mapped[MailStream] = mapped_column(String(20), default=MailStream.TRANSACTIONAL)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    mailing_id: Mapped[int | None] = mapped_column(ForeignKey("mailings.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     recipient: Mapped[str] = mapped_column(String(320), index=True)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
     sender: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(500))
     headers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    body_text: Mapped[str] = mapped_column(Text)
+    # A mailing's rows carry no body: it is rendered from the mailing when sent.
+    body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     status: Mapped[OutboxStatus] = mapped_column(String(20), default=OutboxStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -46,3 +103,42 @@ class OutboxMessage(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SuppressionReason(enum.StrEnum):
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+
+
+class Suppression(Base):
+    """An address that gets no bulk mail from anyone on this platform, and why."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    reason: Mapped[SuppressionReason] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BounceKind(enum.StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+    COMPLAINT = "complaint"
+
+
+class MailEvent(Base):
+    """A bounce or complaint reported by the relay (webhook) or imported (CLI)."""
+
+    __tablename__ = "mail_events"
+    __table_args__ = (Index("ix_mail_events_email_kind", "email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320))
+    kind: Mapped[BounceKind] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(40), default="webhook")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

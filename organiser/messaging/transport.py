@@ -11,7 +11,8 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.policy import SMTP, SMTPUTF8
+from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
 from flask import current_app
@@ -27,18 +28,21 @@ class PermanentError(Exception):
     """The server refused this recipient or message for good (a 5xx reply)."""
 
 
-def build_message(row: OutboxMessage) -> EmailMessage:
+def build_message(
+    row: OutboxMessage, text: str, html: str | None = None, headers: dict[str, str] | None = None
+) -> EmailMessage:
+    """The message for ``row``: its own headers, then ``headers`` (a mailing's, per recipient)."""
     msg = EmailMessage()
     msg["From"] = row.sender
-    msg["To"] = row.recipient
+    msg["To"] = formataddr((row.recipient_name, row.recipient)) if row.recipient_name else row.recipient
     msg["Subject"] = row.subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=_sender_domain(row.sender))
-    for name, value in (row.headers or {}).items():
+    for name, value in {**(row.headers or {}), **(headers or {})}.items():
         msg[name] = value
-    msg.set_content(row.body_text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    if row.body_html:
-        msg.add_alternative(row.body_html, subtype="html", charset="utf-8", cte="quoted-printable")
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if html:
+        msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     return msg
 
 
@@ -81,26 +85,43 @@ class SMTPTransport:
             raise TransientError(f"cannot connect to {cfg['MAIL_SERVER']}:{cfg['MAIL_PORT']}: {exc}") from exc
         return conn
 
-    def send(self, row: OutboxMessage) -> str:
-        """Send one message; returns the server's reply. Raises TransientError or PermanentError."""
+    def send(self, row: OutboxMessage, msg: EmailMessage) -> str:
+        """Send one message; returns the server's reply. Raises TransientError or PermanentError.
+
+        MAIL, RCPT and DATA are spoken one by one (not ``sendmail``) so the ledger can keep the
+        server's own reply to DATA, usually with its queue id.
+        """
         if self.conn is None:
             self.conn = self.open()
-        msg = build_message(row)
+        sender, recipient = _address(row.sender), row.recipient
+        international = not (sender + recipient).isascii()
+        data = msg.as_bytes(policy=SMTPUTF8 if international else SMTP)
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
+        conn = self.conn
         try:
-            refused = self.conn.send_message(msg, from_addr=_address(row.sender), to_addrs=[row.recipient])
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, reply = next(iter(exc.recipients.values()))
-            raise _classify(code, reply) from exc
+            conn.ehlo_or_helo_if_needed()
+            if international and not conn.has_extn("smtputf8"):
+                raise PermanentError("the server cannot take non-ASCII addresses (no SMTPUTF8)")
+            code, reply = conn.mail(sender, options)
+            if code != 250:
+                conn.rset()
+                raise _classify(code, reply)
+            code, reply = conn.rcpt(recipient)
+            if code not in (250, 251):
+                conn.rset()
+                raise _classify(code, reply)
+            code, reply = conn.data(data)
+            if code != 250:
+                raise _classify(code, reply)
+        except (TransientError, PermanentError):
+            raise
         except smtplib.SMTPResponseException as exc:
             self.close()
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
             self.close()
             raise TransientError(str(exc) or exc.__class__.__name__) from exc
-        if refused:
-            code, reply = next(iter(refused.values()))
-            raise _classify(code, reply)
-        return "250 accepted"
+        return f"{code} {reply.decode('utf-8', 'replace')}"
 
     def close(self) -> None:
         if self.conn is not None:

@@ -1,19 +1,259 @@
-"""The local outbox page: where mail goes when no SMTP server is configured (the embedded default)."""
+"""Mailings for coordinators, unsubscribe pages for recipients, the bounce webhook, the local outbox."""
 
 from __future__ import annotations
 
+import hmac
+import json
 import re
+from typing import Any
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
+from organiser.core.forms import ConfirmForm
+from organiser.core.people import ConsentSubject, Person
+from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.messaging.models import OutboxMessage
-from organiser.messaging.services import recent_messages
+from organiser.extensions import csrf, limiter
+from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
+from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxMessage
+from organiser.messaging.render import markdown_to_html
+from organiser.messaging.services import mailings as mailing_services
+from organiser.messaging.services.audiences import audience_counts, segment_choices
+from organiser.messaging.services.outbox import recent_messages, status_counts
+from organiser.messaging.services.suppression import read_unsubscribe_token, record_bounce, unsubscribe
 
 bp = Blueprint("messaging", __name__)
 _LINK = re.compile(r"https?://[^\s<>\"]+")
+
+
+# ---- mailings --------------------------------------------------------------------------------
+
+
+def segment_field_choices(coalition: Any) -> list[SelectChoice]:
+    return [
+        SelectChoice(json.dumps({"kind": kind, "params": params}, sort_keys=True), label)
+        for kind, params, label in segment_choices(coalition)
+    ]
+
+
+def mailing_fields(form: MailingForm) -> dict[str, Any]:
+    return {
+        "subject": form.subject.data.strip(),
+        "from_name": (form.from_name.data or "").strip(),
+        "reply_to": (form.reply_to.data or "").strip(),
+        "body_markdown": form.body_markdown.data,
+        "segments": [json.loads(value) for value in form.segments.data],
+    }
+
+
+@bp.route("/mailings/<int:id>/edit", methods=["GET", "POST"])
+@authorise(Mailing, "can_manage", by="id")
+def edit_mailing(mailing: Mailing) -> str | Response:
+    """Change a draft or scheduled mailing."""
+    if not mailing.editable:
+        flash(_("This mailing has started: it can no longer be changed."), "error")
+        return redirect(url_for("messaging.mailing", id=mailing.id))
+    form = MailingForm(obj=mailing)
+    form.segments.choices = segment_field_choices(mailing.coalition)
+    if request.method == "GET":
+        form.segments.data = [
+            json.dumps({"kind": s["kind"], "params": s.get("params", {})}, sort_keys=True)
+            for s in mailing.segments
+        ]
+    if form.validate_on_submit():
+        mailing_services.update_mailing(mailing, **mailing_fields(form))
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("messaging.mailing", id=mailing.id))
+    return render_template(
+        "messaging/mailing_form.html", form=form, coalition=mailing.coalition, mailing=mailing
+    )
+
+
+@bp.get("/mailings/<int:id>")
+@authorise(Mailing, "can_manage", by="id")
+def mailing(mailing: Mailing) -> str:
+    """A mailing: preview, who gets it, the actions its state allows, and progress once it sends."""
+    will_receive, suppressed = audience_counts(mailing) if mailing.editable else (None, None)
+    counts = status_counts(mailing.id)
+    done = sum(counts[s] for s in ("sent", "failed", "suppressed", "cancelled"))
+    return render_template(
+        "messaging/mailing.html",
+        mailing=mailing,
+        coalition=mailing.coalition,
+        form=ConfirmForm(),
+        schedule_form=ScheduleForm(),
+        preview=Markup(markdown_to_html(mailing.body_markdown)),  # noqa: S704 (sanitised by nh3)
+        will_receive=will_receive,
+        suppressed=suppressed,
+        counts=counts,
+        done=done,
+        total=mailing.recipient_total or 0,
+        refresh=mailing.status == MailingStatus.SENDING,
+    )
+
+
+def _act(mailing: Mailing, action: str) -> Response:
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        getattr(mailing_services, action)(mailing, by=current_user)
+    except mailing_services.MailingStateError:
+        db.session.rollback()
+        flash(_("That cannot be done to this mailing now. The page shows what it is doing."), "error")
+        return redirect(url_for("messaging.mailing", id=mailing.id))
+    db.session.commit()
+    messages = {
+        "start": _("Sending has started."),
+        "pause": _("Paused. Nobody else gets it until you resume."),
+        "resume": _("Sending again, from where it stopped."),
+        "cancel": _("Cancelled. Nobody else will get it."),
+        "unschedule": _("No longer scheduled: it is a draft again."),
+    }
+    flash(messages[action], "success")
+    return redirect(url_for("messaging.mailing", id=mailing.id))
+
+
+for _action in ("start", "pause", "resume", "cancel", "unschedule"):
+
+    def _view(mailing: Mailing, _name: str = _action) -> Response:
+        return _act(mailing, _name)
+
+    _view.__name__ = f"{_action}_mailing"
+    _view.__doc__ = f"{_action.capitalize()} the mailing (a POST with the form's token)."
+    bp.add_url_rule(
+        f"/mailings/<int:id>/{_action}",
+        view_func=authorise(Mailing, "can_manage", by="id")(_view),
+        methods=["POST"],
+    )
+
+
+@bp.post("/mailings/<int:id>/test")
+@authorise(Mailing, "can_manage", by="id")
+def test_mailing(mailing: Mailing) -> Response:
+    """Send the mailing to yourself, as recipients will see it."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    mailing_services.send_test(mailing, current_user.email)
+    db.session.commit()
+    flash(_("A test is on its way to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("messaging.mailing", id=mailing.id))
+
+
+@bp.post("/mailings/<int:id>/schedule")
+@authorise(Mailing, "can_manage", by="id")
+def schedule_mailing(mailing: Mailing) -> str | Response:
+    """Send it later, at a set time (UTC)."""
+    form = ScheduleForm()
+    if form.validate_on_submit() and mailing.editable:
+        from datetime import UTC
+
+        mailing_services.schedule(mailing, form.when.data.replace(tzinfo=UTC), by=current_user)
+        db.session.commit()
+        flash(_("Scheduled."), "success")
+        return redirect(url_for("messaging.mailing", id=mailing.id))
+    will_receive, suppressed = audience_counts(mailing) if mailing.editable else (None, None)
+    return render_template(
+        "messaging/mailing.html",
+        mailing=mailing,
+        coalition=mailing.coalition,
+        form=ConfirmForm(),
+        schedule_form=form,
+        preview=Markup(markdown_to_html(mailing.body_markdown)),  # noqa: S704
+        will_receive=will_receive,
+        suppressed=suppressed,
+        counts=status_counts(mailing.id),
+        done=0,
+        total=mailing.recipient_total or 0,
+        refresh=False,
+    ), 200
+
+
+# ---- unsubscribe (no account, no cookie: the signed token is the authority) ---------------------
+
+
+def _sender_name(subject_type: ConsentSubject, subject_id: int) -> str:
+    from organiser.core.scopes import load_scope
+
+    obj = load_scope(str(subject_type), subject_id)
+    return obj.name if obj is not None else _("this sender")
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit("30 per minute")
+def unsubscribe_page(token: str) -> tuple[str, int] | str:
+    """GET shows the choice and changes nothing (mail scanners follow links). POST unsubscribes at
+    once, with or without a cookie: RFC 8058 one-click sends ``List-Unsubscribe=One-Click``."""
+    parsed = read_unsubscribe_token(token)
+    if parsed is None:
+        return render_template("messaging/unsubscribe_invalid.html"), 404
+    person_id, subject_type, subject_id = parsed
+    sender = _sender_name(subject_type, subject_id)
+    form = UnsubscribeForm(meta={"csrf": False})
+    form.scope.choices = [
+        SelectChoice("sender", _("Stop e-mails from %(sender)s", sender=sender)),
+        SelectChoice("everything", _("Stop all campaign e-mails sent through Organiser")),
+    ]
+    if request.method == "POST":
+        one_click = request.form.get("List-Unsubscribe") == "One-Click"
+        everything = not one_click and form.scope.data == "everything"
+        person = db.session.get(Person, person_id)
+        if person is not None:
+            unsubscribe(
+                person,
+                subject_type,
+                subject_id,
+                everything=everything,
+                source="one-click" if one_click else "unsubscribe page",
+            )
+            db.session.commit()
+        return render_template("messaging/unsubscribed.html", sender=sender, everything=everything)
+    return render_template("messaging/unsubscribe.html", form=form, sender=sender)
+
+
+# ---- bounces ------------------------------------------------------------------------------------
+
+
+@bp.post("/webhooks/bounces")
+@csrf.exempt
+def bounce_webhook() -> tuple[dict[str, Any], int]:
+    """Bounces and complaints from the relay: JSON ``{"email", "type": hard|soft|complaint, "detail"}``
+    or ``{"events": [...]}``, with ``Authorization: Bearer <ORGANISER_BOUNCE_WEBHOOK_SECRET>``."""
+    secret = current_app.config.get("BOUNCE_WEBHOOK_SECRET")
+    if not secret:
+        abort(404)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), secret.encode()):
+        return {"error": "wrong or missing secret"}, 401
+    payload = request.get_json(silent=True)
+    events = payload.get("events", [payload]) if isinstance(payload, dict) else None
+    if not events or not all(isinstance(e, dict) for e in events):
+        return {"error": 'expected a JSON object, or {"events": [...]}'}, 400
+    recorded = suppressed = 0
+    errors = []
+    for index, event in enumerate(events):
+        try:
+            kind = BounceKind(str(event.get("type", "")).lower())
+            email = str(event["email"]).strip()
+            if "@" not in email:
+                raise ValueError
+        except (KeyError, ValueError):
+            errors.append({"index": index, "error": "needs an email and a type of hard, soft or complaint"})
+            continue
+        suppressed += record_bounce(email, kind, detail=str(event.get("detail", "")), source="webhook")
+        recorded += 1
+    db.session.commit()
+    return {"recorded": recorded, "suppressed": suppressed, "errors": errors}, 200 if not errors else 207
+
+
+# ---- the local outbox (embedded default) ---------------------------------------------------------
 
 
 def _require_local_mail_reader() -> None:
@@ -29,8 +269,7 @@ def linkify(text: str) -> Markup:
     out, last = [], 0
     for match in _LINK.finditer(text):
         out.append(escape(text[last : match.start()]))
-        url = escape(match.group(0))
-        out.append(Markup('<a href="{0}">{0}</a>').format(url))
+        out.append(Markup('<a href="{0}">{0}</a>').format(match.group(0)))
         last = match.end()
     out.append(escape(text[last:]))
     return Markup("").join(out)
@@ -52,4 +291,9 @@ def message(message_id: int) -> str:
     row = db.session.get(OutboxMessage, message_id)
     if row is None:
         abort(404)
-    return render_template("messaging/message.html", message=row, body=linkify(row.body_text))
+    text = row.body_text
+    if text is None and row.mailing_id is not None:  # a mailing's rows are rendered when sent
+        from organiser.messaging.render import render_mailing
+
+        _headers, text, _html = render_mailing(db.session.get(Mailing, row.mailing_id)).message_for(row)
+    return render_template("messaging/message.html", message=row, body=linkify(text or ""))

@@ -1,0 +1,73 @@
+"""Forms for mailings and for the unsubscribe page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from organiser.forms import EmailAddress
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MailingForm(FlaskForm):
+    subject = StringField(
+        _l("Subject"),
+        validators=[DataRequired(message=_l("Enter a subject")), Length(max=300)],
+    )
+    from_name = StringField(
+        _l("From name"),
+        description=_l("The name people see as the sender. The coalition's name if you leave it empty."),
+        validators=[Optional(), Length(max=200)],
+    )
+    reply_to = StringField(
+        _l("Reply-to address"),
+        description=_l("Where replies go. Optional."),
+        validators=[Optional(), EmailAddress()],
+        render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+    )
+    segments = MultiCheckboxField(
+        _l("Who gets it"),
+        description=_l("Only people whose consent covers the sender receive it, whatever you choose here."),
+        validators=[DataRequired(message=_l("Choose at least one group of people"))],
+    )
+    body_markdown = TextAreaField(
+        _l("Message"),
+        description=_l(
+            "Markdown: *italics*, **bold**, [a link](https://example.org). "
+            "{{ name }} becomes each person's name. An unsubscribe link is added at the end."
+        ),
+        validators=[DataRequired(message=_l("Write the message")), Length(max=100_000)],
+        render_kw={"rows": 14},
+    )
+
+
+class ScheduleForm(FlaskForm):
+    when = DateTimeLocalField(
+        _l("Send at"),
+        format="%Y-%m-%dT%H:%M",
+        description=_l("In UTC."),
+        validators=[DataRequired(message=_l("Enter the date and time to send at"))],
+    )
+
+    def validate_when(self, field: DateTimeLocalField) -> None:
+        from datetime import UTC, datetime
+
+        if field.data and field.data.replace(tzinfo=UTC) <= datetime.now(UTC):
+            raise ValidationError(_l("Choose a time in the future"))
+
+
+class UnsubscribeForm(FlaskForm):
+    scope = RadioField(
+        _l("What do you want to stop?"),
+        choices=[SelectChoice("sender"), SelectChoice("everything")],
+        default="sender",
+        validators=[DataRequired()],
+    )

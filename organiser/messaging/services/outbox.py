@@ -1,0 +1,298 @@
+"""The outbox: putting mail in the ledger, claiming it, sending it, and recording each outcome.
+
+A row is claimed atomically (queued → sending) before it is sent and marked sent in its own
+commit as soon as the server accepts it, so a worker killed mid-batch leaves at most the one
+message that was in flight unrecorded; ``sweep_outbox`` hands its rows out again.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+
+from organiser.core.people import ConsentState
+from organiser.db import db, utcnow
+from organiser.jobs import enqueue_after_commit, get_queue, redis_connection
+from organiser.messaging.models import (
+    Mailing,
+    MailingStatus,
+    MailStream,
+    OutboxMessage,
+    OutboxStatus,
+    Suppression,
+)
+from organiser.messaging.transport import PermanentError, SMTPTransport, TransientError, build_message
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8  # with the backoff below, about 72 hours of retrying before a message fails
+HALT_CHECK_EVERY = 25  # messages between looks at whether the mailing was paused or cancelled
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: 1 min, 4 min, 16 min … capped at 24 hours."""
+    return timedelta(seconds=min(60 * 4 ** max(attempts - 1, 0), 86400))
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    stream: MailStream = MailStream.TRANSACTIONAL,
+    key: str | None = None,
+    headers: dict[str, str] | None = None,
+    sender: str | None = None,
+) -> OutboxMessage:
+    """Add a message to the outbox; it is handed to a worker once the transaction commits."""
+    row = OutboxMessage(
+        stream=stream,
+        idempotency_key=key or uuid.uuid4().hex,
+        recipient=to,
+        sender=sender or current_app.config["MAIL_DEFAULT_SENDER"],
+        subject=subject,
+        headers=headers or {},
+        body_text=text,
+        body_html=html,
+        status=OutboxStatus.QUEUED,
+    )
+    db.session.add(row)
+    db.session.flush()
+    from organiser.messaging.jobs import deliver_messages
+
+    enqueue_after_commit(deliver_messages, [row.id], queue=str(stream))
+    return row
+
+
+def claim(message_ids: Iterable[int]) -> list[OutboxMessage]:
+    """Atomically move due, queued rows to ``sending``; rows of a halted mailing stay queued."""
+    ids = list(message_ids)
+    now = utcnow()
+    sending_mailings = select(Mailing.id).where(Mailing.status == MailingStatus.SENDING)
+    claimed = db.session.scalars(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(ids),
+            OutboxMessage.status == OutboxStatus.QUEUED,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            or_(OutboxMessage.mailing_id.is_(None), OutboxMessage.mailing_id.in_(sending_mailings)),
+        )
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
+    ).all()
+    db.session.commit()
+    if not claimed:
+        return []
+    query = select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+    return list(db.session.scalars(query))
+
+
+def _set(row_ids: Sequence[int], **values: object) -> None:
+    """Record an outcome and commit it at once: the ledger must never lag the SMTP server."""
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(row_ids)).values(**values))
+    db.session.commit()
+
+
+class Batch:
+    """Claimed rows on their way out over one connection, with what each needs to become a message."""
+
+    def __init__(self, rows: list[OutboxMessage]) -> None:
+        self.rows = rows
+        self.rendered: dict[int, object] = {}
+        self.blocked = self._blocked_bulk_rows()
+        self.errors = 0
+
+    def _blocked_bulk_rows(self) -> set[int]:
+        """Bulk rows whose address was suppressed, or whose consent was withdrawn, since they were queued."""
+        bulk = [r for r in self.rows if r.stream == MailStream.BULK]
+        if not bulk:
+            return set()
+        emails = {r.recipient for r in bulk}
+        suppressed = set(db.session.scalars(select(Suppression.email).where(Suppression.email.in_(emails))))
+        withdrawn: set[int] = set()
+        for mailing_id in {r.mailing_id for r in bulk if r.mailing_id}:
+            from organiser.messaging.services.audiences import sender_subject
+
+            mailing = db.session.get(Mailing, mailing_id)
+            subject_type, subject_id = sender_subject(mailing)
+            person_ids = {r.person_id for r in bulk if r.mailing_id == mailing_id and r.person_id}
+            withdrawn |= set(
+                db.session.scalars(
+                    select(ConsentState.person_id).where(
+                        ConsentState.person_id.in_(person_ids),
+                        ConsentState.subject_type == subject_type,
+                        ConsentState.subject_id == subject_id,
+                        ConsentState.granted.is_(False),
+                    )
+                )
+            )
+        return {r.id for r in bulk if r.recipient in suppressed or r.person_id in withdrawn}
+
+    def message(self, row: OutboxMessage):  # noqa: ANN201
+        if row.mailing_id is None:
+            return build_message(row, row.body_text or "", row.body_html)
+        from organiser.messaging.render import render_mailing
+
+        rendered = self.rendered.get(row.mailing_id)
+        if rendered is None:
+            rendered = self.rendered[row.mailing_id] = render_mailing(db.session.get(Mailing, row.mailing_id))
+        headers, text, html = rendered.message_for(row)  # type: ignore[attr-defined]
+        return build_message(row, text, html, headers)
+
+
+def send_claimed(rows: list[OutboxMessage]) -> None:
+    """Send claimed rows over one connection, recording each outcome as soon as it is known."""
+    if not rows:
+        return
+    batch = Batch(rows)
+    local = current_app.config["MAIL_BACKEND"] == "local"
+    from organiser.messaging.services.throttle import relay_bucket
+
+    bucket = None if local else relay_bucket()
+    with SMTPTransport() as transport:
+        for index, row in enumerate(rows):
+            if row.mailing_id and index % HALT_CHECK_EVERY == 0 and index and _halted(row.mailing_id):
+                _release([r.id for r in rows[index:]])
+                break
+            if row.id in batch.blocked:
+                _set([row.id], status=OutboxStatus.SUPPRESSED)
+                continue
+            if local:
+                _set(
+                    [row.id],
+                    status=OutboxStatus.SENT,
+                    smtp_reply="kept in the local outbox",
+                    sent_at=utcnow(),
+                )
+                continue
+            if bucket is not None:
+                bucket.take()
+            _send_one(transport, batch, row)
+    _after_batch(rows, batch.errors)
+
+
+def _send_one(transport: SMTPTransport, batch: Batch, row: OutboxMessage) -> None:
+    try:
+        message = batch.message(row)
+    except Exception as exc:  # a message we cannot even build must not stop the rest of the batch
+        log.exception("outbox message %s could not be built", row.id)
+        batch.errors += 1
+        db.session.rollback()
+        _set([row.id], status=OutboxStatus.FAILED, last_error=f"could not build the message: {exc!r}")
+        return
+    try:
+        reply = transport.send(row, message)
+    except TransientError as exc:
+        batch.errors += 1
+        _retry_later(row, str(exc))
+    except PermanentError as exc:
+        batch.errors += 1
+        _set([row.id], status=OutboxStatus.FAILED, last_error=str(exc))
+        log.warning("outbox message %s failed for good: %s", row.id, exc)
+    else:
+        _set([row.id], status=OutboxStatus.SENT, smtp_reply=reply[:500], sent_at=utcnow(), last_error=None)
+
+
+def _retry_later(row: OutboxMessage, error: str) -> None:
+    if row.attempts >= MAX_ATTEMPTS:
+        _set(
+            [row.id], status=OutboxStatus.FAILED, last_error=f"gave up after {row.attempts} attempts: {error}"
+        )
+        return
+    delay = retry_delay(row.attempts)
+    _set([row.id], status=OutboxStatus.QUEUED, last_error=error, next_attempt_at=utcnow() + delay)
+    if redis_connection() is not None:
+        from organiser.messaging.jobs import deliver_messages
+
+        get_queue(str(row.stream)).enqueue_in(delay, deliver_messages, [row.id], result_ttl=0)
+
+
+def _release(row_ids: list[int]) -> None:
+    """Give claimed but unsent rows back, as if never claimed (a pause must not cost an attempt)."""
+    if row_ids:
+        _set(row_ids, status=OutboxStatus.QUEUED, attempts=OutboxMessage.attempts - 1, claimed_at=None)
+
+
+def _halted(mailing_id: int) -> bool:
+    status = db.session.scalar(select(Mailing.status).where(Mailing.id == mailing_id))
+    return status != MailingStatus.SENDING
+
+
+def _after_batch(rows: list[OutboxMessage], errors: int) -> None:
+    from organiser.messaging.services.mailings import auto_pause_if_failing, finish_if_done
+
+    for mailing_id in {r.mailing_id for r in rows if r.mailing_id}:
+        attempted = sum(1 for r in rows if r.mailing_id == mailing_id)
+        auto_pause_if_failing(mailing_id, attempted, errors)
+        finish_if_done(mailing_id)
+
+
+def stale_claim_timeout() -> timedelta:
+    return timedelta(seconds=float(current_app.config.get("OUTBOX_CLAIM_TIMEOUT") or 300))
+
+
+def sweep_outbox(batch_size: int | None = None) -> int:
+    """Reclaim rows a dead worker left in ``sending`` and hand every due row to a worker again.
+
+    The database is the ledger of record: this is what makes a killed worker or a Redis restart
+    lose nothing. Returns how many rows were handed out.
+    """
+    from organiser.messaging.services.mailings import start_due_mailings
+
+    start_due_mailings()
+    now = utcnow()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_at < now - stale_claim_timeout(),
+        )
+        .values(status=OutboxStatus.QUEUED)
+    )
+    sending_mailings = select(Mailing.id).where(Mailing.status == MailingStatus.SENDING)
+    due = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.stream)
+        .where(
+            OutboxMessage.status == OutboxStatus.QUEUED,
+            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            or_(OutboxMessage.mailing_id.is_(None), OutboxMessage.mailing_id.in_(sending_mailings)),
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    hand_out([(i, s) for i, s in due], batch_size)
+    db.session.commit()
+    return len(due)
+
+
+def hand_out(rows: Sequence[tuple[int, str]], batch_size: int | None = None) -> None:
+    """Queue delivery jobs for these (id, stream) rows after the commit, in batches per stream."""
+    from organiser.messaging.jobs import deliver_messages
+
+    size = batch_size or int(current_app.config.get("OUTBOX_BATCH_SIZE") or 200)
+    by_stream: dict[str, list[int]] = {}
+    for message_id, stream in rows:
+        by_stream.setdefault(str(stream), []).append(message_id)
+    for stream, ids in by_stream.items():
+        for start in range(0, len(ids), size):
+            enqueue_after_commit(deliver_messages, ids[start : start + size], queue=stream)
+
+
+def status_counts(mailing_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.mailing_id == mailing_id)
+        .group_by(OutboxMessage.status)
+    ).all()
+    counts = {str(s): 0 for s in OutboxStatus}
+    counts.update({str(status): n for status, n in rows})
+    return counts
+
+
+def recent_messages(limit: int = 50) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))

@@ -1,0 +1,92 @@
+"""Unsubscribes, bounces and complaints: who never gets bulk mail again, and who stops hearing from whom."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import func, select
+
+from organiser.core.models import normalise_email
+from organiser.core.people import ConsentSubject, Person, record_consent
+from organiser.db import db, utcnow
+from organiser.messaging.models import BounceKind, MailEvent, Suppression, SuppressionReason
+
+log = logging.getLogger(__name__)
+
+SOFT_BOUNCE_LIMIT = 3  # soft bounces within SOFT_BOUNCE_WINDOW before an address is suppressed
+SOFT_BOUNCE_WINDOW = timedelta(days=30)
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="organiser.unsubscribe")
+
+
+def unsubscribe_token(person_id: int, subject_type: str, subject_id: int) -> str:
+    """A link token that never expires (unsubscribe links must keep working) and cannot be forged."""
+    return _serializer().dumps([person_id, str(subject_type), subject_id])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, ConsentSubject, int] | None:
+    try:
+        person_id, subject_type, subject_id = _serializer().loads(token)
+        return int(person_id), ConsentSubject(subject_type), int(subject_id)
+    except (BadSignature, ValueError, TypeError):
+        return None
+
+
+def is_suppressed(email: str) -> bool:
+    return (
+        db.session.scalar(select(Suppression.id).where(Suppression.email == normalise_email(email)))
+        is not None
+    )
+
+
+def suppress(email: str, reason: SuppressionReason, detail: str = "") -> Suppression:
+    """Put the address on the suppression list (idempotent: the first reason is kept)."""
+    address = normalise_email(email)
+    existing = db.session.scalar(select(Suppression).where(Suppression.email == address))
+    if existing is not None:
+        return existing
+    row = Suppression(email=address, reason=reason, detail=detail)
+    db.session.add(row)
+    db.session.flush()
+    log.info("suppressed an address (%s)", reason)
+    return row
+
+
+def unsubscribe(
+    person: Person, subject_type: ConsentSubject, subject_id: int, *, everything: bool, source: str
+) -> None:
+    """Withdraw the person's consent for this sender; ``everything`` also suppresses all bulk mail."""
+    record_consent(person, subject_type, subject_id, given=False, source=source)
+    if everything:
+        suppress(person.email, SuppressionReason.UNSUBSCRIBED, detail=source)
+
+
+def record_bounce(email: str, kind: BounceKind, *, detail: str = "", source: str = "webhook") -> bool:
+    """Log a bounce or complaint; returns True when the address is now suppressed."""
+    address = normalise_email(email)
+    db.session.add(MailEvent(email=address, kind=kind, detail=detail[:2000], source=source))
+    db.session.flush()
+    if kind is BounceKind.HARD:
+        suppress(address, SuppressionReason.BOUNCED, detail)
+        return True
+    if kind is BounceKind.COMPLAINT:
+        suppress(address, SuppressionReason.COMPLAINED, detail)
+        return True
+    recent = db.session.scalar(
+        select(func.count()).where(
+            MailEvent.email == address,
+            MailEvent.kind == BounceKind.SOFT,
+            MailEvent.created_at >= utcnow() - SOFT_BOUNCE_WINDOW,
+        )
+    )
+    if recent >= SOFT_BOUNCE_LIMIT:
+        suppress(
+            address, SuppressionReason.BOUNCED, f"{recent} soft bounces in {SOFT_BOUNCE_WINDOW.days} days"
+        )
+        return True
+    return False

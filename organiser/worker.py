@@ -1,0 +1,49 @@
+"""The RQ worker: the standard forking worker, plus the outbox sweeper in its maintenance loop.
+
+The sweep runs in the worker's main process between jobs (never in a thread, which would not
+survive the fork of a work horse), at start and every SWEEP_INTERVAL seconds, so that even with
+Redis emptied by a restart every due message is handed out again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from rq import Worker
+
+from organiser.db import db
+
+log = logging.getLogger(__name__)
+
+
+class OrganiserWorker(Worker):
+    app: Flask
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        from organiser.messaging.services.outbox import sweep_outbox
+
+        with self.app.app_context():
+            try:
+                handed = sweep_outbox()
+                if handed:
+                    log.info("sweeper handed %s due outbox messages to the queues", handed)
+            except Exception:  # the sweep must never stop the worker; the next one tries again
+                log.exception("outbox sweep failed")
+                db.session.rollback()
+
+
+def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
+    from organiser.jobs import redis_connection
+
+    interval = int(app.config["SWEEP_INTERVAL"])
+    worker = OrganiserWorker(
+        queues,
+        connection=redis_connection(app),
+        default_result_ttl=0,
+        maintenance_interval=interval,
+        worker_ttl=interval + 15,
+    )
+    worker.app = app
+    return worker
