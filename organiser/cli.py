@@ -91,6 +91,9 @@ def demo(host: str, port: int) -> None:
     click.echo(f"\nOrganiser is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     from werkzeug.serving import run_simple
 
+    from organiser.worker import start_embedded_sweeper
+
+    start_embedded_sweeper(app)
     run_simple(host, port, app, threaded=True)
 
 
@@ -141,3 +144,35 @@ def mail_sweep() -> None:
     from organiser.messaging.services import sweep_outbox
 
     click.echo(f"Handed {sweep_outbox()} due outbox messages to the queues.")
+
+
+@mail_group.command("import-bounces")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@with_appcontext
+def import_bounces(csv_file: object) -> None:
+    """Record bounces and complaints from a CSV with columns email, type (hard, soft or complaint), detail."""
+    import csv
+
+    from organiser.messaging.models import BounceKind
+    from organiser.messaging.services.suppression import record_bounce
+
+    reader = csv.DictReader(csv_file)  # type: ignore[arg-type]
+    if not reader.fieldnames or not {"email", "type"} <= {f.strip().lower() for f in reader.fieldnames}:
+        raise click.UsageError("The CSV needs a header row with at least the columns: email, type")
+    recorded = suppressed = 0
+    for line, row in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        try:
+            kind = BounceKind(row["type"].lower())
+        except ValueError:
+            click.echo(
+                f"line {line}: type must be hard, soft or complaint, not {row['type']!r}; skipped", err=True
+            )
+            continue
+        if "@" not in row["email"]:
+            click.echo(f"line {line}: {row['email']!r} is not an e-mail address; skipped", err=True)
+            continue
+        suppressed += record_bounce(row["email"], kind, detail=row.get("detail", ""), source="import")
+        recorded += 1
+    db.session.commit()
+    click.echo(f"Recorded {recorded} bounces and complaints; {suppressed} addresses are now suppressed.")

@@ -16,8 +16,10 @@ from organiser.coalitions.models import (
     OrganisationType,
 )
 from organiser.core import services
-from organiser.core.models import Role
+from organiser.core.models import Role, User
+from organiser.core.people import ConsentSubject, record_consent, upsert_person
 from organiser.db import db, utcnow
+from organiser.messaging.services.mailings import create_mailing
 
 DEMO_PASSWORD = "organiser-demo"  # noqa: S105  (printed at start; the demo runs only embedded)
 
@@ -153,8 +155,66 @@ def seed_demo() -> bool:
         )
     db.session.flush()
     _seed_users()
+    _seed_supporters(sia, "uk", UK_NAMES)
+    zambia = next(c for c in fia.chapters if c.slug == "fia-zm")
+    _seed_supporters(zambia, "zm", ZAMBIA_NAMES, tree=fia)
+    admin = User.by_email("sia.coordinator@example.org")
+    create_mailing(
+        sia.id,
+        by=admin,
+        subject="85% of us are worried about inequality. Tell your MP.",
+        from_name="Structural Inequalities Alliance",
+        reply_to="",
+        segments=[{"kind": "coalition_supporters"}],
+        body_markdown="Dear {{ name }},\n\n85% of Britons are concerned about inequality, and 83% agree "
+        "it must be reduced. This month we are asking MPs to back an **essentials guarantee** "
+        "and to scrap the two-child limit.\n\nThank you for standing with us.",
+    )
     db.session.commit()
     return True
+
+
+UK_NAMES = [
+    "Aisha Khan",
+    "Ben Thompson",
+    "Chloe Evans",
+    "Dev Patel",
+    "Ellie Morgan",
+    "Femi Adeyemi",
+    "Grace Hughes",
+    "Hamza Ali",
+    "Isla Murray",
+    "Jack Wilson",
+    "Kiran Shah",
+    "Lucy Price",
+]
+ZAMBIA_NAMES = [
+    "Bwalya Mulenga",
+    "Chanda Banda",
+    "Mwila Phiri",
+    "Natasha Zulu",
+    "Kondwani Tembo",
+    "Mutale Chilufya",
+    "Temwani Lungu",
+    "Lombe Mwansa",
+]
+
+
+def _seed_supporters(
+    coalition: Coalition, prefix: str, names: list[str], tree: Coalition | None = None
+) -> None:
+    """Demo supporters (invented, at example.org): most agreed to hear from the coalition, one did not."""
+    for index, name in enumerate(names):
+        email = f"{prefix}.supporter{index + 1}@example.org"
+        person = upsert_person((tree or coalition).id, email, name=name, country=coalition.country)
+        record_consent(
+            person,
+            ConsentSubject.COALITION,
+            coalition.id,
+            given=index != len(names) - 1,
+            wording="Keep me updated about this campaign and others from the coalition.",
+            source="demo seed",
+        )
 
 
 def _seed_users() -> None:

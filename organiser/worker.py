@@ -8,6 +8,7 @@ Redis emptied by a restart every due message is handed out again.
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 from rq import Worker
@@ -47,3 +48,26 @@ def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
     )
     worker.app = app
     return worker
+
+
+def start_embedded_sweeper(app: Flask) -> threading.Thread:
+    """Without Redis there is no worker: a thread in the web process sweeps the outbox instead,
+    so that scheduled mailings go out and failed sends are retried in the embedded default."""
+
+    def loop() -> None:
+        from organiser.messaging.services.outbox import sweep_outbox
+
+        while not _stop.wait(int(app.config["SWEEP_INTERVAL"])):
+            with app.app_context():
+                try:
+                    sweep_outbox()
+                except Exception:
+                    log.exception("outbox sweep failed")
+                    db.session.rollback()
+
+    thread = threading.Thread(target=loop, name="organiser-sweeper", daemon=True)
+    thread.start()
+    return thread
+
+
+_stop = threading.Event()

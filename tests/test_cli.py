@@ -104,3 +104,27 @@ def test_demo_logins_work(app, client):
     app.test_cli_runner().invoke(args=["seed-demo"])
     assert sign_in(client, "sia.coordinator@example.org", DEMO_PASSWORD).status_code == 302
     assert "Coordinators" in text_of(client.get("/coalitions/structural-inequalities-alliance/team"))
+
+
+def test_import_bounces_from_csv(app, tmp_path):
+    from organiser.messaging.models import Suppression
+
+    path = tmp_path / "bounces.csv"
+    path.write_text(
+        "email,type,detail\nhard@example.org,hard,550 5.1.1\nsoft@example.org,soft,mailbox full\n"
+        "bad-address,hard,\nx@example.org,weird,\n",
+        encoding="utf-8",
+    )
+    result = app.test_cli_runner().invoke(args=["mail", "import-bounces", str(path)])
+    assert "Recorded 2 bounces and complaints; 1 addresses are now suppressed." in result.output
+    assert "line 4: 'bad-address' is not an e-mail address; skipped" in result.output
+    assert "line 5: type must be hard, soft or complaint" in result.output
+    with app.app_context():
+        assert list(db.session.scalars(select(Suppression.email))) == ["hard@example.org"]
+
+
+def test_import_bounces_needs_the_right_columns(app, tmp_path):
+    path = tmp_path / "wrong.csv"
+    path.write_text("address,kind\nx@example.org,hard\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["mail", "import-bounces", str(path)])
+    assert result.exit_code != 0 and "needs a header row" in result.output
