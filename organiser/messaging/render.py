@@ -49,14 +49,14 @@ class RenderedMailing:
     fallback_name: str
     footer_text: str
     footer_html: str
+    unsubscribe_base: str  # the unsubscribe URL with TOKEN where each person's token goes
 
     def message_for(
         self, row: OutboxMessage, *, unsubscribe_url: str | None = None
     ) -> tuple[dict[str, str], str, str]:
         """Headers, text and HTML for one recipient."""
-        url = unsubscribe_url or external_url(
-            "messaging.unsubscribe_page",
-            token=unsubscribe_token(row.person_id or 0, self.subject_type, self.subject_id),
+        url = unsubscribe_url or self.unsubscribe_base.replace(
+            "TOKEN", unsubscribe_token(row.person_id or 0, self.subject_type, self.subject_id)
         )
         name = row.recipient_name or self.fallback_name
         headers = {
@@ -93,6 +93,7 @@ def render_mailing(mailing: Mailing) -> RenderedMailing:
         sender_name=sender_name,
         subject_type=str(subject_type),
         subject_id=subject_id,
+        unsubscribe_base=external_url("messaging.unsubscribe_page", token="TOKEN"),  # noqa: S106
         text=mailing.body_markdown.rstrip() + "\n",
         html=f"<!doctype html><html><body>{body_html}",
         fallback_name=fallback,

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from email.message import EmailMessage
-from email.policy import SMTP, SMTPUTF8
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
 from flask import current_app
 
+from organiser.messaging.mime import address, clean, compose, header_value
 from organiser.messaging.models import OutboxMessage
 
 
@@ -30,20 +29,30 @@ class PermanentError(Exception):
 
 def build_message(
     row: OutboxMessage, text: str, html: str | None = None, headers: dict[str, str] | None = None
-) -> EmailMessage:
-    """The message for ``row``: its own headers, then ``headers`` (a mailing's, per recipient)."""
-    msg = EmailMessage()
-    msg["From"] = row.sender
-    msg["To"] = formataddr((row.recipient_name, row.recipient)) if row.recipient_name else row.recipient
-    msg["Subject"] = row.subject
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=_sender_domain(row.sender))
-    for name, value in {**(row.headers or {}), **(headers or {})}.items():
-        msg[name] = value
-    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    if html:
-        msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    return msg
+) -> bytes:
+    """The message for ``row``, ready for DATA: its own headers, then ``headers`` (a mailing's,
+    per recipient). See ``organiser.messaging.mime`` for why this does not use ``email.message``."""
+    utf8 = not row.recipient.isascii()
+    to = address(row.recipient_name, row.recipient) if not utf8 else row.recipient
+    lines = [
+        ("From", _sender_header(row.sender)),
+        ("To", to),
+        ("Subject", header_value(row.subject)),
+        ("Date", formatdate(usegmt=True)),
+        ("Message-ID", make_msgid(domain=_sender_domain(row.sender))),
+    ]
+    lines += [
+        (name, header_value(value)) for name, value in {**(row.headers or {}), **(headers or {})}.items()
+    ]
+    return compose(lines, text, html, utf8=utf8)
+
+
+def _sender_header(sender: str) -> str:
+    """Senders come formatted (``Name <addr>``); one configured with a non-ASCII name gets encoded."""
+    if sender.isascii():
+        return clean(sender)
+    name, addr = parseaddr(sender)
+    return address(name, addr)
 
 
 def _sender_domain(sender: str) -> str:
@@ -85,7 +94,7 @@ class SMTPTransport:
             raise TransientError(f"cannot connect to {cfg['MAIL_SERVER']}:{cfg['MAIL_PORT']}: {exc}") from exc
         return conn
 
-    def send(self, row: OutboxMessage, msg: EmailMessage) -> str:
+    def send(self, row: OutboxMessage, data: bytes) -> str:
         """Send one message; returns the server's reply. Raises TransientError or PermanentError.
 
         MAIL, RCPT and DATA are spoken one by one (not ``sendmail``) so the ledger can keep the
@@ -95,7 +104,6 @@ class SMTPTransport:
             self.conn = self.open()
         sender, recipient = _address(row.sender), row.recipient
         international = not (sender + recipient).isascii()
-        data = msg.as_bytes(policy=SMTPUTF8 if international else SMTP)
         options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         conn = self.conn
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -51,6 +53,7 @@ def test_mail_queued_while_no_worker_runs_is_sent_when_one_starts(live, mail, sm
         db.session.commit()
     submit(live.test_client(), "/account/forgot-password", {"email": "otieno@example.org"})
     Redis.from_url(live.config["REDIS_URL"]).flushdb()  # as if Redis restarted empty
+    time.sleep(1.1)  # the job it had been handed to is now overdue (a claim timeout of 1 s below)
 
     import subprocess
     import sys
@@ -59,7 +62,7 @@ def test_mail_queued_while_no_worker_runs_is_sent_when_one_starts(live, mail, sm
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "organiser", "worker", "--burst"],
-        env=worker_env(live, smtp_server),
+        env={**worker_env(live, smtp_server), "ORGANISER_OUTBOX_CLAIM_TIMEOUT": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

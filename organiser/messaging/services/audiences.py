@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, union
+from sqlalchemy import Select, exists, false, func, select, union
 
 from organiser.core.people import ConsentState, ConsentSubject, Person
 from organiser.db import db
@@ -69,7 +69,7 @@ def consenting_people(mailing: Mailing) -> Select[Any]:
     )
     query = select(Person.id, Person.email, Person.name).where(consent)
     if members is None:
-        return query.where(False)  # type: ignore[arg-type]
+        return query.where(false())
     return query.where(Person.id.in_(members))
 
 

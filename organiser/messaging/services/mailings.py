@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import String, case, cast, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from organiser.db import as_utc, db, utcnow
+from organiser.db import db, utcnow
 from organiser.jobs import enqueue_after_commit
 from organiser.messaging.models import Mailing, MailingStatus, MailStream, OutboxMessage, OutboxStatus
 from organiser.messaging.services.audiences import consenting_people, is_suppressed_clause
@@ -228,14 +228,21 @@ def auto_pause_if_failing(mailing_id: int, attempted: int, errors: int) -> None:
 
 
 def start_due_mailings() -> int:
-    """Start every scheduled mailing whose time has come (called by the sweeper)."""
+    """Start every scheduled mailing whose time has come (called by every worker's sweeper).
+
+    Each is taken with a conditional UPDATE, so two workers sweeping at once start it once.
+    """
+    from organiser.messaging.jobs import expand_mailing
+
     now = utcnow()
-    due = db.session.scalars(select(Mailing).where(Mailing.status == MailingStatus.SCHEDULED)).all()
-    started = 0
-    for mailing in due:
-        if mailing.scheduled_at is not None and as_utc(mailing.scheduled_at) <= now:
-            start(mailing)
-            started += 1
-    if started:
-        db.session.commit()
-    return started
+    started = db.session.scalars(
+        update(Mailing)
+        .where(Mailing.status == MailingStatus.SCHEDULED, Mailing.scheduled_at <= now)
+        .values(status=MailingStatus.SENDING, started_at=now, paused_reason="")
+        .returning(Mailing.id)
+    ).all()
+    for mailing_id in started:
+        enqueue_after_commit(expand_mailing, mailing_id, queue="bulk")
+        log.info("mailing %s started by the scheduler", mailing_id)
+    db.session.commit()
+    return len(started)

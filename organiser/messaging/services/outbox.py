@@ -61,6 +61,7 @@ def queue_email(
         body_text=text,
         body_html=html,
         status=OutboxStatus.QUEUED,
+        handed_at=utcnow(),
     )
     db.session.add(row)
     db.session.flush()
@@ -206,7 +207,8 @@ def _retry_later(row: OutboxMessage, error: str) -> None:
         )
         return
     delay = retry_delay(row.attempts)
-    _set([row.id], status=OutboxStatus.QUEUED, last_error=error, next_attempt_at=utcnow() + delay)
+    due = utcnow() + delay  # the scheduled job covers it; the sweeper only if that job is lost
+    _set([row.id], status=OutboxStatus.QUEUED, last_error=error, next_attempt_at=due, handed_at=due)
     if redis_connection() is not None:
         from organiser.messaging.jobs import deliver_messages
 
@@ -216,7 +218,13 @@ def _retry_later(row: OutboxMessage, error: str) -> None:
 def _release(row_ids: list[int]) -> None:
     """Give claimed but unsent rows back, as if never claimed (a pause must not cost an attempt)."""
     if row_ids:
-        _set(row_ids, status=OutboxStatus.QUEUED, attempts=OutboxMessage.attempts - 1, claimed_at=None)
+        _set(
+            row_ids,
+            status=OutboxStatus.QUEUED,
+            attempts=OutboxMessage.attempts - 1,
+            claimed_at=None,
+            handed_at=None,
+        )
 
 
 def _halted(mailing_id: int) -> bool:
@@ -238,7 +246,8 @@ def stale_claim_timeout() -> timedelta:
 
 
 def sweep_outbox(batch_size: int | None = None) -> int:
-    """Reclaim rows a dead worker left in ``sending`` and hand every due row to a worker again.
+    """Start due mailings, reclaim rows a dead worker left in ``sending``, and queue a job again for
+    every due row whose job is overdue.
 
     The database is the ledger of record: this is what makes a killed worker or a Redis restart
     lose nothing. Returns how many rows were handed out.
@@ -247,20 +256,21 @@ def sweep_outbox(batch_size: int | None = None) -> int:
 
     start_due_mailings()
     now = utcnow()
+    overdue = now - stale_claim_timeout()
+    stale = [OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < overdue]
     db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.status == OutboxStatus.SENDING,
-            OutboxMessage.claimed_at < now - stale_claim_timeout(),
-        )
-        .values(status=OutboxStatus.QUEUED)
+        .where(*stale, OutboxMessage.attempts >= MAX_ATTEMPTS)
+        .values(status=OutboxStatus.FAILED, last_error="the worker sending it stopped, too many times")
     )
+    db.session.execute(update(OutboxMessage).where(*stale).values(status=OutboxStatus.QUEUED, handed_at=None))
     sending_mailings = select(Mailing.id).where(Mailing.status == MailingStatus.SENDING)
     due = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.stream)
         .where(
             OutboxMessage.status == OutboxStatus.QUEUED,
             or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            or_(OutboxMessage.handed_at.is_(None), OutboxMessage.handed_at < overdue),
             or_(OutboxMessage.mailing_id.is_(None), OutboxMessage.mailing_id.in_(sending_mailings)),
         )
         .order_by(OutboxMessage.id)
@@ -278,9 +288,12 @@ def hand_out(rows: Sequence[tuple[int, str]], batch_size: int | None = None) -> 
     by_stream: dict[str, list[int]] = {}
     for message_id, stream in rows:
         by_stream.setdefault(str(stream), []).append(message_id)
+    now = utcnow()
     for stream, ids in by_stream.items():
         for start in range(0, len(ids), size):
-            enqueue_after_commit(deliver_messages, ids[start : start + size], queue=stream)
+            chunk = ids[start : start + size]
+            db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(chunk)).values(handed_at=now))
+            enqueue_after_commit(deliver_messages, chunk, queue=stream)
 
 
 def status_counts(mailing_id: int) -> dict[str, int]:

@@ -148,6 +148,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("recipient_name", sa.String(length=200), nullable=False, server_default="")
         )
+        batch_op.add_column(sa.Column("handed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.alter_column("body_text", existing_type=sa.TEXT(), nullable=True)
         batch_op.create_index("ix_outbox_messages_mailing_status", ["mailing_id", "status"], unique=False)
         batch_op.create_foreign_key(
@@ -175,6 +176,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_outbox_messages_mailing_id_mailings"), type_="foreignkey")
         batch_op.drop_index("ix_outbox_messages_mailing_status")
         batch_op.alter_column("body_text", existing_type=sa.TEXT(), nullable=False)
+        batch_op.drop_column("handed_at")
         batch_op.drop_column("recipient_name")
         batch_op.drop_column("person_id")
         batch_op.drop_column("mailing_id")
