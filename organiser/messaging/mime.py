@@ -22,9 +22,9 @@ def clean(value: str) -> str:
 
 
 def header_value(value: str) -> str:
-    """ASCII stays as it is; anything else is RFC 2047 encoded. Long values are folded."""
+    """ASCII stays as it is; anything else is RFC 2047 encoded and folded."""
     value = clean(value)
-    if value.isascii() and len(value) <= 76:
+    if value.isascii() and len(value) <= 900:  # SMTP allows 998 a line; folding ASCII costs time
         return value
     return Header(value, "utf-8" if not value.isascii() else "us-ascii", maxlinelen=76).encode(linesep="\r\n")
 
