@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
-from organiser.coalitions.models import Coalition, Organisation
+from organiser.coalitions.models import Coalition, Membership, Organisation
 from organiser.core.models import Role, RoleGrant, User
 from organiser.core.scopes import ScopeKind, register_scope
 from organiser.db import db
@@ -25,10 +26,28 @@ def coordinators_of(coalition: Coalition) -> list[User]:
 
 
 def alliances() -> list[Coalition]:
-    """Coalitions with no parent, by name; their chapters hang below them."""
-    return list(
-        db.session.scalars(select(Coalition).where(Coalition.parent_id.is_(None)).order_by(Coalition.name))
+    """Coalitions with no parent, by name, their chapters loaded in the same round trip."""
+    query = (
+        select(Coalition)
+        .where(Coalition.parent_id.is_(None))
+        .options(selectinload(Coalition.chapters))
+        .order_by(Coalition.name)
     )
+    return list(db.session.scalars(query))
+
+
+def public_page(slug: str) -> Coalition | None:
+    """A coalition with everything its public page shows, in four queries whatever its size."""
+    query = (
+        select(Coalition)
+        .where(Coalition.slug == slug)
+        .options(
+            joinedload(Coalition.parent),
+            selectinload(Coalition.chapters),
+            selectinload(Coalition.memberships).joinedload(Membership.organisation),
+        )
+    )
+    return db.session.scalar(query)
 
 
 def mailings_of(coalition: Coalition) -> list[Mailing]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from organiser.coalitions import services
@@ -31,11 +30,13 @@ def index() -> str:
 @bp.get("/coalitions/<slug>")
 def show(slug: str) -> str:
     """A coalition's public page: who it is, its principles, its chapters and members."""
-    coalition = db.session.scalar(select(Coalition).where(Coalition.slug == slug))
+    coalition = services.public_page(slug)
     if coalition is None:
         abort(404)
     can_manage = current_user.is_authenticated and coalition.can_manage(current_user)
-    return render_template("coalitions/show.html", coalition=coalition, can_manage=can_manage)
+    return render_template(
+        "coalitions/show.html", coalition=coalition, members=coalition.active_members(), can_manage=can_manage
+    )
 
 
 @bp.route("/coalitions/<slug>/team", methods=["GET", "POST"])
