@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from organiser.jobs import job
 from organiser.messaging.services.mailings import expand
-from organiser.messaging.services.outbox import claim, send_claimed, sweep_outbox
+from organiser.messaging.services.outbox import claim, send_claimed
 
 
 @job
@@ -19,9 +19,3 @@ def deliver_messages(message_ids: list[int]) -> int:
 def expand_mailing(mailing_id: int) -> int:
     """Freeze a mailing's recipients into outbox rows and hand them to the delivery workers."""
     return expand(mailing_id)
-
-
-@job
-def sweep() -> int:
-    """Start due mailings, reclaim what dead workers left, re-queue what Redis forgot."""
-    return sweep_outbox()

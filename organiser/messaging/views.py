@@ -75,27 +75,30 @@ def edit_mailing(mailing: Mailing) -> str | Response:
     )
 
 
-@bp.get("/mailings/<int:id>")
-@authorise(Mailing, "can_manage", by="id")
-def mailing(mailing: Mailing) -> str:
-    """A mailing: preview, who gets it, the actions its state allows, and progress once it sends."""
+def _mailing_page(mailing: Mailing, schedule_form: ScheduleForm) -> str:
     will_receive, suppressed = audience_counts(mailing) if mailing.editable else (None, None)
     counts = status_counts(mailing.id)
-    done = sum(counts[s] for s in ("sent", "failed", "suppressed", "cancelled"))
     return render_template(
         "messaging/mailing.html",
         mailing=mailing,
         coalition=mailing.coalition,
         form=ConfirmForm(),
-        schedule_form=ScheduleForm(),
+        schedule_form=schedule_form,
         preview=Markup(markdown_to_html(mailing.body_markdown)),  # noqa: S704 (sanitised by nh3)
         will_receive=will_receive,
         suppressed=suppressed,
         counts=counts,
-        done=done,
+        done=sum(counts[s] for s in ("sent", "failed", "suppressed", "cancelled")),
         total=mailing.recipient_total or 0,
         refresh=mailing.status == MailingStatus.SENDING,
     )
+
+
+@bp.get("/mailings/<int:id>")
+@authorise(Mailing, "can_manage", by="id")
+def mailing(mailing: Mailing) -> str:
+    """A mailing: preview, who gets it, the actions its state allows, and progress once it sends."""
+    return _mailing_page(mailing, ScheduleForm())
 
 
 def _act(mailing: Mailing, action: str) -> Response:
@@ -158,21 +161,7 @@ def schedule_mailing(mailing: Mailing) -> str | Response:
         db.session.commit()
         flash(_("Scheduled."), "success")
         return redirect(url_for("messaging.mailing", id=mailing.id))
-    will_receive, suppressed = audience_counts(mailing) if mailing.editable else (None, None)
-    return render_template(
-        "messaging/mailing.html",
-        mailing=mailing,
-        coalition=mailing.coalition,
-        form=ConfirmForm(),
-        schedule_form=form,
-        preview=Markup(markdown_to_html(mailing.body_markdown)),  # noqa: S704
-        will_receive=will_receive,
-        suppressed=suppressed,
-        counts=status_counts(mailing.id),
-        done=0,
-        total=mailing.recipient_total or 0,
-        refresh=False,
-    ), 200
+    return _mailing_page(mailing, form)
 
 
 # ---- unsubscribe (no account, no cookie: the signed token is the authority) ---------------------

@@ -34,6 +34,16 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
+def demo(live):
+    """The demo data, committed, behind the live server."""
+    from organiser.demo import seed_demo
+
+    with live.app_context():
+        seed_demo()
+    return live
+
+
+@pytest.fixture
 def new_page(browser, live_server):
     """Open a page in a fresh, phone-sized browser context (360 × 740).
 

@@ -6,18 +6,11 @@ import re
 
 import pytest
 
-from organiser.demo import DEMO_PASSWORD, seed_demo
+from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
 from tests.helpers import path_of
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live):
-    with live.app_context():
-        seed_demo()
-    return live
 
 
 def test_coordinator_sends_a_mailing_and_a_supporter_unsubscribes(demo, new_page, rq_worker, mail):

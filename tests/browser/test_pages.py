@@ -6,18 +6,11 @@ import re
 
 import pytest
 
-from organiser.demo import DEMO_PASSWORD, seed_demo
+from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
 from tests.helpers import links_in, path_of
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live):
-    with live.app_context():
-        seed_demo()
-    return live
 
 
 def test_public_pages_are_accessible_on_a_small_screen(demo, new_page):
