@@ -155,9 +155,11 @@ def seed_demo() -> bool:
         )
     db.session.flush()
     _seed_users()
+    _seed_chapter_members(fia)
     _seed_supporters(sia, "uk", UK_NAMES)
     zambia = next(c for c in fia.chapters if c.slug == "fia-zm")
     _seed_supporters(zambia, "zm", ZAMBIA_NAMES, tree=fia)
+    _seed_application(sia)
     admin = User.by_email("sia.coordinator@example.org")
     create_mailing(
         sia.id,
@@ -172,6 +174,54 @@ def seed_demo() -> bool:
     )
     db.session.commit()
     return True
+
+
+# Invented organisations, marked as such: the chapters' real members are theirs to add.
+CHAPTER_MEMBERS = {
+    "fia-zm": [
+        ("Copperbelt Youth Jobs Campaign (demo)", OrganisationType.GRASSROOTS, "Kitwe"),
+        ("Zambia Smallholder Farmers' Voice (demo)", OrganisationType.SOCIAL_MOVEMENT, "Chipata"),
+        ("Lusaka Health Workers' Union (demo)", OrganisationType.TRADE_UNION, "Lusaka"),
+    ],
+    "fia-mx": [
+        ("Red de Mujeres por la Igualdad (demo)", OrganisationType.GRASSROOTS, "Oaxaca"),
+        ("Colectivo Salario Digno (demo)", OrganisationType.SOCIAL_MOVEMENT, "Ciudad de México"),
+    ],
+    "fia-ng": [("Lagos Market Traders' Association (demo)", OrganisationType.GRASSROOTS, "Lagos")],
+}
+
+
+def _seed_chapter_members(fia: Coalition) -> None:
+    for chapter in fia.chapters:
+        for name, kind, region in CHAPTER_MEMBERS.get(chapter.slug, []):
+            org = Organisation(
+                name=name, slug=slugify(name), type=kind, country=chapter.country, region=region
+            )
+            db.session.add(
+                Membership(
+                    organisation=org, coalition=chapter, status=MembershipStatus.ACTIVE, joined_at=utcnow()
+                )
+            )
+    db.session.flush()
+
+
+def _seed_application(sia: Coalition) -> None:
+    """One application waiting for the SIA coordinators (from an invented contact at example.org)."""
+    from organiser.coalitions.services import apply_to_join
+
+    apply_to_join(
+        sia,
+        organisation={
+            "name": "Fairness Foundation",
+            "type": OrganisationType.NGO,
+            "country": "GB",
+            "region": "London",
+            "website": "",
+            "description": "Research and campaigns on fairness and inequality in the UK.",
+        },
+        contact_name="Demo Applicant",
+        contact_email="applicant@example.org",
+    )
 
 
 UK_NAMES = [

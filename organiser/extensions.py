@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -24,6 +24,8 @@ def select_locale() -> str | None:
     from flask import current_app
     from flask_login import current_user
 
+    if not has_request_context():  # a job or a command: the default, unless forced by the caller
+        return None
     languages = current_app.config["LANGUAGES"]
     for candidate in (request.args.get("lang"), request.cookies.get("lang")):
         if candidate in languages:

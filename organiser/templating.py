@@ -22,6 +22,15 @@ MAILING_STATUS_LABELS = {
 }
 
 
+MEMBERSHIP_STATUS_LABELS = {
+    "applied": _l("Applied"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "left": _l("Left"),
+    "declined": _l("Declined"),
+}
+
+
 def lang_url(code: str) -> str:
     """The current page in another language."""
     args = request.args.to_dict()
@@ -51,4 +60,5 @@ def register_template_helpers(app: Flask) -> None:
             "country_name": country_name,
             "mail_is_local": app.config["MAIL_BACKEND"] == "local",
             "status_labels": MAILING_STATUS_LABELS,
+            "membership_labels": MEMBERSHIP_STATUS_LABELS,
         }

@@ -175,6 +175,16 @@ class CapturedMail:
                 raise AssertionError(f"expected {count} e-mails, got {len(self.messages)} in {timeout}s")
             return list(self.messages)
 
+    def wait_for_to(self, address: str, count: int = 1, timeout: float = 30.0) -> list[EmailMessage]:
+        """Block until ``count`` messages to ``address`` arrived (others may arrive too)."""
+        with self.lock:
+            if not self.lock.wait_for(lambda: len(self._to(address)) >= count, timeout):
+                raise AssertionError(f"expected {count} e-mails to {address}, got {len(self._to(address))}")
+            return self._to(address)
+
+    def _to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for m in self.messages if address in str(m["To"])]

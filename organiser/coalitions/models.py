@@ -120,5 +120,32 @@ class Membership(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     joined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    # The application: who asked, and the principles they endorsed, word for word, and when.
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(320), default="")
+    endorsed_principles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    endorsed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
     coalition: Mapped[Coalition] = relationship(back_populates="memberships")
+    events: Mapped[list[MembershipEvent]] = relationship(
+        back_populates="membership", order_by="MembershipEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class MembershipEvent(Base):
+    """The audit trail of a membership: who changed what, and when."""
+
+    __tablename__ = "membership_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MembershipStatus] = mapped_column(String(20))
+    role: Mapped[MembershipRole] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    membership: Mapped[Membership] = relationship(back_populates="events")
+    by: Mapped[User | None] = relationship()

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from organiser.coalitions.models import Coalition, Membership, Organisation
-from organiser.core.models import Role, RoleGrant, User
+from organiser.coalitions.models import (
+    Coalition,
+    Membership,
+    MembershipEvent,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+)
+from organiser.core.models import Role, RoleGrant, User, normalise_email
 from organiser.core.scopes import ScopeKind, register_scope
-from organiser.db import db
+from organiser.db import db, utcnow
 from organiser.messaging.models import Mailing
 from organiser.messaging.services.audiences import Segment, register_segment
+
+log = logging.getLogger(__name__)
 
 
 def coordinators_of(coalition: Coalition) -> list[User]:
@@ -83,3 +95,166 @@ def _supporters(mailing: object, params: dict[str, object]) -> object:
 
 
 register_segment(Segment("coalition_supporters", _supporter_choices, _supporters))
+
+
+# ---- applications and membership --------------------------------------------------------------
+
+
+class DuplicateApplication(Exception):
+    """The organisation already applied to, or belongs to, this coalition."""
+
+    def __init__(self, membership: Membership) -> None:
+        super().__init__(membership.status)
+        self.membership = membership
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def find_organisation(name: str, country: str | None) -> Organisation | None:
+    """An organisation with the same name (ignoring case and spacing) in the same country."""
+    candidates = db.session.scalars(select(Organisation).where(Organisation.country == country))
+    key = _name_key(name)
+    return next((o for o in candidates if _name_key(o.name) == key), None)
+
+
+def unique_slug(name: str) -> str:
+    from organiser.demo import slugify
+
+    base = slugify(name) or "organisation"
+    slug, n = base, 1
+    while db.session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
+        n += 1
+        slug = f"{base[:70]}-{n}"
+    return slug
+
+
+def _event(membership: Membership, by: User | None, note: str = "") -> None:
+    membership.events.append(
+        MembershipEvent(
+            status=membership.status, role=membership.role, note=note, by_id=by.id if by else None
+        )
+    )
+
+
+def apply_to_join(
+    coalition: Coalition, *, organisation: dict[str, str], contact_name: str, contact_email: str
+) -> Membership:
+    """Record an application with the principles endorsed, word for word; tell the applicant."""
+    org = find_organisation(organisation["name"], organisation["country"])
+    if org is None:
+        org = Organisation(slug=unique_slug(organisation["name"]), **organisation)
+        db.session.add(org)
+        db.session.flush()
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == org.id, Membership.coalition_id == coalition.id
+        )
+    )
+    if membership is not None and membership.status in (
+        MembershipStatus.APPLIED,
+        MembershipStatus.ACTIVE,
+        MembershipStatus.SUSPENDED,
+    ):
+        raise DuplicateApplication(membership)
+    if membership is None:
+        membership = Membership(organisation=org, coalition=coalition)
+        db.session.add(membership)
+    membership.status, membership.role = MembershipStatus.APPLIED, MembershipRole.MEMBER
+    membership.contact_name, membership.contact_email = contact_name.strip(), normalise_email(contact_email)
+    membership.endorsed_principles, membership.endorsed_at = list(coalition.principles), utcnow()
+    membership.decline_reason = ""
+    _event(membership, None, f"applied by {membership.contact_name} <{membership.contact_email}>")
+    db.session.flush()
+    _mail_applicant(
+        membership,
+        "coalitions/email/application_received.txt",
+        _("We have your application to join %(coalition)s", coalition=coalition.name),
+    )
+    log.info("organisation %s applied to coalition %s", org.id, coalition.id)
+    return membership
+
+
+def approve(membership: Membership, role: MembershipRole, *, by: User) -> None:
+    """Make the organisation a member; e-mail the applicant and invite them as its administrator."""
+    from organiser.core.services import invite
+
+    membership.status, membership.role, membership.joined_at = MembershipStatus.ACTIVE, role, utcnow()
+    _event(membership, by, "application approved")
+    db.session.flush()
+    coalition, org = membership.coalition, membership.organisation
+    _mail_applicant(
+        membership,
+        "coalitions/email/application_approved.txt",
+        _(
+            "%(organisation)s is now a member of %(coalition)s",
+            organisation=org.name,
+            coalition=coalition.name,
+        ),
+    )
+    invite(membership.contact_email, Role.ORGANISATION_ADMIN, org.id, by=by, scope_name=org.name)
+    log.info("membership %s approved as %s by %s", membership.id, role, by.id)
+
+
+def decline(membership: Membership, reason: str, *, by: User) -> None:
+    membership.status, membership.decline_reason = MembershipStatus.DECLINED, reason.strip()
+    _event(membership, by, reason.strip())
+    db.session.flush()
+    _mail_applicant(
+        membership,
+        "coalitions/email/application_declined.txt",
+        _("Your application to join %(coalition)s", coalition=membership.coalition.name),
+    )
+    log.info("membership %s declined by %s", membership.id, by.id)
+
+
+def _mail_applicant(membership: Membership, template: str, subject: str) -> None:
+    from flask import render_template
+
+    from organiser.messaging.services import queue_email
+
+    queue_email(
+        to=membership.contact_email,
+        subject=subject,
+        text=render_template(
+            template,
+            membership=membership,
+            coalition=membership.coalition,
+            organisation=membership.organisation,
+        ),
+    )
+
+
+def applications(coalition: Coalition) -> list[Membership]:
+    return [m for m in members_by_status(coalition) if m.status == MembershipStatus.APPLIED]
+
+
+def members_by_status(coalition: Coalition) -> list[Membership]:
+    query = (
+        select(Membership)
+        .where(Membership.coalition_id == coalition.id)
+        .options(joinedload(Membership.organisation), selectinload(Membership.events))
+        .order_by(Membership.created_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def directory(coalition: Coalition, *, q: str = "", type: str = "", country: str = "") -> list[Membership]:
+    """The coalition's active members, filtered by a search term, a type and a country."""
+    members = coalition.active_members()
+    key = _name_key(q)
+    return [
+        m
+        for m in members
+        if (not key or key in _name_key(m.organisation.name) or key in _name_key(m.organisation.description))
+        and (not type or m.organisation.type == type)
+        and (not country or m.organisation.country == country)
+    ]
+
+
+def update_organisation(org: Organisation, *, by: User, **fields: str) -> None:
+    for key, value in fields.items():
+        setattr(org, key, value)
+    db.session.flush()
+    log.info("organisation %s profile changed by %s", org.id, by.id)

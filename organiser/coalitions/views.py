@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from organiser.coalitions import services
-from organiser.coalitions.models import Coalition
+from organiser.coalitions.forms import (
+    ROLE_LABELS,
+    TYPE_LABELS,
+    ApproveForm,
+    DeclineForm,
+    JoinForm,
+    OrganisationFields,
+)
+from organiser.coalitions.models import Coalition, Membership, MembershipRole, MembershipStatus, Organisation
 from organiser.core import services as core_services
 from organiser.core.forms import InviteForm
 from organiser.core.models import Role
 from organiser.core.permissions import authorise
 from organiser.db import db
+from organiser.extensions import limiter
 from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.views import mailing_fields, segment_field_choices
@@ -34,8 +43,18 @@ def show(slug: str) -> str:
     if coalition is None:
         abort(404)
     can_manage = current_user.is_authenticated and coalition.can_manage(current_user)
+    filters = {key: request.args.get(key, "").strip() for key in ("q", "type", "country")}
+    everyone = coalition.active_members()
     return render_template(
-        "coalitions/show.html", coalition=coalition, members=coalition.active_members(), can_manage=can_manage
+        "coalitions/show.html",
+        coalition=coalition,
+        members=services.directory(coalition, **filters),
+        member_total=len(everyone),
+        filters=filters,
+        can_manage=can_manage,
+        type_labels=TYPE_LABELS,
+        countries=sorted({m.organisation.country for m in everyone if m.organisation.country}),
+        types=sorted({str(m.organisation.type) for m in everyone}),
     )
 
 
@@ -84,3 +103,122 @@ def new_mailing(coalition: Coalition) -> str | Response:
         flash(_("Draft saved. Check who gets it, send yourself a test, then send or schedule it."), "success")
         return redirect(url_for("messaging.mailing", id=mailing.id))
     return render_template("messaging/mailing_form.html", form=form, coalition=coalition, mailing=None)
+
+
+@bp.route("/coalitions/<slug>/join", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def join(slug: str) -> str | Response:
+    """An organisation applies to join: its details, a contact person, the principles endorsed."""
+    coalition = services.public_page(slug)
+    if coalition is None:
+        abort(404)
+    form = JoinForm()
+    form.set_choices()
+    if form.validate_on_submit():
+        try:
+            services.apply_to_join(
+                coalition,
+                organisation=_organisation_fields(form),
+                contact_name=form.contact_name.data,
+                contact_email=form.contact_email.data,
+            )
+        except services.DuplicateApplication as exc:
+            db.session.rollback()
+            return render_template("coalitions/join_done.html", coalition=coalition, duplicate=exc.membership)
+        db.session.commit()
+        return render_template(
+            "coalitions/join_done.html", coalition=coalition, duplicate=None, email=form.contact_email.data
+        )
+    return render_template("coalitions/join.html", coalition=coalition, form=form)
+
+
+def _organisation_fields(form: OrganisationFields) -> dict[str, str]:
+    return {
+        "name": form.name.data.strip(),
+        "type": form.type.data,
+        "country": form.country.data,
+        "region": (form.region.data or "").strip(),
+        "website": (form.website.data or "").strip(),
+        "description": (form.description.data or "").strip(),
+    }
+
+
+@bp.get("/coalitions/<slug>/members")
+@authorise(Coalition, "can_manage")
+def members(coalition: Coalition) -> str:
+    """The coordinators' desk: applications to decide on, and every membership with its history."""
+    memberships = services.members_by_status(coalition)
+    approve_form, decline_form = ApproveForm(), DeclineForm()
+    approve_form.set_choices()
+    return render_template(
+        "coalitions/members.html",
+        coalition=coalition,
+        memberships=memberships,
+        pending=[m for m in memberships if m.status == MembershipStatus.APPLIED],
+        approve_form=approve_form,
+        decline_form=decline_form,
+        role_labels=ROLE_LABELS,
+        type_labels=TYPE_LABELS,
+    )
+
+
+def _membership_for_coordinator(membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    if not membership.coalition.can_manage(current_user):
+        abort(403)
+    return membership
+
+
+@bp.post("/memberships/<int:membership_id>/approve")
+@login_required
+def approve(membership_id: int) -> Response:
+    """Approve an application with a role; the contact person is invited as the organisation's admin."""
+    membership = _membership_for_coordinator(membership_id)
+    form = ApproveForm()
+    form.set_choices()
+    if membership.status != MembershipStatus.APPLIED or not form.validate_on_submit():
+        flash(_("That application cannot be approved now."), "error")
+    else:
+        services.approve(membership, MembershipRole(form.role.data), by=current_user)
+        db.session.commit()
+        flash(
+            _(
+                "%(name)s is now a member. Its contact person has an invitation to manage its profile.",
+                name=membership.organisation.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("coalitions.members", slug=membership.coalition.slug))
+
+
+@bp.post("/memberships/<int:membership_id>/decline")
+@login_required
+def decline(membership_id: int) -> str | Response:
+    """Decline an application, with a reason the applicant is sent."""
+    membership = _membership_for_coordinator(membership_id)
+    form = DeclineForm()
+    if membership.status != MembershipStatus.APPLIED:
+        flash(_("That application cannot be declined now."), "error")
+    elif form.validate_on_submit():
+        services.decline(membership, form.reason.data, by=current_user)
+        db.session.commit()
+        flash(_("Declined. The applicant has been told why."), "success")
+    else:
+        flash(_("Say why the application is declined: the applicant is sent the reason."), "error")
+    return redirect(url_for("coalitions.members", slug=membership.coalition.slug))
+
+
+@bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
+@authorise(Organisation, "can_manage")
+def edit_organisation(organisation: Organisation) -> str | Response:
+    """An organisation's admins keep its profile, which the member directories show."""
+    form = OrganisationFields(obj=organisation)
+    form.set_choices()
+    if form.validate_on_submit():
+        services.update_organisation(organisation, by=current_user, **_organisation_fields(form))
+        db.session.commit()
+        flash(_("Profile saved."), "success")
+        return redirect(url_for("coalitions.edit_organisation", slug=organisation.slug))
+    return render_template("coalitions/organisation_form.html", form=form, organisation=organisation)

@@ -77,7 +77,7 @@ def test_invited_coordinator_joins_through_the_browser(demo, new_page, rq_worker
     coordinator.get_by_role("button", name="Send the invitation").click()
     assert coordinator.get_by_role("status").inner_text() == "Invitation sent to bwalya@example.org."
 
-    [message] = mail.wait_for(1, timeout=30)
+    [message] = mail.wait_for_to("bwalya@example.org")
     [link] = links_in(message)
 
     invitee = new_page()

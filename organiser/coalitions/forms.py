@@ -1,0 +1,133 @@
+"""Applying to join a coalition, deciding on applications, editing an organisation's profile."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+
+from organiser.coalitions.models import MembershipRole, OrganisationType
+from organiser.forms import email_field
+
+TYPE_LABELS = {
+    OrganisationType.NGO: _l("NGO or charity"),
+    OrganisationType.TRADE_UNION: _l("Trade union"),
+    OrganisationType.GRASSROOTS: _l("Grassroots or community group"),
+    OrganisationType.SOCIAL_MOVEMENT: _l("Social movement"),
+    OrganisationType.FAITH_GROUP: _l("Faith group"),
+    OrganisationType.ACADEMIC: _l("University or research institute"),
+    OrganisationType.BUSINESS: _l("Business or business body"),
+    OrganisationType.FUNDER: _l("Funder or foundation"),
+    OrganisationType.INDIVIDUAL_EXPERT: _l("Individual expert"),
+    OrganisationType.OTHER: _l("Other"),
+}
+ROLE_LABELS = {
+    MembershipRole.MEMBER: _l("Member"),
+    MembershipRole.STEERING: _l("Steering group"),
+    MembershipRole.CHAIR: _l("Chair"),
+}
+
+
+def country_choices(blank: str) -> list[SelectChoice]:
+    """ISO 3166 countries by name in the reader's language."""
+    locale = get_locale() or Locale("en")
+    names = {code: name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
+    return [SelectChoice("", blank)] + [
+        SelectChoice(code, name) for code, name in sorted(names.items(), key=lambda item: item[1])
+    ]
+
+
+def type_choices(blank: str) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(str(t), str(label)) for t, label in TYPE_LABELS.items()]
+
+
+class KnownCountry:
+    def __call__(self, form: FlaskForm, field: SelectField) -> None:
+        if field.data and field.data not in {c.value for c in country_choices("")}:
+            raise ValidationError(_l("Choose a country from the list"))
+
+
+class OrganisationFields(FlaskForm):
+    name = StringField(
+        _l("Organisation name"),
+        validators=[DataRequired(message=_l("Enter the organisation's name")), Length(max=200)],
+        render_kw={"autocomplete": "organization"},
+    )
+    type = SelectField(
+        _l("Type of organisation"),
+        validators=[DataRequired(message=_l("Choose the type of organisation"))],
+        validate_choice=False,
+    )
+    country = SelectField(
+        _l("Country"),
+        validators=[DataRequired(message=_l("Choose the country")), KnownCountry()],
+        validate_choice=False,
+        render_kw={"autocomplete": "country"},
+    )
+    region = StringField(
+        _l("Region or city"),
+        description=_l("Optional. Helps people find members near them."),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "address-level1"},
+    )
+    website = URLField(
+        _l("Website"),
+        description=_l("Optional. The full address, starting with https://"),
+        validators=[
+            Optional(),
+            URL(message=_l("Enter a web address like https://example.org")),
+            Length(max=300),
+        ],
+        render_kw={"autocomplete": "url", "inputmode": "url"},
+    )
+    description = TextAreaField(
+        _l("What the organisation does"),
+        description=_l("A few sentences for the member directory."),
+        validators=[Optional(), Length(max=2000, message=_l("Use at most 2000 characters"))],
+        render_kw={"rows": 5},
+    )
+
+    def set_choices(self) -> None:
+        self.type.choices = type_choices(str(_l("Choose a type")))
+        self.country.choices = country_choices(str(_l("Choose a country")))
+
+    def validate_type(self, field: SelectField) -> None:
+        if field.data and field.data not in {str(t) for t in OrganisationType}:
+            raise ValidationError(_l("Choose the type of organisation"))
+
+
+class JoinForm(OrganisationFields):
+    contact_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    contact_email = email_field(_l("Your e-mail address"))
+    endorse = BooleanField(
+        _l("On behalf of the organisation, I endorse these principles"),
+        validators=[DataRequired(message=_l("Endorse the principles to apply"))],
+    )
+
+
+class ApproveForm(FlaskForm):
+    role = SelectField(_l("Role in the coalition"), validators=[DataRequired()], validate_choice=False)
+
+    def set_choices(self) -> None:
+        self.role.choices = [SelectChoice(str(r), str(label)) for r, label in ROLE_LABELS.items()]
+
+    def validate_role(self, field: SelectField) -> None:
+        if field.data not in {str(r) for r in MembershipRole}:
+            raise ValidationError(_l("Choose a role"))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Sent to the applicant."),
+        validators=[DataRequired(message=_l("Say why the application is declined")), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
