@@ -258,3 +258,78 @@ def update_organisation(org: Organisation, *, by: User, **fields: str) -> None:
         setattr(org, key, value)
     db.session.flush()
     log.info("organisation %s profile changed by %s", org.id, by.id)
+
+
+_TRANSITIONS = {
+    MembershipStatus.SUSPENDED: {MembershipStatus.ACTIVE},
+    MembershipStatus.ACTIVE: {MembershipStatus.SUSPENDED},
+    MembershipStatus.LEFT: {MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED},
+}
+
+
+def change_status(membership: Membership, status: MembershipStatus, *, by: User, note: str = "") -> None:
+    """Suspend, reinstate or mark as left, keeping the audit trail; other moves are refused."""
+    if membership.status not in _TRANSITIONS.get(status, set()):
+        raise ValueError(f"cannot go from {membership.status} to {status}")
+    membership.status = status
+    _event(membership, by, note.strip())
+    db.session.flush()
+    log.info("membership %s is now %s, by %s", membership.id, status, by.id)
+
+
+def summary(memberships: list[Membership]) -> dict[str, dict[str, int]]:
+    """Active members counted by type and by country, for the coordinators' desk."""
+    by_type: dict[str, int] = {}
+    by_country: dict[str, int] = {}
+    for m in memberships:
+        if m.status == MembershipStatus.ACTIVE:
+            by_type[str(m.organisation.type)] = by_type.get(str(m.organisation.type), 0) + 1
+            country = m.organisation.country or ""
+            by_country[country] = by_country.get(country, 0) + 1
+    return {"type": by_type, "country": by_country}
+
+
+def export_members(coalition: Coalition, *, by: User) -> str:
+    """Every membership as CSV, safe to open in a spreadsheet; the export is logged."""
+    from organiser.exports import to_csv
+
+    header = [
+        "organisation",
+        "type",
+        "country",
+        "region",
+        "website",
+        "status",
+        "role",
+        "joined_at",
+        "contact_name",
+        "contact_email",
+    ]
+    rows = [
+        (
+            m.organisation.name,
+            m.organisation.type,
+            m.organisation.country,
+            m.organisation.region,
+            m.organisation.website,
+            m.status,
+            m.role,
+            m.joined_at.isoformat() if m.joined_at else "",
+            m.contact_name,
+            m.contact_email,
+        )
+        for m in members_by_status(coalition)
+    ]
+    log.info("members of coalition %s exported by %s (%s rows)", coalition.id, by.id, len(rows))
+    return to_csv(header, rows)
+
+
+def admins_of(organisation: Organisation) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.ORGANISATION_ADMIN, RoleGrant.scope_id == organisation.id)
+            .order_by(User.name, User.email)
+        )
+    )

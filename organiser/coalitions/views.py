@@ -18,7 +18,7 @@ from organiser.coalitions.forms import (
 )
 from organiser.coalitions.models import Coalition, Membership, MembershipRole, MembershipStatus, Organisation
 from organiser.core import services as core_services
-from organiser.core.forms import InviteForm
+from organiser.core.forms import ConfirmForm, InviteForm
 from organiser.core.models import Role
 from organiser.core.permissions import authorise
 from organiser.db import db
@@ -26,6 +26,7 @@ from organiser.extensions import limiter
 from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.views import mailing_fields, segment_field_choices
+from organiser.templating import MEMBERSHIP_STATUS_LABELS
 
 bp = Blueprint("coalitions", __name__)
 
@@ -152,6 +153,8 @@ def members(coalition: Coalition) -> str:
     approve_form.set_choices()
     return render_template(
         "coalitions/members.html",
+        status_form=ConfirmForm(),
+        summary=services.summary(memberships),
         coalition=coalition,
         memberships=memberships,
         pending=[m for m in memberships if m.status == MembershipStatus.APPLIED],
@@ -222,3 +225,99 @@ def edit_organisation(organisation: Organisation) -> str | Response:
         flash(_("Profile saved."), "success")
         return redirect(url_for("coalitions.edit_organisation", slug=organisation.slug))
     return render_template("coalitions/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.post("/memberships/<int:membership_id>/status")
+@login_required
+def change_status(membership_id: int) -> Response:
+    """Coordinators suspend, reinstate or record that a member has left."""
+    membership = _membership_for_coordinator(membership_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        status = MembershipStatus(request.form.get("status", ""))
+        services.change_status(membership, status, by=current_user, note=request.form.get("note", ""))
+    except ValueError:
+        db.session.rollback()
+        flash(_("That change is not possible for this membership."), "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "%(name)s: %(status)s.",
+                name=membership.organisation.name,
+                status=MEMBERSHIP_STATUS_LABELS[status],
+            ),
+            "success",
+        )
+    return redirect(url_for("coalitions.members", slug=membership.coalition.slug))
+
+
+@bp.get("/coalitions/<slug>/members.csv")
+@authorise(Coalition, "can_manage")
+def export_members(coalition: Coalition) -> Response:
+    """Every membership as CSV (cells that look like formulas are made inert)."""
+    body = services.export_members(coalition, by=current_user)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{coalition.slug}-members.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/organisations/<slug>/team", methods=["GET", "POST"])
+@authorise(Organisation, "can_manage")
+def organisation_team(organisation: Organisation) -> str | Response:
+    """An organisation's admins: invite colleagues, and see (and leave) its coalitions."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        core_services.invite(
+            form.email.data,
+            Role.ORGANISATION_ADMIN,
+            organisation.id,
+            by=current_user,
+            scope_name=organisation.name,
+        )
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("coalitions.organisation_team", slug=organisation.slug))
+    return render_template(
+        "coalitions/organisation_team.html",
+        organisation=organisation,
+        form=form,
+        leave_form=ConfirmForm(),
+        admins=services.admins_of(organisation),
+        role_labels=ROLE_LABELS,
+    )
+
+
+@bp.post("/memberships/<int:membership_id>/leave")
+@login_required
+def leave(membership_id: int) -> Response:
+    """An organisation's admin takes it out of a coalition."""
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    if not membership.organisation.can_manage(current_user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.change_status(membership, MembershipStatus.LEFT, by=current_user, note="left")
+    except ValueError:
+        db.session.rollback()
+        flash(_("That change is not possible for this membership."), "error")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "%(org)s has left %(coalition)s.",
+                org=membership.organisation.name,
+                coalition=membership.coalition.name,
+            ),
+            "success",
+        )
+    return redirect(url_for("coalitions.organisation_team", slug=membership.organisation.slug))

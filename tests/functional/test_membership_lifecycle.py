@@ -1,0 +1,107 @@
+"""Membership over time: suspend, reinstate, leave; organisation admins invite colleagues; CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from sqlalchemy import select
+
+from organiser.coalitions.models import Membership, MembershipStatus
+from organiser.core.models import Role
+from organiser.db import db
+from tests.factories import PASSWORD, CoalitionFactory, MembershipFactory, OrganisationFactory, user_with_role
+from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of
+
+
+@pytest.fixture
+def world(app):
+    with app.app_context():
+        sia = CoalitionFactory(name="Structural Inequalities Alliance", slug="sia")
+        other = CoalitionFactory(name="Fight Inequality Alliance", slug="fia")
+        trust = OrganisationFactory(
+            name="The Equality Trust", slug="the-equality-trust", type="ngo", country="GB"
+        )
+        rogue = OrganisationFactory(name='=HYPERLINK("http://evil.example")', slug="rogue", country="GB")
+        MembershipFactory(coalition=sia, organisation=trust, contact_email="trust@example.org")
+        MembershipFactory(
+            coalition=sia, organisation=rogue, contact_name="+cmd", contact_email="r@example.org"
+        )
+        user_with_role(Role.COALITION_COORDINATOR, sia.id, email="coord@example.org")
+        user_with_role(Role.COALITION_COORDINATOR, other.id, email="other@example.org")
+        user_with_role(Role.ORGANISATION_ADMIN, trust.id, email="admin@equalitytrust.example.org")
+        user_with_role(Role.ORGANISATION_ADMIN, rogue.id, email="rogue-admin@example.org")
+        db.session.commit()
+        return {
+            "trust": db.session.scalar(select(Membership.id).where(Membership.organisation_id == trust.id))
+        }
+
+
+def _client(app, email):
+    client = app.test_client()
+    assert sign_in(client, email, PASSWORD).status_code == 302
+    return client
+
+
+def _status(app, membership_id):
+    with app.app_context():
+        return db.session.get(Membership, membership_id).status
+
+
+def test_coordinator_suspends_reinstates_and_the_trail_records_it(app, world):
+    client = _client(app, "coord@example.org")
+    token = csrf_token(client.get("/coalitions/sia/members").get_data(as_text=True))
+    url = f"/memberships/{world['trust']}/status"
+    client.post(url, data={"csrf_token": token, "status": "suspended", "note": "dues unpaid"})
+    assert _status(app, world["trust"]) == MembershipStatus.SUSPENDED
+    assert "The Equality Trust" not in text_of(app.test_client().get("/coalitions/sia")), (
+        "suspended: not listed"
+    )
+    refused = client.post(url, data={"csrf_token": token, "status": "applied"}, follow_redirects=True)
+    assert "That change is not possible" in text_of(refused)
+    client.post(url, data={"csrf_token": token, "status": "active"})
+    desk = text_of(client.get("/coalitions/sia/members"))
+    assert "Suspended (" in desk and "dues unpaid" in desk and _status(app, world["trust"]) == "active"
+    intruder = _client(app, "other@example.org")
+    own_token = csrf_token(intruder.get("/account").get_data(as_text=True))
+    assert intruder.post(url, data={"csrf_token": own_token, "status": "suspended"}).status_code == 403
+
+
+def test_organisation_admin_invites_a_colleague_and_leaves_a_coalition(app, world, mail):
+    admin = _client(app, "admin@equalitytrust.example.org")
+    page = text_of(admin.get("/organisations/the-equality-trust/team"))
+    assert "Structural Inequalities Alliance" in page
+    submit(admin, "/organisations/the-equality-trust/team", {"email": "colleague@example.org"})
+    [invitation] = mail.wait_for(1)
+    assert "The Equality Trust" in invitation["Subject"]
+    colleague = app.test_client()
+    submit(
+        colleague,
+        path_of(links_in(invitation)[0]),
+        {"name": "Colleague", "password": "a long passphrase", "confirm": "a long passphrase"},
+    )
+    assert sign_in(colleague, "colleague@example.org", "a long passphrase").status_code == 302
+    assert colleague.get("/organisations/the-equality-trust/edit").status_code == 200
+
+    token = csrf_token(admin.get("/organisations/the-equality-trust/team").get_data(as_text=True))
+    rogue = _client(app, "rogue-admin@example.org")
+    rogue_token = csrf_token(rogue.get("/account").get_data(as_text=True))
+    leave_url = f"/memberships/{world['trust']}/leave"
+    assert rogue.post(leave_url, data={"csrf_token": rogue_token}).status_code == 403
+    left = admin.post(
+        f"/memberships/{world['trust']}/leave", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "The Equality Trust has left Structural Inequalities Alliance" in text_of(left)
+    assert _status(app, world["trust"]) == MembershipStatus.LEFT
+
+
+def test_csv_export_is_for_coordinators_and_safe_in_spreadsheets(app, world):
+    assert _client(app, "other@example.org").get("/coalitions/sia/members.csv").status_code == 403
+    response = _client(app, "coord@example.org").get("/coalitions/sia/members.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    by_name = {r["organisation"]: r for r in rows}
+    assert '\'=HYPERLINK("http://evil.example")' in by_name
+    assert by_name['\'=HYPERLINK("http://evil.example")']["contact_name"] == "'+cmd"
+    assert by_name["The Equality Trust"]["status"] == "active"
