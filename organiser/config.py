@@ -82,6 +82,8 @@ class Settings:
             "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
             "REMEMBER_COOKIE_HTTPONLY": True,
             "WTF_CSRF_TIME_LIMIT": None,
+            # Uploads (CSV imports, later logos) are small; anything larger is refused with a clear page.
+            "MAX_CONTENT_LENGTH": int(env.get("ORGANISER_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
             "BABEL_DEFAULT_LOCALE": "en",
             "LANGUAGES": ["en", "es"],
             "TESTING": False,

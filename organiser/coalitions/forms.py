@@ -6,7 +6,8 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField, URLField
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
@@ -131,3 +132,21 @@ class DeclineForm(FlaskForm):
         validators=[DataRequired(message=_l("Say why the application is declined")), Length(max=2000)],
         render_kw={"rows": 3},
     )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        description=_l(
+            "One organisation a row. The first row names the columns: name and country are needed; "
+            "type, region, website, description, contact_name, contact_email and role are optional."
+        ),
+        validators=[
+            FileRequired(message=_l("Choose a CSV file")),
+            FileAllowed(["csv", "txt"], message=_l("Choose a .csv file")),
+        ],
+    )
+
+
+class ConfirmImportForm(FlaskForm):
+    payload = HiddenField()

@@ -333,3 +333,47 @@ def admins_of(organisation: Organisation) -> list[User]:
             .order_by(User.name, User.email)
         )
     )
+
+
+def import_members(coalition: Coalition, rows: list, *, by: User) -> int:
+    """Write the rows that passed every check as active members; returns how many."""
+    written = 0
+    for row in rows:
+        if not row.ok:
+            continue
+        v = row.values
+        org = find_organisation(v["name"], v["country"])
+        if org is None:
+            org = Organisation(
+                slug=unique_slug(v["name"]),
+                name=v["name"],
+                type=v["type"],
+                country=v["country"],
+                region=v["region"],
+                website=v["website"],
+                description=v["description"],
+            )
+            db.session.add(org)
+            db.session.flush()
+        membership = db.session.scalar(
+            select(Membership).where(
+                Membership.organisation_id == org.id, Membership.coalition_id == coalition.id
+            )
+        )
+        if membership is None:
+            membership = Membership(organisation=org, coalition=coalition)
+            db.session.add(membership)
+        membership.status, membership.role, membership.joined_at = (
+            MembershipStatus.ACTIVE,
+            v["role"],
+            utcnow(),
+        )
+        membership.contact_name, membership.contact_email = (
+            v["contact_name"],
+            normalise_email(v["contact_email"]),
+        )
+        _event(membership, by, "imported from CSV")
+        written += 1
+    db.session.flush()
+    log.info("%s members imported into coalition %s by %s", written, coalition.id, by.id)
+    return written

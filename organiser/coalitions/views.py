@@ -7,14 +7,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from organiser.coalitions import services
+from organiser.coalitions import imports, services
 from organiser.coalitions.forms import (
     ROLE_LABELS,
     TYPE_LABELS,
     ApproveForm,
+    ConfirmImportForm,
     DeclineForm,
+    ImportForm,
     JoinForm,
     OrganisationFields,
+    country_choices,
 )
 from organiser.coalitions.models import Coalition, Membership, MembershipRole, MembershipStatus, Organisation
 from organiser.core import services as core_services
@@ -321,3 +324,44 @@ def leave(membership_id: int) -> Response:
             "success",
         )
     return redirect(url_for("coalitions.organisation_team", slug=membership.organisation.slug))
+
+
+@bp.route("/coalitions/<slug>/members/import", methods=["GET", "POST"])
+@authorise(Coalition, "can_manage")
+def import_members(coalition: Coalition) -> str | Response:
+    """Upload a CSV, see every row checked, then confirm: nothing is written before that."""
+    form, confirm = ImportForm(), ConfirmImportForm()
+    countries = {c.value for c in country_choices("")}
+    if "payload" in request.form and confirm.validate_on_submit():
+        try:
+            rows = imports.parse(confirm.payload.data or "", coalition, countries)
+        except imports.ImportFileError as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("coalitions.import_members", slug=coalition.slug))
+        written = services.import_members(coalition, rows, by=current_user)
+        db.session.commit()
+        flash(
+            _(
+                "%(written)s organisations imported; %(skipped)s rows skipped.",
+                written=written,
+                skipped=len(rows) - written,
+            ),
+            "success",
+        )
+        return redirect(url_for("coalitions.members", slug=coalition.slug))
+    if form.validate_on_submit():
+        try:
+            text = imports.decode(form.file.data.read())
+            rows = imports.parse(text, coalition, countries)
+        except imports.ImportFileError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            confirm.payload.data = text
+            return render_template(
+                "coalitions/import_preview.html",
+                coalition=coalition,
+                rows=rows,
+                confirm=confirm,
+                good=sum(r.ok for r in rows),
+            )
+    return render_template("coalitions/import.html", coalition=coalition, form=form)

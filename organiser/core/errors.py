@@ -38,6 +38,7 @@ def register_error_handlers(app: Flask) -> None:
             ),
             404: (_("Page not found"), _("Check the address, or start again from the home page.")),
             405: (_("That did not work"), _("This page cannot be used that way.")),
+            413: (_("The file is too large"), _("Send a file of at most 5 MB. Nothing was saved.")),
             429: (_("Too many attempts"), _("Wait a minute, then try again.")),
         }
         title, message = messages.get(code, (_("Something went wrong"), _("Try again in a moment.")))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -105,3 +107,75 @@ def test_csv_export_is_for_coordinators_and_safe_in_spreadsheets(app, world):
     assert '\'=HYPERLINK("http://evil.example")' in by_name
     assert by_name['\'=HYPERLINK("http://evil.example")']["contact_name"] == "'+cmd"
     assert by_name["The Equality Trust"]["status"] == "active"
+
+
+CSV = (
+    "name,type,country,region,website,description,contact_name,contact_email,role\n"
+    "Pro Bono Economics,ngo,gb,London,https://pbe.example.org,Charity economics,Ana,ana@example.org,member\n"
+    "The Equality Trust,ngo,GB,,,,,,\n"
+    "Nowhere Org,ngo,XX,,,,,,\n"
+    "Bad Email Org,ngo,GB,,,,Bob,not-an-email,\n"
+    "=cmd|' /C calc'!A0,ngo,GB,,,,,,steering\n"
+)
+
+
+def _upload(client, data: bytes, name: str = "members.csv"):
+    page = client.get("/coalitions/sia/members/import")
+    return client.post(
+        "/coalitions/sia/members/import",
+        content_type="multipart/form-data",
+        data={"csrf_token": csrf_token(page.get_data(as_text=True)), "file": (io.BytesIO(data), name)},
+    )
+
+
+def test_csv_import_previews_every_row_and_writes_only_after_confirmation(app, world):
+    client = _client(app, "coord@example.org")
+    preview = _upload(client, CSV.encode("utf-8"))
+    text = text_of(preview)
+    assert "2 organisations can be imported. 3 rows will be skipped" in text
+    assert "Already in the coalition: skipped" in text
+    assert (
+        "“XX” is not a two-letter country code" in text and "“not-an-email” is not an e-mail address" in text
+    )
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(Membership)
+                .join(Membership.organisation)
+                .where(Membership.contact_email == "ana@example.org")
+            )
+            is None
+        ), "nothing before confirming"
+    token = csrf_token(preview.get_data(as_text=True))
+    payload = re.search(r'name="payload" type="hidden" value="([^"]*)"', preview.get_data(as_text=True))
+    done = client.post(
+        "/coalitions/sia/members/import",
+        follow_redirects=True,
+        data={"csrf_token": token, "payload": html.unescape(payload.group(1))},
+    )
+    assert "2 organisations imported; 3 rows skipped" in text_of(done)
+    directory = text_of(app.test_client().get("/coalitions/sia"))
+    assert "Pro Bono Economics" in directory and "=cmd|' /C calc'!A0" in directory
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        ("name,country\nCafé Org,GB\n".encode("latin-1"), "m.csv", "The file is not UTF-8 text"),
+        (b"organisation,nation\nX,GB\n", "m.csv", "Missing: country, name"),
+        (b"name,country\nX,GB\n", "m.xlsx", "Choose a .csv file"),
+    ],
+)
+def test_unusable_files_get_a_clear_message_and_write_nothing(app, world, data, name, message):
+    response = _upload(_client(app, "coord@example.org"), data, name)
+    assert response.status_code == 200 and message in text_of(response)
+    assert text_of(response).startswith("Error:")
+
+
+def test_an_oversized_upload_is_refused_clearly(app, world):
+    response = _upload(_client(app, "coord@example.org"), b"name,country\n" + b"x,GB\n" * 1_100_000)
+    assert response.status_code == 413 and "The file is too large" in text_of(response)
+
+
+def test_only_the_coalitions_coordinators_may_import(app, world):
+    assert _client(app, "other@example.org").get("/coalitions/sia/members/import").status_code == 403
