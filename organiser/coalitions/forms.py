@@ -150,3 +150,16 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     payload = HiddenField()
+
+
+class OrganisationProfileForm(OrganisationFields):
+    logo = FileField(
+        _l("Logo"),
+        description=_l(
+            "Optional. A PNG, JPEG or WebP image of at most 2 MB; we show it at most 512 pixels wide."
+        ),
+        validators=[
+            FileAllowed(["png", "jpg", "jpeg", "webp"], message=_l("Use a PNG, JPEG or WebP image."))
+        ],
+    )
+    remove_logo = BooleanField(_l("Remove the current logo"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.core.models import Role, User
@@ -81,6 +81,13 @@ class Organisation(Base):
     region: Mapped[str] = mapped_column(String(120), default="")
     website: Mapped[str] = mapped_column(String(300), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # The logo, re-encoded by us (never the uploaded bytes), kept in the database so that every
+    # web process on every machine can serve it; deferred so lists of organisations do not load it.
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    has_logo: Mapped[bool] = mapped_column(default=False)
+    logo_version: Mapped[int] = mapped_column(
+        Integer, default=0
+    )  # in the URL, so caches never serve an old one
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")

@@ -253,7 +253,9 @@ def directory(coalition: Coalition, *, q: str = "", type: str = "", country: str
     ]
 
 
-def update_organisation(org: Organisation, *, by: User, **fields: str) -> None:
+def update_organisation(org: Organisation, *, by: User, **fields: object) -> None:
+    if "logo" in fields:
+        org.logo_version, org.has_logo = (org.logo_version or 0) + 1, fields["logo"] is not None
     for key, value in fields.items():
         setattr(org, key, value)
     db.session.flush()
@@ -377,3 +379,12 @@ def import_members(coalition: Coalition, rows: list, *, by: User) -> int:
     db.session.flush()
     log.info("%s members imported into coalition %s by %s", written, coalition.id, by.id)
     return written
+
+
+def logo_of(slug: str) -> tuple[bytes, int] | None:
+    row = db.session.execute(
+        select(Organisation.logo, Organisation.logo_version).where(Organisation.slug == slug)
+    ).first()
+    if row is None or row.logo is None:
+        return None
+    return row.logo, row.logo_version

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from organiser.coalitions import imports, services
+from organiser.coalitions import imports, logos, services
 from organiser.coalitions.forms import (
     ROLE_LABELS,
     TYPE_LABELS,
@@ -17,6 +17,7 @@ from organiser.coalitions.forms import (
     ImportForm,
     JoinForm,
     OrganisationFields,
+    OrganisationProfileForm,
     country_choices,
 )
 from organiser.coalitions.models import Coalition, Membership, MembershipRole, MembershipStatus, Organisation
@@ -220,13 +221,22 @@ def decline(membership_id: int) -> str | Response:
 @authorise(Organisation, "can_manage")
 def edit_organisation(organisation: Organisation) -> str | Response:
     """An organisation's admins keep its profile, which the member directories show."""
-    form = OrganisationFields(obj=organisation)
+    form = OrganisationProfileForm(obj=organisation)
     form.set_choices()
     if form.validate_on_submit():
-        services.update_organisation(organisation, by=current_user, **_organisation_fields(form))
-        db.session.commit()
-        flash(_("Profile saved."), "success")
-        return redirect(url_for("coalitions.edit_organisation", slug=organisation.slug))
+        fields: dict[str, object] = dict(_organisation_fields(form))
+        try:
+            if form.logo.data:
+                fields["logo"] = logos.process_logo(form.logo.data.read())
+            elif form.remove_logo.data:
+                fields["logo"] = None
+        except logos.LogoError as exc:
+            form.logo.errors.append(str(exc))
+        else:
+            services.update_organisation(organisation, by=current_user, **fields)
+            db.session.commit()
+            flash(_("Profile saved."), "success")
+            return redirect(url_for("coalitions.edit_organisation", slug=organisation.slug))
     return render_template("coalitions/organisation_form.html", form=form, organisation=organisation)
 
 
@@ -365,3 +375,16 @@ def import_members(coalition: Coalition) -> str | Response:
                 good=sum(r.ok for r in rows),
             )
     return render_template("coalitions/import.html", coalition=coalition, form=form)
+
+
+@bp.get("/organisations/<slug>/logo.png")
+def organisation_logo(slug: str) -> Response:
+    """The organisation's logo, as we re-encoded it; cached by browsers and proxies for a day."""
+    logo = services.logo_of(slug)
+    if logo is None:
+        abort(404)
+    data, version = logo
+    response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.set_etag(f"{slug}-{version}")
+    return response.make_conditional(request)

@@ -179,3 +179,67 @@ def test_an_oversized_upload_is_refused_clearly(app, world):
 
 def test_only_the_coalitions_coordinators_may_import(app, world):
     assert _client(app, "other@example.org").get("/coalitions/sia/members/import").status_code == 403
+
+
+def _image(fmt: str, size=(800, 400)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (107, 31, 91)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def _upload_logo(client, data: bytes, name: str):
+    page = client.get("/organisations/the-equality-trust/edit")
+    form = {
+        "csrf_token": csrf_token(page.get_data(as_text=True)),
+        "name": "The Equality Trust",
+        "type": "ngo",
+        "country": "GB",
+        "logo": (io.BytesIO(data), name),
+    }
+    return client.post(
+        "/organisations/the-equality-trust/edit", data=form, content_type="multipart/form-data"
+    )
+
+
+def test_logo_is_checked_reencoded_and_shown_in_the_directory(app, world):
+    from PIL import Image
+
+    admin = _client(app, "admin@equalitytrust.example.org")
+    assert _upload_logo(admin, _image("JPEG"), "logo.jpg").status_code == 302
+    served = app.test_client().get("/organisations/the-equality-trust/logo.png")
+    assert served.status_code == 200 and served.mimetype == "image/png"
+    assert served.headers["Cache-Control"] == "public, max-age=86400"
+    with Image.open(io.BytesIO(served.data)) as image:
+        assert image.format == "PNG" and image.size == (512, 256), "re-encoded and scaled down"
+    assert (
+        'src="/organisations/the-equality-trust/logo.png?v=1"'
+        in app.test_client().get("/coalitions/sia").text
+    )
+    cached = app.test_client().get(
+        "/organisations/the-equality-trust/logo.png", headers={"If-None-Match": served.headers["ETag"]}
+    )
+    assert cached.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"<svg onload='alert(1)'></svg>", "logo.svg", "Use a PNG, JPEG or WebP image."),
+        (b"GIF89a not really", "logo.png", "This file is not an image we can read"),
+        (None, "logo.gif", "Use a PNG, JPEG or WebP image."),
+        (b"\x89PNG" + b"0" * (3 * 1024 * 1024), "big.png", "The logo is too large"),
+    ],
+)
+def test_bad_logos_are_refused_next_to_the_field_and_nothing_changes(app, world, data, name, message):
+    admin = _client(app, "admin@equalitytrust.example.org")
+    response = _upload_logo(admin, data if data is not None else _image("GIF"), name)
+    assert response.status_code == 200 and message in text_of(response)
+    assert app.test_client().get("/organisations/the-equality-trust/logo.png").status_code == 404
+
+
+def test_a_20_mb_logo_is_refused_with_a_clear_page(app, world):
+    admin = _client(app, "admin@equalitytrust.example.org")
+    response = _upload_logo(admin, b"\x89PNG" + b"0" * (20 * 1024 * 1024), "huge.png")
+    assert response.status_code == 413 and "The file is too large" in text_of(response)
