@@ -388,3 +388,9 @@ def logo_of(slug: str) -> tuple[bytes, int] | None:
     if row is None or row.logo is None:
         return None
     return row.logo, row.logo_version
+
+
+def recent_changes(memberships: list[Membership], limit: int = 10) -> list[MembershipEvent]:
+    """The latest changes across the coalition's memberships, newest first."""
+    events = [e for m in memberships for e in m.events]
+    return sorted(events, key=lambda e: (e.created_at, e.id), reverse=True)[:limit]

@@ -159,6 +159,7 @@ def members(coalition: Coalition) -> str:
         "coalitions/members.html",
         status_form=ConfirmForm(),
         summary=services.summary(memberships),
+        recent=services.recent_changes(memberships),
         coalition=coalition,
         memberships=memberships,
         pending=[m for m in memberships if m.status == MembershipStatus.APPLIED],

@@ -65,6 +65,10 @@ def test_coordinator_suspends_reinstates_and_the_trail_records_it(app, world):
     client.post(url, data={"csrf_token": token, "status": "active"})
     desk = text_of(client.get("/coalitions/sia/members"))
     assert "Suspended (" in desk and "dues unpaid" in desk and _status(app, world["trust"]) == "active"
+    recent = desk.split("Recent changes", 1)[1].split("application", 1)[0]
+    assert recent.index("The Equality Trust: Active") < recent.index("The Equality Trust: Suspended"), (
+        "newest first"
+    )
     intruder = _client(app, "other@example.org")
     own_token = csrf_token(intruder.get("/account").get_data(as_text=True))
     assert intruder.post(url, data={"csrf_token": own_token, "status": "suspended"}).status_code == 403
