@@ -16,8 +16,9 @@ from organiser.coalitions.models import (
     MembershipStatus,
     Organisation,
 )
-from organiser.core.models import Role, RoleGrant, User, normalise_email
+from organiser.core.models import Role, User, normalise_email
 from organiser.core.scopes import ScopeKind, register_scope
+from organiser.core.services import holders_of
 from organiser.db import db, utcnow
 from organiser.messaging.models import Mailing
 from organiser.messaging.services.audiences import Segment, register_segment
@@ -27,14 +28,7 @@ log = logging.getLogger(__name__)
 
 def coordinators_of(coalition: Coalition) -> list[User]:
     """The people who coordinate this coalition itself (not those above it)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == Role.COALITION_COORDINATOR, RoleGrant.scope_id == coalition.id)
-            .order_by(User.name, User.email)
-        )
-    )
+    return holders_of(Role.COALITION_COORDINATOR, coalition.id)
 
 
 def alliances() -> list[Coalition]:
@@ -327,14 +321,7 @@ def export_members(coalition: Coalition, *, by: User) -> str:
 
 
 def admins_of(organisation: Organisation) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(RoleGrant, RoleGrant.user_id == User.id)
-            .where(RoleGrant.role == Role.ORGANISATION_ADMIN, RoleGrant.scope_id == organisation.id)
-            .order_by(User.name, User.email)
-        )
-    )
+    return holders_of(Role.ORGANISATION_ADMIN, organisation.id)
 
 
 def import_members(coalition: Coalition, rows: list, *, by: User) -> int:

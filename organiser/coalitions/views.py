@@ -69,22 +69,22 @@ def team(coalition: Coalition) -> str | Response:
     """Coordinators see who coordinates the coalition and invite colleagues to join them."""
     form = InviteForm()
     if form.validate_on_submit():
-        core_services.invite(
-            form.email.data,
-            Role.COALITION_COORDINATOR,
-            coalition.id,
-            by=current_user,
-            scope_name=coalition.name,
+        return _invite(
+            form, Role.COALITION_COORDINATOR, coalition, url_for("coalitions.team", slug=coalition.slug)
         )
-        db.session.commit()
-        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        return redirect(url_for("coalitions.team", slug=coalition.slug))
     return render_template(
         "coalitions/team.html",
         coalition=coalition,
         form=form,
         coordinators=services.coordinators_of(coalition),
     )
+
+
+def _invite(form: InviteForm, role: Role, scope: Coalition | Organisation, back: str) -> Response:
+    core_services.invite(form.email.data, role, scope.id, by=current_user, scope_name=scope.name)
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+    return redirect(back)
 
 
 @bp.get("/coalitions/<slug>/mailings")
@@ -288,16 +288,8 @@ def organisation_team(organisation: Organisation) -> str | Response:
     """An organisation's admins: invite colleagues, and see (and leave) its coalitions."""
     form = InviteForm()
     if form.validate_on_submit():
-        core_services.invite(
-            form.email.data,
-            Role.ORGANISATION_ADMIN,
-            organisation.id,
-            by=current_user,
-            scope_name=organisation.name,
-        )
-        db.session.commit()
-        flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
-        return redirect(url_for("coalitions.organisation_team", slug=organisation.slug))
+        back = url_for("coalitions.organisation_team", slug=organisation.slug)
+        return _invite(form, Role.ORGANISATION_ADMIN, organisation, back)
     return render_template(
         "coalitions/organisation_team.html",
         organisation=organisation,

@@ -87,6 +87,17 @@ def grant_role(
     return grant
 
 
+def holders_of(role: Role, scope_id: int) -> list[User]:
+    """The users who hold ``role`` in this scope, by name."""
+    query = (
+        select(User)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == role, RoleGrant.scope_id == scope_id)
+        .order_by(User.name, User.email)
+    )
+    return list(db.session.scalars(query))
+
+
 def revoke_role(grant: RoleGrant, *, by: User) -> None:
     log.info("role %s:%s revoked from user %s by %s", grant.role, grant.scope_id, grant.user_id, by.id)
     db.session.delete(grant)
