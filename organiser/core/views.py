@@ -68,9 +68,9 @@ def healthz() -> tuple[dict[str, Any], int]:
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: an open redirect would make our sign-in page a phishing tool."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        parts = urlsplit(target.replace("\\", "/"))  # browsers read a backslash as a slash
+        if not parts.scheme and not parts.netloc and not any(ord(c) < 32 for c in target):
             return target
     return url_for("core.account")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from organiser.core.models import AccountToken
@@ -70,11 +71,16 @@ def test_successful_sign_ins_do_not_use_up_the_limit(app, client):
         )
 
 
-def test_next_parameter_cannot_send_people_to_another_site(app, client):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/phish", "/\\evil.example", "https://evil.example/", "/\t/evil.example", "javascript:x"],
+)
+def test_next_parameter_cannot_send_people_to_another_site(app, client, target):
     email = _user(app)
-    page = client.get("/account/sign-in?next=//evil.example/phish")
+    page = client.get("/account/sign-in", query_string={"next": target})
     response = client.post(
-        "/account/sign-in?next=//evil.example/phish",
+        "/account/sign-in",
+        query_string={"next": target},
         data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.get_data(as_text=True))},
     )
     assert response.location == "/account"
@@ -127,3 +133,14 @@ def test_expired_reset_link_is_refused(app, client, mail):
 def test_deactivated_account_cannot_sign_in(app, client):
     email = _user(app, active=False)
     assert sign_in(client, email, PASSWORD).status_code == 200
+
+
+def test_next_parameter_returns_people_to_the_page_they_wanted(app, client):
+    email = _user(app)
+    assert client.get("/coalitions/none/team").location == "/account/sign-in?next=%2Fcoalitions%2Fnone%2Fteam"
+    page = client.get("/account/sign-in?next=%2Fcoalitions%2Fnone%2Fteam")
+    response = client.post(
+        "/account/sign-in?next=%2Fcoalitions%2Fnone%2Fteam",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(page.get_data(as_text=True))},
+    )
+    assert response.location == "/coalitions/none/team"
