@@ -93,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from organiser.actions.views import bp as actions_bp
     from organiser.coalitions.views import bp as coalitions_bp
     from organiser.core.views import bp as core_bp
     from organiser.messaging.views import bp as messaging_bp
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(core_bp)
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(messaging_bp)
+    app.register_blueprint(actions_bp)
 
 
 def _register_security_headers(app: Flask) -> None:

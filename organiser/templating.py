@@ -31,6 +31,14 @@ MEMBERSHIP_STATUS_LABELS = {
 }
 
 
+PETITION_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "delivered": _l("Delivered"),
+}
+
+
 def lang_url(code: str) -> str:
     """The current page in another language."""
     args = request.args.to_dict()
@@ -61,4 +69,5 @@ def register_template_helpers(app: Flask) -> None:
             "mail_is_local": app.config["MAIL_BACKEND"] == "local",
             "status_labels": MAILING_STATUS_LABELS,
             "membership_labels": MEMBERSHIP_STATUS_LABELS,
+            "petition_labels": PETITION_STATUS_LABELS,
         }

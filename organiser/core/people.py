@@ -76,9 +76,23 @@ class ConsentState(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+_DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def supporter_email(email: str) -> str:
+    """The address that identifies a supporter: lower case; at Gmail, dots and +tags dropped
+    (they reach the same mailbox, so they must not let one person sign twice)."""
+    address = normalise_email(email)
+    local, _at, domain = address.rpartition("@")
+    if domain in _DOTLESS_DOMAINS:
+        local = local.split("+", 1)[0].replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
 def upsert_person(tree_id: int, email: str, **fields: str | None) -> Person:
     """The person with this address in this coalition tree, created or updated with ``fields``."""
-    address = normalise_email(email)
+    address = supporter_email(email)
     person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
     if person is None:
         person = Person(tree_id=tree_id, email=address)

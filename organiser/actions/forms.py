@@ -1,0 +1,81 @@
+"""The public sign form (no session, so no CSRF token: double opt-in, rate limits and a honeypot
+guard it) and the coordinators' petition form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from organiser.coalitions.forms import KnownCountry
+from organiser.forms import email_field
+
+
+class SignForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    region = StringField(
+        _l("Postcode or region"),
+        description=_l("Shows decision-makers where support comes from."),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "postal-code"},
+    )
+    country = SelectField(
+        _l("Country"),
+        validators=[Optional(), KnownCountry()],
+        validate_choice=False,
+        render_kw={"autocomplete": "country"},
+    )
+    comment = TextAreaField(
+        _l("Why are you signing?"),
+        description=_l("Optional."),
+        validators=[Optional(), Length(max=1000, message=_l("Use at most 1000 characters"))],
+        render_kw={"rows": 3},
+    )
+    public_name = BooleanField(_l("Show my name on the petition page"))
+    consent_coalition = BooleanField()
+    # A field people never see: bots fill it in, and their signatures are quietly dropped.
+    website = StringField(_l("Leave this empty"))
+
+
+class PetitionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
+    slug = StringField(
+        _l("Web address"),
+        description=_l("The end of the petition's address: lower-case letters, digits and hyphens."),
+        validators=[
+            DataRequired(message=_l("Enter the web address")),
+            Length(max=80),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
+        ],
+    )
+    ask = TextAreaField(
+        _l("What you ask for"),
+        validators=[DataRequired(message=_l("Say what you ask for"))],
+        render_kw={"rows": 3},
+    )
+    background = TextAreaField(
+        _l("Background"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 6}
+    )
+    target = StringField(
+        _l("Addressed to"),
+        description=_l("The decision-maker or body that can act."),
+        validators=[Optional(), Length(max=300)],
+    )
+    goal = IntegerField(
+        _l("Goal"),
+        default=1000,
+        validators=[
+            DataRequired(message=_l("Enter a goal")),
+            NumberRange(min=1, max=100_000_000, message=_l("Enter a number")),
+        ],
+    )
+    close_date = DateField(_l("Closes on"), validators=[Optional()], description=_l("Optional."))

@@ -1,0 +1,79 @@
+"""Petitions and their signatures (letters come later in this package)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from organiser.coalitions.models import Coalition
+from organiser.core.people import Person
+from organiser.db import Base, utcnow
+
+
+class PetitionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    DELIVERED = "delivered"
+
+
+class Petition(Base):
+    __tablename__ = "petitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    ask: Mapped[str] = mapped_column(Text)
+    background: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(String(300), default="")  # who decides; Target records come later
+    goal: Mapped[int] = mapped_column(Integer, default=1000)
+    close_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[PetitionStatus] = mapped_column(String(20), default=PetitionStatus.DRAFT, index=True)
+    public_signers: Mapped[bool] = mapped_column(default=True)
+    # Confirmed signatures. Kept on the row so pages and count.json never count rows.
+    signature_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    coalition: Mapped[Coalition] = relationship()
+
+    def can_manage(self, user: Any) -> bool:
+        return self.coalition.can_manage(user)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != PetitionStatus.DRAFT
+
+
+class Signature(Base):
+    """One person's signature on one petition; it counts once confirmed through the e-mailed link."""
+
+    __tablename__ = "signatures"
+    __table_args__ = (UniqueConstraint("petition_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    public_name: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(80), default="")
+    utm_source: Mapped[str] = mapped_column(String(120), default="")
+    utm_medium: Mapped[str] = mapped_column(String(120), default="")
+    utm_campaign: Mapped[str] = mapped_column(String(120), default="")
+    referrer: Mapped[str] = mapped_column(String(500), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    confirmation_sends: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    petition: Mapped[Petition] = relationship()
+    person: Mapped[Person] = relationship()

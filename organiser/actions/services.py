@@ -1,0 +1,185 @@
+"""Petitions: create and open them, sign (double opt-in), confirm, count."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import render_template
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select, update
+
+from organiser.actions.models import Petition, PetitionStatus, Signature
+from organiser.core.people import ConsentSubject, record_consent, upsert_person
+from organiser.db import db, utcnow
+from organiser.messaging.services import queue_email
+from organiser.messaging.services.audiences import Segment, register_segment
+from organiser.urls import external_url
+
+log = logging.getLogger(__name__)
+MAX_CONFIRMATION_SENDS = 3  # the confirmation is re-sent when someone signs again, up to this often
+
+
+class PetitionStateError(Exception):
+    pass
+
+
+def create_petition(coalition_id: int, *, by: Any, **fields: Any) -> Petition:
+    petition = Petition(coalition_id=coalition_id, created_by_id=by.id, **fields)
+    db.session.add(petition)
+    db.session.flush()
+    log.info("petition %s created in coalition %s by %s", petition.id, coalition_id, by.id)
+    return petition
+
+
+def open_petition(petition: Petition, *, by: Any) -> None:
+    if petition.status != PetitionStatus.DRAFT:
+        raise PetitionStateError("only a draft can be opened")
+    petition.status, petition.opened_at = PetitionStatus.OPEN, utcnow()
+    db.session.flush()
+    log.info("petition %s opened by %s", petition.id, by.id)
+
+
+def _serializer() -> URLSafeSerializer:
+    from flask import current_app
+
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="organiser.signature")
+
+
+def confirmation_token(signature: Signature) -> str:
+    return _serializer().dumps(signature.id)
+
+
+def signature_for_token(token: str) -> Signature | None:
+    try:
+        signature_id = int(_serializer().loads(token))
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return db.session.get(Signature, signature_id)
+
+
+def consent_wording(petition: Petition) -> str:
+    return _(
+        "Keep me updated by e-mail about this petition and other campaigns of %(coalition)s.",
+        coalition=petition.coalition.name,
+    )
+
+
+def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) -> tuple[Signature, bool]:
+    """Record a pending signature and e-mail the link that confirms it.
+
+    Returns the signature and whether it was new. Signing again is not an error: a confirmed
+    signature stays as it is; a pending one gets its confirmation again (a few times at most).
+    """
+    person = upsert_person(
+        petition.coalition.lineage()[-1].id,
+        data["email"],
+        name=data["name"],
+        region=data.get("region"),
+        country=data.get("country"),
+    )
+    if data.get("consent_coalition"):
+        record_consent(
+            person,
+            ConsentSubject.COALITION,
+            petition.coalition_id,
+            given=True,
+            wording=consent_wording(petition),
+            source=f"petition:{petition.slug}",
+        )
+    signature = db.session.scalar(
+        select(Signature).where(Signature.petition_id == petition.id, Signature.person_id == person.id)
+    )
+    created = signature is None
+    if created:
+        signature = Signature(
+            petition_id=petition.id,
+            person_id=person.id,
+            name=data["name"],
+            region=data.get("region") or "",
+            country=data.get("country") or None,
+            comment=data.get("comment") or "",
+            public_name=bool(data.get("public_name")),
+            **source,
+        )
+        db.session.add(signature)
+        db.session.flush()
+    if signature.confirmed_at is None and signature.confirmation_sends < MAX_CONFIRMATION_SENDS:
+        signature.confirmation_sends += 1
+        _send_confirmation(petition, signature, person.email)
+    return signature, created
+
+
+def _send_confirmation(petition: Petition, signature: Signature, email: str) -> None:
+    link = external_url("actions.confirm", slug=petition.slug, token=confirmation_token(signature))
+    queue_email(
+        to=email,
+        subject=_("Confirm your signature: %(title)s", title=petition.title),
+        text=render_template("actions/email/confirm.txt", petition=petition, signature=signature, link=link),
+    )
+
+
+def confirm(signature: Signature) -> bool:
+    """Confirm once; the count goes up in the same transaction. Returns False if already confirmed."""
+    claimed = db.session.execute(
+        update(Signature)
+        .where(Signature.id == signature.id, Signature.confirmed_at.is_(None))
+        .values(confirmed_at=utcnow())
+    ).rowcount
+    if not claimed:
+        return False
+    db.session.execute(
+        update(Petition)
+        .where(Petition.id == signature.petition_id)
+        .values(signature_count=Petition.signature_count + 1)
+    )
+    db.session.flush()
+    return True
+
+
+def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature]:
+    if not petition.public_signers:
+        return []
+    query = (
+        select(Signature)
+        .where(
+            Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None), Signature.public_name
+        )
+        .order_by(Signature.confirmed_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def petitions_of(coalition_id: int) -> list[Petition]:
+    query = select(Petition).where(Petition.coalition_id == coalition_id).order_by(Petition.created_at.desc())
+    return list(db.session.scalars(query))
+
+
+def by_slug(slug: str) -> Petition | None:
+    return db.session.scalar(select(Petition).where(Petition.slug == slug))
+
+
+def _petition_choices(coalition: Any) -> list[tuple[dict[str, Any], str]]:
+    return [
+        ({"petition_id": p.id}, _("People who signed “%(title)s”", title=p.title))
+        for p in petitions_of(coalition.id)
+        if p.is_public
+    ]
+
+
+def _petition_signers(mailing: Any, params: dict[str, Any]) -> Any:
+    """Confirmed signers of one of the mailing coalition's own petitions."""
+    return (
+        select(Signature.person_id)
+        .join(Petition, Petition.id == Signature.petition_id)
+        .where(
+            Signature.petition_id == int(params.get("petition_id", 0)),
+            Petition.coalition_id == mailing.coalition_id,
+            Signature.confirmed_at.is_not(None),
+        )
+    )
+
+
+register_segment(Segment("petition_signers", _petition_choices, _petition_signers))

@@ -1,0 +1,160 @@
+"""Petitions: the public page, signing and confirming, the count; coordinators' petition pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from organiser.actions import services
+from organiser.actions.forms import PetitionForm, SignForm
+from organiser.actions.models import Petition, PetitionStatus
+from organiser.coalitions.forms import country_choices
+from organiser.coalitions.models import Coalition
+from organiser.core.forms import ConfirmForm
+from organiser.core.permissions import authorise
+from organiser.db import db
+from organiser.extensions import csrf, limiter
+
+bp = Blueprint("actions", __name__)
+
+
+def _public_petition(slug: str) -> Petition:
+    petition = services.by_slug(slug)
+    if petition is None:
+        abort(404)
+    if not petition.is_public and not (current_user.is_authenticated and petition.can_manage(current_user)):
+        abort(404)
+    return petition
+
+
+def _sign_form() -> SignForm:
+    form = SignForm()
+    form.country.choices = country_choices(_("Choose a country"))
+    return form
+
+
+def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> tuple[str, int]:
+    return render_template(
+        "actions/petition.html",
+        petition=petition,
+        form=form,
+        signers=services.recent_public_signers(petition),
+        consent_wording=services.consent_wording(petition),
+        source=request.args.get("source", ""),
+    ), status
+
+
+@bp.get("/petitions/<slug>")
+def petition(slug: str) -> tuple[str, int]:
+    """The petition: the ask, the count against the goal, recent public signers, the sign form."""
+    return _render_petition(_public_petition(slug), _sign_form())
+
+
+@bp.get("/petitions/<slug>/count.json")
+def count(slug: str) -> Response:
+    """The confirmed count, cacheable for a few seconds."""
+    petition = _public_petition(slug)
+    response = Response(
+        f'{{"count": {petition.signature_count}, "goal": {petition.goal}}}', mimetype="application/json"
+    )
+    response.headers["Cache-Control"] = "public, max-age=5"
+    return response
+
+
+@bp.post("/petitions/<slug>/sign")
+@csrf.exempt
+@limiter.limit("20 per minute;200 per hour")
+def sign(slug: str) -> str | tuple[str, int]:
+    """Sign: a pending signature, and an e-mail with the link that confirms it."""
+    petition = _public_petition(slug)
+    if petition.status != PetitionStatus.OPEN:
+        return render_template("actions/closed.html", petition=petition), 409
+    form = _sign_form()
+    if not form.validate():
+        return _render_petition(petition, form, 200)
+    if form.website.data:  # the honeypot: say the same as to a person, store nothing
+        return render_template("actions/check_email.html", petition=petition, email=form.email.data)
+    source = {
+        "source": request.form.get("source", "")[:80],
+        "utm_source": request.form.get("utm_source", "")[:120],
+        "utm_medium": request.form.get("utm_medium", "")[:120],
+        "utm_campaign": request.form.get("utm_campaign", "")[:120],
+        "referrer": (request.referrer or "")[:500],
+        "ip": request.remote_addr or "",
+    }
+    signature, _created = services.sign(petition, form.data, source=source)
+    db.session.commit()
+    if signature.confirmed_at is not None:
+        return render_template("actions/thanks.html", petition=petition, already=True)
+    return render_template("actions/check_email.html", petition=petition, email=form.email.data)
+
+
+@bp.route("/petitions/<slug>/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def confirm(slug: str, token: str) -> str | tuple[str, int]:
+    """GET shows a button and changes nothing (mail scanners follow links); POST confirms, once."""
+    petition = _public_petition(slug)
+    signature = services.signature_for_token(token)
+    if signature is None or signature.petition_id != petition.id:
+        return render_template("actions/bad_link.html", petition=petition), 404
+    if request.method == "POST":
+        services.confirm(signature)
+        db.session.commit()
+        db.session.refresh(petition)
+        return render_template("actions/thanks.html", petition=petition, already=False)
+    return render_template("actions/confirm.html", petition=petition, signature=signature)
+
+
+# ---- coordinators ---------------------------------------------------------------------------------
+
+
+@bp.get("/coalitions/<slug>/petitions")
+@authorise(Coalition, "can_manage")
+def petitions(coalition: Coalition) -> str:
+    """A coalition's petitions, newest first."""
+    return render_template(
+        "actions/petitions.html",
+        coalition=coalition,
+        petitions=services.petitions_of(coalition.id),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/coalitions/<slug>/petitions/new", methods=["GET", "POST"])
+@authorise(Coalition, "can_manage")
+def new_petition(coalition: Coalition) -> str | Response:
+    """Write a petition; it stays a draft, seen only by coordinators, until it is opened."""
+    form = PetitionForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(Petition.id).where(Petition.slug == form.slug.data)) is not None:
+            form.slug.errors.append(_("Another petition has this address already"))
+        else:
+            fields = {
+                k: form.data[k]
+                for k in ("title", "slug", "ask", "background", "target", "goal", "close_date")
+            }
+            petition = services.create_petition(coalition.id, by=current_user, **fields)
+            db.session.commit()
+            flash(_("Draft saved. Check the page, then open it for signatures."), "success")
+            return redirect(url_for("actions.petition", slug=petition.slug))
+    return render_template("actions/petition_form.html", coalition=coalition, form=form)
+
+
+@bp.post("/petitions/<slug>/open")
+@authorise(Petition, "can_manage")
+def open_petition(petition: Petition) -> Response:
+    """Open a draft for signatures."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.open_petition(petition, by=current_user)
+    except services.PetitionStateError:
+        db.session.rollback()
+        flash(_("Only a draft can be opened."), "error")
+    else:
+        db.session.commit()
+        flash(_("The petition is open for signatures."), "success")
+    return redirect(url_for("actions.petition", slug=petition.slug))
