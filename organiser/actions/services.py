@@ -183,3 +183,84 @@ def _petition_signers(mailing: Any, params: dict[str, Any]) -> Any:
 
 
 register_segment(Segment("petition_signers", _petition_choices, _petition_signers))
+
+
+def close_petition(petition: Petition, *, by: Any) -> None:
+    if petition.status != PetitionStatus.OPEN:
+        raise PetitionStateError("only an open petition can be closed")
+    petition.status = PetitionStatus.CLOSED
+    db.session.flush()
+    log.info("petition %s closed by %s", petition.id, by.id)
+
+
+def export_signatures(petition: Petition, *, by: Any) -> str:
+    """Every signature as CSV for coordinators (formula-safe); the export is logged."""
+    from organiser.core.people import Person
+    from organiser.exports import to_csv
+
+    rows = db.session.execute(
+        select(Signature, Person.email)
+        .join(Person, Person.id == Signature.person_id)
+        .where(Signature.petition_id == petition.id)
+        .order_by(Signature.id)
+    ).all()
+    log.info("signatures of petition %s exported by %s (%s rows)", petition.id, by.id, len(rows))
+    return to_csv(
+        [
+            "name",
+            "email",
+            "region",
+            "country",
+            "comment",
+            "public_name",
+            "source",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+            "signed_at",
+            "confirmed_at",
+        ],
+        [
+            (
+                s.name,
+                email,
+                s.region,
+                s.country,
+                s.comment,
+                "yes" if s.public_name else "no",
+                s.source,
+                s.utm_source,
+                s.utm_medium,
+                s.utm_campaign,
+                s.created_at.isoformat(),
+                s.confirmed_at.isoformat() if s.confirmed_at else "",
+            )
+            for s, email in rows
+        ],
+    )
+
+
+def summary(petition: Petition) -> dict[str, Any]:
+    """The petition with its confirmed counts by country, region and source (no personal data)."""
+    from sqlalchemy import func
+
+    def counted(column: Any) -> dict[str, int]:
+        rows = db.session.execute(
+            select(column, func.count())
+            .where(Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None))
+            .group_by(column)
+        ).all()
+        return {str(key or ""): n for key, n in rows}
+
+    return {
+        "title": petition.title,
+        "slug": petition.slug,
+        "ask": petition.ask,
+        "target": petition.target,
+        "status": str(petition.status),
+        "goal": petition.goal,
+        "count": petition.signature_count,
+        "by_country": counted(Signature.country),
+        "by_region": counted(Signature.region),
+        "by_source": counted(Signature.source),
+    }

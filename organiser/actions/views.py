@@ -41,6 +41,7 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
         "actions/petition.html",
         petition=petition,
         form=form,
+        can_manage=current_user.is_authenticated and petition.can_manage(current_user),
         signers=services.recent_public_signers(petition),
         consent_wording=services.consent_wording(petition),
         source=request.args.get("source", ""),
@@ -158,3 +159,41 @@ def open_petition(petition: Petition) -> Response:
         db.session.commit()
         flash(_("The petition is open for signatures."), "success")
     return redirect(url_for("actions.petition", slug=petition.slug))
+
+
+@bp.post("/petitions/<slug>/close")
+@authorise(Petition, "can_manage")
+def close_petition(petition: Petition) -> Response:
+    """Close an open petition to new signatures."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.close_petition(petition, by=current_user)
+    except services.PetitionStateError:
+        db.session.rollback()
+        flash(_("Only an open petition can be closed."), "error")
+    else:
+        db.session.commit()
+        flash(_("The petition is closed to new signatures."), "success")
+    return redirect(url_for("actions.petition", slug=petition.slug))
+
+
+@bp.get("/petitions/<slug>/signatures.csv")
+@authorise(Petition, "can_manage")
+def export_signatures(petition: Petition) -> Response:
+    """Every signature, for the coordinators (cells that look like formulas are made inert)."""
+    return Response(
+        services.export_signatures(petition, by=current_user),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{petition.slug}-signatures.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/petitions/<slug>/summary.json")
+@authorise(Petition, "can_manage")
+def petition_summary(petition: Petition) -> dict[str, object]:
+    """The petition with its confirmed counts by country, region and source."""
+    return services.summary(petition)

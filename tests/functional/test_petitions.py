@@ -166,3 +166,37 @@ def test_a_mailing_to_a_petitions_consenting_signers_reaches_exactly_them(app, p
     coordinator.post(mailing_page + "/start", data={"csrf_token": token})
     received = sorted(m["To"].addresses[0].addr_spec for m in mail.wait_for(2))
     assert received == ["aisha@example.org", "dev@example.org"]
+
+
+def test_coordinators_export_signatures_see_counts_and_close_the_petition(app, petition, mail):
+    visitor = app.test_client()
+    for name, email, region in [
+        ("Aisha", "aisha@example.org", "Leeds"),
+        ("=Ben", "ben@example.org", "Leeds"),
+        ("Chloe", "chloe@example.org", "Cardiff"),
+    ]:
+        mail.clear()
+        visitor.post(
+            "/petitions/two-child-limit/sign",
+            data={**SIGNER, "name": name, "email": email, "region": region, "source": "wbg"},
+        )
+        visitor.post(path_of(links_in(mail.wait_for(1)[0])[0]))
+    coordinator = petition
+    csv_text = coordinator.get("/petitions/two-child-limit/signatures.csv").get_data(as_text=True)
+    assert "'=Ben,ben@example.org,Leeds" in csv_text and csv_text.count("\n") == 4
+    summary = coordinator.get("/petitions/two-child-limit/summary.json").json
+    assert summary["count"] == 3 and summary["by_region"] == {"Leeds": 2, "Cardiff": 1}
+    assert summary["by_source"] == {"wbg": 3} and "email" not in str(summary)
+    for path in ("/petitions/two-child-limit/signatures.csv", "/petitions/two-child-limit/summary.json"):
+        assert visitor.get(path).status_code == 302, "sign in first"
+        intruder = app.test_client()
+        sign_in(intruder, "other@example.org", PASSWORD)
+        assert intruder.get(path).status_code == 403
+
+    page = coordinator.get("/petitions/two-child-limit").get_data(as_text=True)
+    closed = coordinator.post(
+        "/petitions/two-child-limit/close", data={"csrf_token": csrf_token(page)}, follow_redirects=True
+    )
+    assert "closed to new signatures" in text_of(closed)
+    late = visitor.post("/petitions/two-child-limit/sign", data={**SIGNER, "email": "late@example.org"})
+    assert late.status_code == 409 and "closed to new signatures" in text_of(late)
