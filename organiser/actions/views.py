@@ -13,9 +13,11 @@ from organiser.actions.forms import PetitionForm, SignForm
 from organiser.actions.models import Petition, PetitionStatus
 from organiser.coalitions.forms import country_choices
 from organiser.coalitions.models import Coalition
+from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
 from organiser.core.permissions import authorise
 from organiser.db import db
+from organiser.exports import csv_download
 from organiser.extensions import csrf, limiter
 
 bp = Blueprint("actions", __name__)
@@ -148,47 +150,34 @@ def new_petition(coalition: Coalition) -> str | Response:
 @authorise(Petition, "can_manage")
 def open_petition(petition: Petition) -> Response:
     """Open a draft for signatures."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.open_petition(petition, by=current_user)
-    except services.PetitionStateError:
-        db.session.rollback()
-        flash(_("Only a draft can be opened."), "error")
-    else:
-        db.session.commit()
-        flash(_("The petition is open for signatures."), "success")
-    return redirect(url_for("actions.petition", slug=petition.slug))
+    return button_action(
+        lambda: services.open_petition(petition, by=current_user),
+        refused=services.PetitionStateError,
+        refused_message=_("Only a draft can be opened."),
+        done_message=_("The petition is open for signatures."),
+        back=url_for("actions.petition", slug=petition.slug),
+    )
 
 
 @bp.post("/petitions/<slug>/close")
 @authorise(Petition, "can_manage")
 def close_petition(petition: Petition) -> Response:
     """Close an open petition to new signatures."""
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.close_petition(petition, by=current_user)
-    except services.PetitionStateError:
-        db.session.rollback()
-        flash(_("Only an open petition can be closed."), "error")
-    else:
-        db.session.commit()
-        flash(_("The petition is closed to new signatures."), "success")
-    return redirect(url_for("actions.petition", slug=petition.slug))
+    return button_action(
+        lambda: services.close_petition(petition, by=current_user),
+        refused=services.PetitionStateError,
+        refused_message=_("Only an open petition can be closed."),
+        done_message=_("The petition is closed to new signatures."),
+        back=url_for("actions.petition", slug=petition.slug),
+    )
 
 
 @bp.get("/petitions/<slug>/signatures.csv")
 @authorise(Petition, "can_manage")
 def export_signatures(petition: Petition) -> Response:
     """Every signature, for the coordinators (cells that look like formulas are made inert)."""
-    return Response(
-        services.export_signatures(petition, by=current_user),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{petition.slug}-signatures.csv"',
-            "Cache-Control": "no-store",
-        },
+    return csv_download(
+        services.export_signatures(petition, by=current_user), f"{petition.slug}-signatures.csv"
     )
 
 

@@ -22,10 +22,12 @@ from organiser.coalitions.forms import (
 )
 from organiser.coalitions.models import Coalition, Membership, MembershipRole, MembershipStatus, Organisation
 from organiser.core import services as core_services
+from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm, InviteForm
 from organiser.core.models import Role
 from organiser.core.permissions import authorise
 from organiser.db import db
+from organiser.exports import csv_download
 from organiser.extensions import limiter
 from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
@@ -246,40 +248,25 @@ def edit_organisation(organisation: Organisation) -> str | Response:
 def change_status(membership_id: int) -> Response:
     """Coordinators suspend, reinstate or record that a member has left."""
     membership = _membership_for_coordinator(membership_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        status = MembershipStatus(request.form.get("status", ""))
-        services.change_status(membership, status, by=current_user, note=request.form.get("note", ""))
-    except ValueError:
-        db.session.rollback()
-        flash(_("That change is not possible for this membership."), "error")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "%(name)s: %(status)s.",
-                name=membership.organisation.name,
-                status=MEMBERSHIP_STATUS_LABELS[status],
-            ),
-            "success",
-        )
-    return redirect(url_for("coalitions.members", slug=membership.coalition.slug))
+    status, note = request.form.get("status", ""), request.form.get("note", "")
+    return button_action(
+        lambda: services.change_status(membership, MembershipStatus(status), by=current_user, note=note),
+        refused=ValueError,
+        refused_message=_("That change is not possible for this membership."),
+        done_message=lambda: _(
+            "%(name)s: %(status)s.",
+            name=membership.organisation.name,
+            status=MEMBERSHIP_STATUS_LABELS[status],
+        ),
+        back=url_for("coalitions.members", slug=membership.coalition.slug),
+    )
 
 
 @bp.get("/coalitions/<slug>/members.csv")
 @authorise(Coalition, "can_manage")
 def export_members(coalition: Coalition) -> Response:
     """Every membership as CSV (cells that look like formulas are made inert)."""
-    body = services.export_members(coalition, by=current_user)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{coalition.slug}-members.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(services.export_members(coalition, by=current_user), f"{coalition.slug}-members.csv")
 
 
 @bp.route("/organisations/<slug>/team", methods=["GET", "POST"])
@@ -309,24 +296,17 @@ def leave(membership_id: int) -> Response:
         abort(404)
     if not membership.organisation.can_manage(current_user):
         abort(403)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        services.change_status(membership, MembershipStatus.LEFT, by=current_user, note="left")
-    except ValueError:
-        db.session.rollback()
-        flash(_("That change is not possible for this membership."), "error")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "%(org)s has left %(coalition)s.",
-                org=membership.organisation.name,
-                coalition=membership.coalition.name,
-            ),
-            "success",
-        )
-    return redirect(url_for("coalitions.organisation_team", slug=membership.organisation.slug))
+    return button_action(
+        lambda: services.change_status(membership, MembershipStatus.LEFT, by=current_user, note="left"),
+        refused=ValueError,
+        refused_message=_("That change is not possible for this membership."),
+        done_message=_(
+            "%(org)s has left %(coalition)s.",
+            org=membership.organisation.name,
+            coalition=membership.coalition.name,
+        ),
+        back=url_for("coalitions.organisation_team", slug=membership.organisation.slug),
+    )
 
 
 @bp.route("/coalitions/<slug>/members/import", methods=["GET", "POST"])

@@ -9,11 +9,13 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
 from organiser.core.people import ConsentSubject, Person
 from organiser.core.permissions import authorise
@@ -101,26 +103,23 @@ def mailing(mailing: Mailing) -> str:
     return _mailing_page(mailing, ScheduleForm())
 
 
+_DONE = {
+    "start": _l("Sending has started."),
+    "pause": _l("Paused. Nobody else gets it until you resume."),
+    "resume": _l("Sending again, from where it stopped."),
+    "cancel": _l("Cancelled. Nobody else will get it."),
+    "unschedule": _l("No longer scheduled: it is a draft again."),
+}
+
+
 def _act(mailing: Mailing, action: str) -> Response:
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        getattr(mailing_services, action)(mailing, by=current_user)
-    except mailing_services.MailingStateError:
-        db.session.rollback()
-        flash(_("That cannot be done to this mailing now. The page shows what it is doing."), "error")
-        return redirect(url_for("messaging.mailing", id=mailing.id))
-    db.session.commit()
-    messages = {
-        "start": _("Sending has started."),
-        "pause": _("Paused. Nobody else gets it until you resume."),
-        "resume": _("Sending again, from where it stopped."),
-        "cancel": _("Cancelled. Nobody else will get it."),
-        "unschedule": _("No longer scheduled: it is a draft again."),
-    }
-    flash(messages[action], "success")
-    return redirect(url_for("messaging.mailing", id=mailing.id))
+    return button_action(
+        lambda: getattr(mailing_services, action)(mailing, by=current_user),
+        refused=mailing_services.MailingStateError,
+        refused_message=_("That cannot be done to this mailing now. The page shows what it is doing."),
+        done_message=str(_DONE[action]),
+        back=url_for("messaging.mailing", id=mailing.id),
+    )
 
 
 for _action in ("start", "pause", "resume", "cancel", "unschedule"):
