@@ -97,11 +97,13 @@ def _register_blueprints(app: Flask) -> None:
     from organiser.coalitions.views import bp as coalitions_bp
     from organiser.core.views import bp as core_bp
     from organiser.messaging.views import bp as messaging_bp
+    from organiser.privacy.views import bp as privacy_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(messaging_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_security_headers(app: Flask) -> None:

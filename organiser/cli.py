@@ -30,7 +30,7 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_group, demo, seed_demo_command, create_admin, worker, mail_group):
+    for command in (db_group, demo, seed_demo_command, create_admin, worker, mail_group, privacy_group):
         app.cli.add_command(command)
 
 
@@ -176,3 +176,25 @@ def import_bounces(csv_file: object) -> None:
         recorded += 1
     db.session.commit()
     click.echo(f"Recorded {recorded} bounces and complaints; {suppressed} addresses are now suppressed.")
+
+
+@click.group("privacy")
+def privacy_group() -> None:
+    """Retention and erasure."""
+
+
+@privacy_group.command("retention")
+@click.option("--now", "now_text", default=None, help="Run as if it were this date (YYYY-MM-DD), for checks.")
+@with_appcontext
+def privacy_retention(now_text: str | None) -> None:
+    """Anonymise what each coalition's retention period says is due, and drop old IP addresses."""
+    from datetime import UTC, datetime
+
+    from organiser.privacy.services import run_retention
+
+    now = datetime.fromisoformat(now_text).replace(tzinfo=UTC) if now_text else None
+    runs = run_retention(now)
+    db.session.commit()
+    for run in runs:
+        click.echo(f"{run.coalition_id}: before {run.cutoff.date()}: {run.counts}")
+    click.echo(f"Retention ran for {len(runs)} coalitions.")

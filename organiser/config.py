@@ -73,6 +73,12 @@ class Settings:
             "OUTBOX_CLAIM_TIMEOUT": float(env.get("ORGANISER_OUTBOX_CLAIM_TIMEOUT", "300") or 300),
             "SWEEP_INTERVAL": int(env.get("ORGANISER_SWEEP_INTERVAL", "30") or 30),
             "BOUNCE_WEBHOOK_SECRET": env.get("ORGANISER_BOUNCE_WEBHOOK_SECRET") or None,
+            # Privacy: how long the own-data link works, how long IP addresses are kept for
+            # anti-abuse, and the salt for the hashed addresses of erased people (set it in
+            # production and never change it, or erased addresses stop being recognised).
+            "DATA_LINK_HOURS": int(env.get("ORGANISER_DATA_LINK_HOURS", "24") or 24),
+            "IP_RETENTION_DAYS": int(env.get("ORGANISER_IP_RETENTION_DAYS", "30") or 30),
+            "PRIVACY_HASH_SALT": env.get("ORGANISER_PRIVACY_HASH_SALT") or None,
             "TRUSTED_PROXIES": int(env.get("ORGANISER_TRUSTED_PROXIES", "0") or 0),
             "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
             "LOGIN_RATE_LIMIT": env.get("ORGANISER_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),

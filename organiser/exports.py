@@ -34,3 +34,22 @@ def csv_download(body: str, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
+
+
+def logged_csv_download(
+    body: str,
+    filename: str,
+    *,
+    what: str,
+    by: object,
+    coalition_id: int | None = None,
+    organisation_id: int | None = None,
+) -> Response:
+    """A CSV of personal data: the download is written to the export log coordinators see."""
+    from organiser.db import db
+    from organiser.privacy.services import record_export
+
+    rows = max(sum(1 for _row in csv.reader(io.StringIO(body))) - 1, 0)
+    record_export(what, rows, by=by, coalition_id=coalition_id, organisation_id=organisation_id)
+    db.session.commit()
+    return csv_download(body, filename)

@@ -6,5 +6,6 @@ from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.core.people import ConsentEvent, ConsentState, Person  # noqa: F401
 from organiser.db import Base
 from organiser.messaging.models import MailEvent, Mailing, OutboxMessage, Suppression  # noqa: F401
+from organiser.privacy.models import DataExport, Erasure, RetentionRun  # noqa: F401
 
 metadata = Base.metadata

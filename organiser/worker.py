@@ -33,6 +33,27 @@ class OrganiserWorker(Worker):
             except Exception:  # the sweep must never stop the worker; the next one tries again
                 log.exception("outbox sweep failed")
                 db.session.rollback()
+            run_daily_retention()
+
+
+def run_daily_retention() -> None:
+    """Retention and IP minimisation, at most once a day across all workers (the last run's time
+    is in the database); failures are logged and tried again at the next sweep."""
+    import time
+
+    from organiser.privacy.services import retention_due, run_retention
+
+    global _retention_checked
+    if time.monotonic() - _retention_checked < 3600:
+        return
+    _retention_checked = time.monotonic()
+    try:
+        if retention_due():
+            run_retention()
+            db.session.commit()
+    except Exception:
+        log.exception("retention run failed")
+        db.session.rollback()
 
 
 def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
@@ -64,6 +85,7 @@ def start_embedded_sweeper(app: Flask) -> threading.Thread:
                 except Exception:
                     log.exception("outbox sweep failed")
                     db.session.rollback()
+                run_daily_retention()
 
     thread = threading.Thread(target=loop, name="organiser-sweeper", daemon=True)
     thread.start()
@@ -71,3 +93,4 @@ def start_embedded_sweeper(app: Flask) -> threading.Thread:
 
 
 _stop = threading.Event()
+_retention_checked = -3600.0

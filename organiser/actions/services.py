@@ -139,8 +139,8 @@ def confirm(signature: Signature) -> bool:
 
 
 def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature]:
-    if not petition.public_signers:
-        return []
+    if not petition.public_signers or any(c.sensitive for c in petition.coalition.lineage()):
+        return []  # a sensitive coalition shows no one's name in public
     query = (
         select(Signature)
         .where(
@@ -188,7 +188,7 @@ register_segment(Segment("petition_signers", _petition_choices, _petition_signer
 def close_petition(petition: Petition, *, by: Any) -> None:
     if petition.status != PetitionStatus.OPEN:
         raise PetitionStateError("only an open petition can be closed")
-    petition.status = PetitionStatus.CLOSED
+    petition.status, petition.closed_at = PetitionStatus.CLOSED, utcnow()
     db.session.flush()
     log.info("petition %s closed by %s", petition.id, by.id)
 

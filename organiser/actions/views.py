@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from organiser.actions import services
+from organiser.actions import personal_data, services  # noqa: F401  (personal_data registers itself)
 from organiser.actions.forms import PetitionForm, SignForm
 from organiser.actions.models import Petition, PetitionStatus
 from organiser.coalitions.forms import country_choices
@@ -17,7 +17,7 @@ from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
 from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.exports import csv_download
+from organiser.exports import logged_csv_download
 from organiser.extensions import csrf, limiter
 
 bp = Blueprint("actions", __name__)
@@ -176,8 +176,12 @@ def close_petition(petition: Petition) -> Response:
 @authorise(Petition, "can_manage")
 def export_signatures(petition: Petition) -> Response:
     """Every signature, for the coordinators (cells that look like formulas are made inert)."""
-    return csv_download(
-        services.export_signatures(petition, by=current_user), f"{petition.slug}-signatures.csv"
+    return logged_csv_download(
+        services.export_signatures(petition, by=current_user),
+        f"{petition.slug}-signatures.csv",
+        what=_("Signatures of “%(title)s”", title=petition.title),
+        by=current_user,
+        coalition_id=petition.coalition_id,
     )
 
 

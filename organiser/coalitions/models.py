@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.core.models import Role, User
@@ -25,6 +25,10 @@ class Coalition(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     principles: Mapped[list[str]] = mapped_column(JSON, default=list)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("coalitions.id", ondelete="RESTRICT"))
+    # Privacy: months to keep the personal data of people who acted without giving ongoing consent,
+    # counted from when the action closed (None: keep); a sensitive coalition shows no signer names.
+    retention_months: Mapped[int | None] = mapped_column(Integer)
+    sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     parent: Mapped[Coalition | None] = relationship(remote_side=[id], back_populates="chapters")

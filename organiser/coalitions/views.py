@@ -27,7 +27,7 @@ from organiser.core.forms import ConfirmForm, InviteForm
 from organiser.core.models import Role
 from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.exports import csv_download
+from organiser.exports import logged_csv_download
 from organiser.extensions import limiter
 from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
@@ -266,7 +266,13 @@ def change_status(membership_id: int) -> Response:
 @authorise(Coalition, "can_manage")
 def export_members(coalition: Coalition) -> Response:
     """Every membership as CSV (cells that look like formulas are made inert)."""
-    return csv_download(services.export_members(coalition, by=current_user), f"{coalition.slug}-members.csv")
+    return logged_csv_download(
+        services.export_members(coalition, by=current_user),
+        f"{coalition.slug}-members.csv",
+        what=_("Members and their contacts"),
+        by=current_user,
+        coalition_id=coalition.id,
+    )
 
 
 @bp.route("/organisations/<slug>/team", methods=["GET", "POST"])

@@ -112,6 +112,7 @@ class SuppressionReason(enum.StrEnum):
     UNSUBSCRIBED = "unsubscribed"
     BOUNCED = "bounced"
     COMPLAINED = "complained"
+    ERASED = "erased"  # the person asked to be erased: ``email`` holds a salted hash, not the address
 
 
 class Suppression(Base):

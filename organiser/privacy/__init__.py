@@ -1,0 +1,1 @@
+"""Privacy: people's own data page, erasure that keeps the counts, retention, and the export log."""
