@@ -144,6 +144,13 @@ class RedisServer:
             self.proc.wait(10)
 
 
+def advertise_pipelining(session, hostname: str, responses: list[str]) -> list[str]:
+    """Offer RFC 2920 PIPELINING, as production relays (Postfix, the big senders) do. aiosmtpd reads
+    commands one line at a time from its buffer, so pipelined commands are answered in order."""
+    session.host_name = hostname
+    return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+
 @dataclass
 class CapturedMail:
     """What a local SMTP server received, parsed, in arrival order."""
@@ -152,6 +159,9 @@ class CapturedMail:
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     raw: list[bytes] = field(default_factory=list)
     lock: threading.Condition = field(default_factory=threading.Condition)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        return advertise_pipelining(session, hostname, responses)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         msg = email.message_from_bytes(envelope.original_content, policy=email.policy.default)

@@ -8,6 +8,7 @@ it over ``smtplib`` with a timeout, one connection per batch.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.utils import formatdate, make_msgid, parseaddr
@@ -110,6 +111,9 @@ class SMTPTransport:
             conn.ehlo_or_helo_if_needed()
             if international and not conn.has_extn("smtputf8"):
                 raise PermanentError("the server cannot take non-ASCII addresses (no SMTPUTF8)")
+            if conn.has_extn("pipelining"):
+                code, reply = _pipelined(conn, sender, recipient, options, data)
+                return f"{code} {reply.decode('utf-8', 'replace')}"
             code, reply = conn.mail(sender, options)
             if code != 250:
                 conn.rset()
@@ -138,6 +142,39 @@ class SMTPTransport:
             except (OSError, smtplib.SMTPException):
                 self.conn.close()
             self.conn = None
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+def _pipelined(
+    conn: smtplib.SMTP, sender: str, recipient: str, options: list[str], data: bytes
+) -> tuple[int, bytes]:
+    """MAIL, RCPT and DATA in one write, then the message (RFC 2920 PIPELINING): two round trips a
+    message instead of four, as Postfix's own client does. Every reply is still read and checked,
+    so the ledger records the server's answer to the message itself."""
+    extra = (" " + " ".join(options)) if options else ""
+    conn.send(f"MAIL FROM:<{sender}>{extra}\r\nRCPT TO:<{recipient}>\r\nDATA\r\n".encode())
+    mail_code, mail_reply = conn.getreply()
+    rcpt_code, rcpt_reply = conn.getreply()
+    data_code, data_reply = conn.getreply()
+    if mail_code != 250 or rcpt_code not in (250, 251):
+        if data_code == 354:  # some servers accept DATA anyway: end it empty, and forget the transaction
+            conn.send(b".\r\n")
+            conn.getreply()
+        conn.rset()
+        raise _classify(*((mail_code, mail_reply) if mail_code != 250 else (rcpt_code, rcpt_reply)))
+    if data_code != 354:
+        conn.rset()
+        raise _classify(data_code, data_reply)
+    body = _LEADING_DOT.sub(b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    conn.send(body + b".\r\n")
+    code, reply = conn.getreply()
+    if code != 250:
+        raise _classify(code, reply)
+    return code, reply
 
 
 def _address(sender: str) -> str:

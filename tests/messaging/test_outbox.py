@@ -11,7 +11,7 @@ from organiser.messaging.jobs import deliver_messages
 from organiser.messaging.models import OutboxMessage, OutboxStatus
 from organiser.messaging.services import queue_email, sweep_outbox
 from tests.helpers import body_of
-from tests.services import free_port
+from tests.services import advertise_pipelining, free_port
 
 
 def test_mail_leaves_only_after_the_commit(app, mail):
@@ -65,6 +65,15 @@ def test_a_delivered_row_is_never_sent_again(app, mail):
 class _Refusing:
     """An SMTP server that answers 451 (try later) or 550 (no such user) by recipient."""
 
+    def __init__(self, pipelining: bool) -> None:
+        self.pipelining = pipelining
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        if self.pipelining:
+            return advertise_pipelining(session, hostname, responses)
+        session.host_name = hostname
+        return responses
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address.startswith("later"):
             return "451 4.3.0 Try again later"
@@ -77,9 +86,9 @@ class _Refusing:
         return "250 OK"
 
 
-@pytest.fixture
-def refusing_smtp(app):
-    controller = Controller(_Refusing(), hostname="127.0.0.1", port=free_port())
+@pytest.fixture(params=["pipelining", "one command at a time"])
+def refusing_smtp(app, request):
+    controller = Controller(_Refusing(request.param == "pipelining"), hostname="127.0.0.1", port=free_port())
     controller.start()
     port = app.config["MAIL_PORT"]
     app.config["MAIL_PORT"] = controller.port
