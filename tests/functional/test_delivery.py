@@ -133,14 +133,12 @@ def test_coordinators_add_decision_makers_and_import_them_from_csv_after_a_check
     assert "Missing: email" in text_of(upload(b"name,constituency\nAnn,Leeds\n"))
     assert "not UTF-8" in text_of(upload("name,email\nJosé,jose@example.org\n".encode("latin-1")))
     preview = upload(
-
-            b"Name,Role,Body,Region,Email\n"
-            b"Ann Lee,MP,House of Commons,Leeds Central,ann@parliament.example\n"
-            b",MP,House of Commons,Cardiff,nameless@parliament.example\n"
-            b"Bob Roe,MP,House of Commons,York,not-an-address\n"
-            b"Rachel Reeves,Chancellor,HM Treasury,,CHANCELLOR@treasury.example\n"
-            b"Ann Again,MP,House of Commons,Leeds,ann@parliament.example\n"
-
+        b"Name,Role,Body,Region,Email\n"
+        b"Ann Lee,MP,House of Commons,Leeds Central,ann@parliament.example\n"
+        b",MP,House of Commons,Cardiff,nameless@parliament.example\n"
+        b"Bob Roe,MP,House of Commons,York,not-an-address\n"
+        b"Rachel Reeves,Chancellor,HM Treasury,,CHANCELLOR@treasury.example\n"
+        b"Ann Again,MP,House of Commons,Leeds,ann@parliament.example\n"
     )
     text = text_of(preview)
     assert "1 decision-maker can be imported" in text and "4 rows will be skipped" in text
