@@ -429,3 +429,22 @@ def test_the_workers_maintenance_sweep_closes_overdue_petitions(live, rq_worker)
             break
         time.sleep(0.3)
     assert status == PetitionStatus.CLOSED
+
+
+def test_in_the_local_outbox_a_delivery_shows_its_attachment(app, coalition, mail):
+    app.config["MAIL_BACKEND"] = "local"
+    try:
+        coordinator = coalition
+        _petition(coordinator)
+        chosen = _targets(app)
+        submit(coordinator, f"/petitions/{SLUG}/targets", {"targets": [str(chosen[0])]})
+        page = coordinator.get(f"/petitions/{SLUG}").get_data(as_text=True)
+        coordinator.post(f"/petitions/{SLUG}/close", data={"csrf_token": csrf_token(page)})
+        submit(coordinator, f"/petitions/{SLUG}/deliver", {"message": ""})
+        assert mail.messages == [], "nothing leaves the machine"
+        with app.app_context():
+            message_id = db.session.scalar(select(OutboxMessage.id))
+        shown = text_of(coordinator.get(f"/dev/mail/{message_id}"))
+        assert f"Attachment: {SLUG}-signers.csv" in shown and "name,region" in shown
+    finally:
+        app.config["MAIL_BACKEND"] = "smtp"
