@@ -269,6 +269,10 @@ def test_close_deliver_with_a_csv_of_public_signers_and_record_a_response(app, c
         assert record.message.startswith("We, 3 people")
         assert len(list(db.session.scalars(select(OutboxAttachment)))) == 2
 
+    kept = submit(coordinator, f"/petitions/{SLUG}/targets", {"targets": [str(chosen[0])]}, follow=True)
+    assert "A delivered petition keeps the targets it was delivered to" in text_of(kept)
+    with app.app_context():
+        assert len(db.session.scalar(select(Petition).where(Petition.slug == SLUG)).targets) == 2
     twice = submit(coordinator, f"/petitions/{SLUG}/deliver", {"message": "again"}, follow=True)
     assert "This petition has been delivered" in text_of(twice) or "Only a closed" in text_of(twice)
     with app.app_context():
