@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from organiser.config import PROJECT_ROOT, Settings
@@ -93,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from organiser.actions.delivery_views import bp as petition_tools_bp
     from organiser.actions.views import bp as actions_bp
     from organiser.coalitions.views import bp as coalitions_bp
     from organiser.core.views import bp as core_bp
@@ -104,16 +105,24 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(messaging_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(petition_tools_bp)
 
 
 def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response: Any) -> Any:
         h = response.headers
+        if g.get("frameable"):  # the embed widget: other sites may frame it, nothing else
+            ancestors = app.config["EMBED_FRAME_ANCESTORS"]
+            h.setdefault(
+                "Content-Security-Policy",
+                CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}"),
+            )
         h.setdefault("Content-Security-Policy", CSP)
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        h.setdefault("X-Frame-Options", "DENY")
+        if not g.get("frameable"):
+            h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config["BASE_URL"].startswith("https://"):

@@ -90,6 +90,8 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": None,
             # Uploads (CSV imports, later logos) are small; anything larger is refused with a clear page.
             "MAX_CONTENT_LENGTH": int(env.get("ORGANISER_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
+            # Who may frame the petition embed widget (CSP frame-ancestors): any site, unless narrowed.
+            "EMBED_FRAME_ANCESTORS": env.get("ORGANISER_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
             "BABEL_DEFAULT_LOCALE": "en",
             "LANGUAGES": ["en", "es"],
             "TESTING": False,

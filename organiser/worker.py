@@ -1,4 +1,5 @@
-"""The RQ worker: the standard forking worker, plus the outbox sweeper in its maintenance loop.
+"""The RQ worker: the standard forking worker, plus the outbox sweeper in its maintenance loop
+(which also closes petitions whose close date has passed).
 
 The sweep runs in the worker's main process between jobs (never in a thread, which would not
 survive the fork of a work horse), at start and every SWEEP_INTERVAL seconds, so that even with
@@ -34,6 +35,7 @@ class OrganiserWorker(Worker):
                 log.exception("outbox sweep failed")
                 db.session.rollback()
             run_daily_retention()
+            close_overdue_petitions(self.app)
 
 
 def run_daily_retention() -> None:
@@ -54,6 +56,21 @@ def run_daily_retention() -> None:
     except Exception:
         log.exception("retention run failed")
         db.session.rollback()
+
+
+def close_overdue_petitions(app: Flask) -> None:
+    """Close open petitions whose close date has passed (``organiser.actions.lifecycle``)."""
+    from organiser.actions.lifecycle import close_overdue_petitions as close_overdue
+
+    with app.app_context():
+        try:
+            closed = close_overdue()
+            db.session.commit()
+            if closed:
+                log.info("closed %s petitions whose close date has passed", len(closed))
+        except Exception:  # like the outbox sweep: never stop the worker over it
+            log.exception("closing overdue petitions failed")
+            db.session.rollback()
 
 
 def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
@@ -86,6 +103,7 @@ def start_embedded_sweeper(app: Flask) -> threading.Thread:
                     log.exception("outbox sweep failed")
                     db.session.rollback()
                 run_daily_retention()
+                close_overdue_petitions(app)
 
     thread = threading.Thread(target=loop, name="organiser-sweeper", daemon=True)
     thread.start()

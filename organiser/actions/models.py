@@ -6,7 +6,18 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.coalitions.models import Coalition
@@ -43,9 +54,16 @@ class Petition(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     coalition: Mapped[Coalition] = relationship()
+    targets: Mapped[list[Target]] = relationship(secondary="petition_targets", order_by="Target.name")
 
     def can_manage(self, user: Any) -> bool:
         return self.coalition.can_manage(user)
+
+    @property
+    def shows_signers(self) -> bool:
+        """Whether signers' names may be shown or handed on: the petition's public signer list is on
+        and its coalition (or an alliance above it) is not marked sensitive."""
+        return self.public_signers and not any(c.sensitive for c in self.coalition.lineage())
 
     @property
     def is_public(self) -> bool:
@@ -79,3 +97,68 @@ class Signature(Base):
 
     petition: Mapped[Petition] = relationship()
     person: Mapped[Person | None] = relationship()
+
+
+# ---- decision-makers, deliveries and their responses ----------------------------------------------
+
+
+class Target(Base):
+    """A decision-maker a coalition addresses: petitions are delivered to their e-mail address."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("coalition_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(String(200), default="")  # the parliament, council, ministry …
+    region: Mapped[str] = mapped_column(String(200), default="")  # region or constituency
+    email: Mapped[str] = mapped_column(String(320))  # never shown on public pages
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    coalition: Mapped[Coalition] = relationship()
+
+    def can_manage(self, user: Any) -> bool:
+        return self.coalition.can_manage(user)
+
+
+petition_targets = Table(
+    "petition_targets",
+    Base.metadata,
+    Column("petition_id", ForeignKey("petitions.id", ondelete="CASCADE"), primary_key=True),
+    Column("target_id", ForeignKey("targets.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class PetitionDelivery(Base):
+    """A closed petition handed to its targets: who did it, when, at what count, to whom, saying what."""
+
+    __tablename__ = "petition_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    delivered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    signature_count: Mapped[int] = mapped_column(Integer)
+    public_signer_count: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    # The targets as they were when delivered (id, name, role, body, email): kept if a target is removed.
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class TargetResponse(Base):
+    """What a target answered to a delivered petition, recorded by a coordinator; shown publicly."""
+
+    __tablename__ = "target_responses"
+    __table_args__ = (UniqueConstraint("petition_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    target: Mapped[Target] = relationship()

@@ -139,7 +139,7 @@ def confirm(signature: Signature) -> bool:
 
 
 def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature]:
-    if not petition.public_signers or any(c.sensitive for c in petition.coalition.lineage()):
+    if not petition.shows_signers:
         return []  # a sensitive coalition shows no one's name in public
     query = (
         select(Signature)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from organiser.actions import personal_data, services  # noqa: F401  (personal_data registers itself)
 from organiser.actions.forms import PetitionForm, SignForm
+from organiser.actions.lifecycle import close_if_overdue
 from organiser.actions.models import Petition, PetitionStatus
 from organiser.coalitions.forms import country_choices
 from organiser.coalitions.models import Coalition
@@ -29,6 +30,8 @@ def _public_petition(slug: str) -> Petition:
         abort(404)
     if not petition.is_public and not (current_user.is_authenticated and petition.can_manage(current_user)):
         abort(404)
+    if close_if_overdue(petition):  # without a worker's sweep (embedded), the first visit closes it
+        db.session.commit()
     return petition
 
 
@@ -46,7 +49,7 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
         can_manage=current_user.is_authenticated and petition.can_manage(current_user),
         signers=services.recent_public_signers(petition),
         consent_wording=services.consent_wording(petition),
-        source=request.args.get("source", ""),
+        source=request.args.get("source") or request.form.get("source", ""),
     ), status
 
 
@@ -73,13 +76,25 @@ def count(slug: str) -> Response:
 def sign(slug: str) -> str | tuple[str, int]:
     """Sign: a pending signature, and an e-mail with the link that confirms it."""
     petition = _public_petition(slug)
+    # From the embed widget: the answer is a compact page, and may be shown in the other site's frame.
+    embed = g.frameable = request.form.get("embed") == "1"
     if petition.status != PetitionStatus.OPEN:
-        return render_template("actions/closed.html", petition=petition), 409
+        return render_template("actions/closed.html", petition=petition, embed=embed), 409
     form = _sign_form()
     if not form.validate():
+        if embed:
+            return render_template(
+                "actions/embed.html",
+                petition=petition,
+                form=form,
+                source=request.form.get("source", ""),
+                consent_wording=services.consent_wording(petition),
+            )
         return _render_petition(petition, form, 200)
     if form.website.data:  # the honeypot: say the same as to a person, store nothing
-        return render_template("actions/check_email.html", petition=petition, email=form.email.data)
+        return render_template(
+            "actions/check_email.html", petition=petition, email=form.email.data, embed=embed
+        )
     source = {
         "source": request.form.get("source", "")[:80],
         "utm_source": request.form.get("utm_source", "")[:120],
@@ -91,8 +106,8 @@ def sign(slug: str) -> str | tuple[str, int]:
     signature, _created = services.sign(petition, form.data, source=source)
     db.session.commit()
     if signature.confirmed_at is not None:
-        return render_template("actions/thanks.html", petition=petition, already=True)
-    return render_template("actions/check_email.html", petition=petition, email=form.email.data)
+        return render_template("actions/thanks.html", petition=petition, already=True, embed=embed)
+    return render_template("actions/check_email.html", petition=petition, email=form.email.data, embed=embed)
 
 
 @bp.route("/petitions/<slug>/confirm/<token>", methods=["GET", "POST"])

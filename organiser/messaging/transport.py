@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
 from flask import current_app
 
-from organiser.messaging.mime import address, clean, compose, header_value
+from organiser.messaging.mime import Attachment, address, clean, compose, header_value
 from organiser.messaging.models import OutboxMessage
 
 
@@ -29,7 +30,11 @@ class PermanentError(Exception):
 
 
 def build_message(
-    row: OutboxMessage, text: str, html: str | None = None, headers: dict[str, str] | None = None
+    row: OutboxMessage,
+    text: str,
+    html: str | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
     """The message for ``row``, ready for DATA: its own headers, then ``headers`` (a mailing's,
     per recipient). See ``organiser.messaging.mime`` for why this does not use ``email.message``."""
@@ -45,7 +50,7 @@ def build_message(
     lines += [
         (name, header_value(value)) for name, value in {**(row.headers or {}), **(headers or {})}.items()
     ]
-    return compose(lines, text, html, utf8=utf8)
+    return compose(lines, text, html, utf8=utf8, attachments=attachments)
 
 
 def _sender_header(sender: str) -> str:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -22,7 +23,7 @@ from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.extensions import csrf, limiter
 from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
-from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxMessage
+from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxAttachment, OutboxMessage
 from organiser.messaging.render import markdown_to_html
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.services.audiences import audience_counts, segment_choices
@@ -284,4 +285,9 @@ def message(message_id: int) -> str:
         from organiser.messaging.render import render_mailing
 
         _headers, text, _html = render_mailing(db.session.get(Mailing, row.mailing_id)).message_for(row)
-    return render_template("messaging/message.html", message=row, body=linkify(text or ""))
+    attachments = db.session.scalars(
+        select(OutboxAttachment).where(OutboxAttachment.message_id == row.id).order_by(OutboxAttachment.id)
+    ).all()
+    return render_template(
+        "messaging/message.html", message=row, body=linkify(text or ""), attachments=attachments
+    )

@@ -34,7 +34,14 @@ from organiser.core.people import (
     supporter_email,
 )
 from organiser.db import db, utcnow
-from organiser.messaging.models import MailEvent, OutboxMessage, OutboxStatus, Suppression, SuppressionReason
+from organiser.messaging.models import (
+    MailEvent,
+    OutboxAttachment,
+    OutboxMessage,
+    OutboxStatus,
+    Suppression,
+    SuppressionReason,
+)
 from organiser.privacy.models import DataExport, Erasure, RetentionRun
 from organiser.privacy.registry import personal_data_sources
 from organiser.urls import external_url
@@ -259,12 +266,24 @@ def _forget_address(email: str) -> dict[str, int]:
     return {"outbox_messages": outbox, "bounce_events": events}
 
 
+def drop_sent_attachments() -> int:
+    """Attachments (a delivery's CSV of public signers) of messages that are sent or given up on:
+    no longer needed, and they hold names."""
+    finished = select(OutboxMessage.id).where(
+        OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED])
+    )
+    return db.session.execute(
+        delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(finished))
+    ).rowcount
+
+
 def erase_person(person: Person, *, requested_by: str, by: Any = None, reason: str = "") -> Erasure:
     """Erase one person record everywhere; what public counts rely on stays as anonymous rows."""
     counts: dict[str, int] = {}
     for source in personal_data_sources():
         counts[source.name] = source.erase(person)
     counts |= _forget_address(person.email)
+    counts["attachments"] = drop_sent_attachments()
     counts["consent_events"] = db.session.scalar(
         select(func.count()).where(ConsentEvent.person_id == person.id)
     )
@@ -395,6 +414,7 @@ def run_retention(now: datetime | None = None) -> list[RetentionRun]:
         db.session.add(run)
         runs.append(run)
         log.info("retention for %s (before %s): %s", coalition.slug, cutoff.date(), counts)
+    drop_sent_attachments()
     ip_cutoff = now - timedelta(days=int(current_app.config["IP_RETENTION_DAYS"]))
     for source in personal_data_sources():
         if source.minimise is not None:

@@ -21,10 +21,12 @@ from sqlalchemy.engine import Engine
 from organiser.core.people import ConsentState
 from organiser.db import db, utcnow
 from organiser.jobs import enqueue_after_commit, get_queue, redis_connection
+from organiser.messaging.mime import Attachment
 from organiser.messaging.models import (
     Mailing,
     MailingStatus,
     MailStream,
+    OutboxAttachment,
     OutboxMessage,
     OutboxStatus,
     Suppression,
@@ -52,8 +54,11 @@ def queue_email(
     key: str | None = None,
     headers: dict[str, str] | None = None,
     sender: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:
-    """Add a message to the outbox; it is handed to a worker once the transaction commits."""
+    """Add a message to the outbox; it is handed to a worker once the transaction commits.
+
+    ``attachments`` are stored beside the row (``OutboxAttachment``) and sent as multipart/mixed."""
     row = OutboxMessage(
         stream=stream,
         idempotency_key=key or uuid.uuid4().hex,
@@ -68,6 +73,17 @@ def queue_email(
     )
     db.session.add(row)
     db.session.flush()
+    for attachment in attachments:
+        db.session.add(
+            OutboxAttachment(
+                message_id=row.id,
+                filename=attachment.filename,
+                content_type=attachment.content_type,
+                data=attachment.data,
+            )
+        )
+    if attachments:
+        db.session.flush()
     from organiser.messaging.jobs import deliver_messages
 
     enqueue_after_commit(deliver_messages, [row.id], queue=str(stream))
@@ -135,7 +151,21 @@ class Batch:
         self.rows = rows
         self.rendered: dict[int, object] = {}
         self.blocked = self._blocked_bulk_rows()
+        self.attachments = self._attachments()
         self.errors = 0
+
+    def _attachments(self) -> dict[int, list[Attachment]]:
+        """Files of the batch's own (non-mailing) rows, in one query; a mailing's batch asks nothing."""
+        ids = [r.id for r in self.rows if r.mailing_id is None]
+        found: dict[int, list[Attachment]] = {}
+        if not ids:
+            return found
+        query = (
+            select(OutboxAttachment).where(OutboxAttachment.message_id.in_(ids)).order_by(OutboxAttachment.id)
+        )
+        for a in db.session.scalars(query):
+            found.setdefault(a.message_id, []).append(Attachment(a.filename, a.content_type, a.data))
+        return found
 
     def _blocked_bulk_rows(self) -> set[int]:
         """Bulk rows whose address was suppressed, or whose consent was withdrawn, since they were queued."""
@@ -165,7 +195,9 @@ class Batch:
 
     def message(self, row: OutboxMessage):  # noqa: ANN201
         if row.mailing_id is None:
-            return build_message(row, row.body_text or "", row.body_html)
+            return build_message(
+                row, row.body_text or "", row.body_html, attachments=self.attachments.get(row.id, ())
+            )
         from organiser.messaging.render import render_mailing
 
         rendered = self.rendered.get(row.mailing_id)

@@ -1,0 +1,73 @@
+"""Forms for decision-makers (targets), a petition's targets, its delivery and the responses."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from organiser.forms import EmailAddress
+from organiser.messaging.forms import MultiCheckboxField
+
+
+class TargetForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the name")), Length(max=200)])
+    role = StringField(
+        _l("Role"), description=_l("For example: Chancellor of the Exchequer."), validators=[Length(max=200)]
+    )
+    body = StringField(
+        _l("Body"), description=_l("The parliament, council or ministry."), validators=[Length(max=200)]
+    )
+    region = StringField(_l("Region or constituency"), validators=[Length(max=200)])
+    email = StringField(
+        _l("E-mail address"),
+        description=_l("Petitions are delivered here. It is never shown on public pages."),
+        validators=[DataRequired(message=_l("Enter the e-mail address")), EmailAddress(), Length(max=320)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "inputmode": "email", "type": "email"},
+    )
+
+
+class TargetImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV file"),
+        description=_l(
+            "One decision-maker a row. The first row names the columns: name and email are needed; "
+            "role, body and region are optional."
+        ),
+        validators=[
+            FileRequired(message=_l("Choose a CSV file")),
+            FileAllowed(["csv", "txt"], message=_l("Choose a .csv file")),
+        ],
+    )
+
+
+class ConfirmTargetImportForm(FlaskForm):
+    payload = HiddenField()
+
+
+class PetitionTargetsForm(FlaskForm):
+    targets = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
+
+
+class DeliveryForm(FlaskForm):
+    message = TextAreaField(
+        _l("Covering message"),
+        description=_l("Optional. It comes first in the e-mail, above the petition."),
+        validators=[Optional(), Length(max=5000, message=_l("Use at most 5000 characters"))],
+        render_kw={"rows": 6},
+    )
+
+
+class ResponseForm(FlaskForm):
+    target = SelectField(
+        _l("Who responded"), coerce=int, validators=[DataRequired(message=_l("Choose who responded"))]
+    )
+    text = TextAreaField(
+        _l("Their response"),
+        description=_l("Shown on the petition's public page."),
+        validators=[DataRequired(message=_l("Write the response")), Length(max=20000)],
+        render_kw={"rows": 8},
+    )
+    responded_on = DateField(_l("Date of the response"), description=_l("Optional."), validators=[Optional()])
