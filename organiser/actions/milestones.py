@@ -15,6 +15,7 @@ import re
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -75,11 +76,13 @@ def _claim(petition_id: int, threshold: int, *, notified: bool = True) -> bool:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(PetitionMilestone)
+        insert(PetitionMilestone.__table__)
         .values(petition_id=petition_id, threshold=threshold, reached_at=utcnow(), notified=notified)
         .on_conflict_do_nothing(index_elements=["petition_id", "threshold"])
+        .returning(PetitionMilestone.__table__.c.id)
     )
-    return db.session.execute(statement).rowcount == 1
+    # No row comes back when the threshold was taken (psycopg reports no rowcount with RETURNING).
+    return db.session.execute(statement).first() is not None
 
 
 def check_milestones(petition: Petition) -> list[int]:
@@ -119,7 +122,12 @@ def _tell(petition: Petition, new: list[int], count: int) -> None:
             subject = (
                 _("“%(title)s” has reached its goal of %(goal)s signatures", title=petition.title, goal=top)
                 if top == petition.goal
-                else _("“%(title)s” has reached %(n)s signatures", title=petition.title, n=top)
+                else ngettext(
+                    "“%(title)s” has reached %(num)s signature",
+                    "“%(title)s” has reached %(num)s signatures",
+                    top,
+                    title=petition.title,
+                )
             )
             queue_email(
                 to=user.email,
