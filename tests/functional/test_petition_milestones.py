@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from organiser.actions.milestones import check_milestones
-from organiser.actions.models import Petition, PetitionMilestone
+from organiser.actions.models import Petition, PetitionMilestone, PetitionSponsor
 from organiser.coalitions.models import MembershipStatus
 from organiser.core.models import Role
 from organiser.db import db
@@ -44,8 +44,6 @@ def coordinator(app, mail):
     sign_in(admin, "wbg.admin@example.org", PASSWORD)
     page = admin.get("/organisations/wbg/sponsorships").get_data(as_text=True)
     with app.app_context():
-        from organiser.actions.models import PetitionSponsor
-
         sponsor_id = db.session.scalar(select(PetitionSponsor.id))
     admin.post(f"/sponsorships/{sponsor_id}/accept", data={"csrf_token": csrf_token(page)})
     mail.clear()

@@ -10,7 +10,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.models import PetitionSponsor, Signature, SponsorStatus
+from organiser.actions.models import Petition, PetitionSponsor, Signature, SponsorStatus
 from organiser.coalitions.models import MembershipStatus, Organisation
 from organiser.core.models import Role
 from organiser.core.people import ConsentEvent, ConsentSubject, Person, record_consent
@@ -255,3 +255,35 @@ def test_a_sponsors_admin_exports_exactly_the_supporters_it_brought_in_who_conse
         for intruder in ("cpag.admin@example.org", "outsider.admin@example.org", "other@example.org"):
             assert _signed_in(app, intruder).get(path).status_code == 403, (path, intruder)
         assert _signed_in(app, "coord@example.org").get(path).status_code == 403, "not even the coordinator"
+
+
+def test_codes_clash_declined_sponsors_may_be_asked_again_and_an_admin_less_member_gets_one(
+    app, coordinator, mail
+):
+    _answer(app, _invite(app, coordinator, mail, "wbg", code="north"), "wbg", "decline")
+    clash = submit(
+        coordinator, PETITION + "/sponsors", {"organisation": str(_org_id(app, "cpag")), "code": "north"}
+    )
+    assert "Another sponsor of this petition has this code already" in text_of(clash)
+    assert _invite(app, coordinator, mail, "wbg") == "/organisations/wbg/sponsorships", "asked again"
+    assert "accepted" in _answer(app, "/organisations/wbg/sponsorships", "wbg", "accept")
+
+    with app.app_context():
+        coalition = db.session.scalar(select(Petition)).coalition
+        lonely = OrganisationFactory(name="No Admin Yet", slug="no-admin")
+        MembershipFactory(organisation=lonely, coalition=coalition, contact_email="contact@no-admin.example")
+        db.session.commit()
+    mail.clear()
+    submit(coordinator, PETITION + "/sponsors", {"organisation": str(_org_id(app, "no-admin"))})
+    [invitation] = mail.wait_for_to("contact@no-admin.example")
+    assert "No Admin Yet" in invitation["Subject"], "invited to administer it, so someone can answer"
+
+
+def test_a_sign_form_with_errors_keeps_the_sponsors_box(app, coordinator, mail):
+    _answer(app, _invite(app, coordinator, mail, "wbg"), "wbg", "accept")
+    again = app.test_client().post(
+        PETITION + "/sign", data={**SIGNER, "name": "", "email": "x@example.org", "source": "wbg"}
+    )
+    html = again.get_data(as_text=True)
+    assert "Enter your name" in text_of(again)
+    assert 'name="consent_sponsor"' in html and 'name="source" value="wbg"' in html
