@@ -89,8 +89,11 @@ def check_milestones(petition: Petition) -> list[int]:
     """Record every threshold the count has reached and nobody was told of yet, tell the coordinators
     and the accepted sponsors' admins, and return the newly reached thresholds (ascending)."""
     count = db.session.scalar(select(Petition.signature_count).where(Petition.id == petition.id)) or 0
+    passed = [t for t in thresholds(petition) if t <= count]
+    if not passed:
+        return []
     known = {m.threshold for m in reached(petition)}
-    due = [t for t in thresholds(petition) if t <= count and t not in known]
+    due = [t for t in passed if t not in known]
     new = [t for t in due if _claim(petition.id, t)]
     if new:
         _tell(petition, new, count)

@@ -5,7 +5,9 @@ A signature is attributed to a sponsor when it came through the tracking link of
 had accepted at the time (``Signature.sponsor_organisation_id``). The sponsor's supporters are the
 confirmed signers so attributed — on a petition it still co-sponsors — whose consent to hear from
 that organisation stands today. Unconfirmed signatures never count: confirming proves the address
-belongs to the person who gave the consent.
+belongs to the person who gave the consent. Someone who unsubscribed from everyone on the platform
+(or complained) is not handed over either: the export leaves the platform, and they asked for no
+more mail from anyone.
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from organiser.actions.models import Petition, PetitionSponsor, Signature, SponsorStatus
 from organiser.coalitions.models import Coalition, Membership, MembershipStatus, Organisation
 from organiser.core.models import Role, User
 from organiser.core.people import ConsentState, ConsentSubject, Person
 from organiser.db import db, utcnow
+from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.messaging.services import queue_email
 from organiser.urls import external_url
 
@@ -276,6 +279,10 @@ def supporters_of(organisation: Organisation) -> list[tuple[Signature, Person, P
             Signature.sponsor_organisation_id == organisation.id,
             Signature.confirmed_at.is_not(None),
             ConsentState.granted.is_(True),
+            ~exists().where(
+                Suppression.email == Person.email,
+                Suppression.reason.in_([SuppressionReason.UNSUBSCRIBED, SuppressionReason.COMPLAINED]),
+            ),
         )
         .order_by(Signature.confirmed_at, Signature.id)
     )

@@ -15,6 +15,7 @@ from organiser.coalitions.models import MembershipStatus, Organisation
 from organiser.core.models import Role
 from organiser.core.people import ConsentEvent, ConsentSubject, Person, record_consent
 from organiser.db import db
+from organiser.messaging.services.suppression import unsubscribe
 from tests.factories import PASSWORD, CoalitionFactory, MembershipFactory, OrganisationFactory, user_with_role
 from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of
 
@@ -187,6 +188,7 @@ def test_a_sponsors_admin_exports_exactly_the_supporters_it_brought_in_who_conse
     _sign(visitor, mail, "carol@example.org", source="wbg", consent_sponsor="y", confirm=False)
     _sign(visitor, mail, "dan@example.org", source="wbg", consent_sponsor="y")  # withdraws below
     _sign(visitor, mail, "erin@example.org", source="cpag", consent_sponsor="y")  # another sponsor's
+    _sign(visitor, mail, "jade@example.org", source="wbg", consent_sponsor="y")  # stops all mail below
     _sign(visitor, mail, "frank@example.org", consent_coalition="y")  # no source
     _sign(visitor, mail, "hana@example.org", consent_sponsor="y")  # a forged box without the link
     _sign(visitor, mail, "ivan@example.org", source="unknown-code", consent_sponsor="y")
@@ -194,6 +196,8 @@ def test_a_sponsors_admin_exports_exactly_the_supporters_it_brought_in_who_conse
     with app.app_context():
         dan = db.session.scalar(select(Person).where(Person.email == "dan@example.org"))
         record_consent(dan, ConsentSubject.ORGANISATION, wbg, given=False, source="unsubscribe")
+        jade = db.session.scalar(select(Person).where(Person.email == "jade@example.org"))
+        unsubscribe(jade, ConsentSubject.COALITION, jade.tree_id, everything=True, source="unsubscribe")
         # Attribution is kept on the signature: changing the code later loses nobody.
         db.session.scalar(
             select(PetitionSponsor).where(PetitionSponsor.organisation_id == wbg)
