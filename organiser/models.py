@@ -1,6 +1,14 @@
 """Imports every model module, so the metadata Alembic and the tests see is complete."""
 
-from organiser.actions.models import Petition, PetitionDelivery, Signature, Target, TargetResponse  # noqa: F401  # noqa: F401
+from organiser.actions.models import (  # noqa: F401
+    Petition,
+    PetitionDelivery,
+    PetitionMilestone,
+    PetitionSponsor,
+    Signature,
+    Target,
+    TargetResponse,
+)
 from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.core.people import ConsentEvent, ConsentState, Person  # noqa: F401

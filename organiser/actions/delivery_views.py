@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from organiser.actions import delivery, targets
+from organiser.actions import delivery, sponsors, targets
 from organiser.actions.embed import embed_snippet
 from organiser.actions.models import Petition
 from organiser.actions.report import chart_sections
@@ -211,6 +211,7 @@ def embed(slug: str) -> tuple[str, int]:
         form=_sign_form(),
         source=request.args.get("source", ""),
         consent_wording=_consent(petition),
+        **sponsors.page_context(petition, request.args.get("source", "")),
     ), 200
 
 

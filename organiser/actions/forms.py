@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from organiser.coalitions.forms import KnownCountry
 from organiser.forms import email_field
@@ -42,8 +42,54 @@ class SignForm(FlaskForm):
     )
     public_name = BooleanField(_l("Show my name on the petition page"))
     consent_coalition = BooleanField()
+    consent_sponsor = BooleanField()  # shown only through an accepted co-sponsor's tracking link
     # A field people never see: bots fill it in, and their signatures are quietly dropped.
     website = StringField(_l("Leave this empty"))
+
+
+def valid_milestones(_form: FlaskForm, field: StringField) -> None:
+    """ "100, 500, 1000": whole numbers separated by commas (the goal is always a milestone too)."""
+    from organiser.actions.milestones import parse_milestones
+
+    try:
+        parse_milestones(field.data or "")
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def milestones_field() -> StringField:
+    return StringField(
+        _l("Milestones"),
+        description=_l(
+            "Optional. Signature counts at which coordinators and co-sponsors are told, "
+            "separated by commas, like 100, 500, 1000. The goal always is one."
+        ),
+        validators=[Optional(), Length(max=300), valid_milestones],
+    )
+
+
+class MilestonesForm(FlaskForm):
+    milestones = milestones_field()
+
+
+class SponsorInviteForm(FlaskForm):
+    organisation = SelectField(
+        _l("Organisation"),
+        validators=[DataRequired(message=_l("Choose an organisation"))],
+        validate_choice=False,  # checked by the view against the organisations that may be invited
+    )
+    code = StringField(
+        _l("Tracking code"),
+        description=_l(
+            "Optional: the end of its tracking link. Lower-case letters, digits and hyphens; "
+            "the organisation's web address name if left empty."
+        ),
+        validators=[
+            Optional(),
+            Length(max=80),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
+        ],
+    )
 
 
 class PetitionForm(FlaskForm):
@@ -79,3 +125,4 @@ class PetitionForm(FlaskForm):
         ],
     )
     close_date = DateField(_l("Closes on"), validators=[Optional()], description=_l("Optional."))
+    milestones = milestones_field()

@@ -17,10 +17,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from organiser.coalitions.models import Coalition
+from organiser.coalitions.models import Coalition, Organisation
 from organiser.core.people import Person
 from organiser.db import Base, utcnow
 
@@ -52,6 +53,8 @@ class Petition(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Signature counts at which coordinators and sponsors are told (the goal always is one).
+    milestones: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     coalition: Mapped[Coalition] = relationship()
     targets: Mapped[list[Target]] = relationship(secondary="petition_targets", order_by="Target.name")
@@ -86,6 +89,11 @@ class Signature(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     public_name: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(80), default="")
+    # The accepted co-sponsor whose tracking code brought the signer, kept so attribution survives
+    # a change of code.
+    sponsor_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     utm_source: Mapped[str] = mapped_column(String(120), default="")
     utm_medium: Mapped[str] = mapped_column(String(120), default="")
     utm_campaign: Mapped[str] = mapped_column(String(120), default="")
@@ -162,3 +170,48 @@ class TargetResponse(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     target: Mapped[Target] = relationship()
+
+
+class SponsorStatus(enum.StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class PetitionSponsor(Base):
+    """A member organisation invited to co-sponsor a petition; once it accepts, its tracking code
+    (``/petitions/<slug>?source=<code>``) attributes signatures to it."""
+
+    __tablename__ = "petition_sponsors"
+    __table_args__ = (
+        UniqueConstraint("petition_id", "organisation_id"),
+        UniqueConstraint("petition_id", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[SponsorStatus] = mapped_column(String(20), default=SponsorStatus.INVITED)
+    code: Mapped[str] = mapped_column(String(80))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    petition: Mapped[Petition] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+
+
+class PetitionMilestone(Base):
+    """A signature count a petition has reached; the unique key makes sure people are told once."""
+
+    __tablename__ = "petition_milestones"
+    __table_args__ = (UniqueConstraint("petition_id", "threshold"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"))
+    threshold: Mapped[int] = mapped_column(Integer)
+    reached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    notified: Mapped[bool] = mapped_column(default=True)  # False: already passed when it was set

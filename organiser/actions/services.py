@@ -88,6 +88,7 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
             wording=consent_wording(petition),
             source=f"petition:{petition.slug}",
         )
+    sponsor = _record_sponsor_consent(petition, person, data, source.get("source", ""))
     signature = db.session.scalar(
         select(Signature).where(Signature.petition_id == petition.id, Signature.person_id == person.id)
     )
@@ -101,6 +102,7 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
             country=data.get("country") or None,
             comment=data.get("comment") or "",
             public_name=bool(data.get("public_name")),
+            sponsor_organisation_id=sponsor.organisation_id if sponsor else None,
             **source,
         )
         db.session.add(signature)
@@ -109,6 +111,24 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
         signature.confirmation_sends += 1
         _send_confirmation(petition, signature, person.email)
     return signature, created
+
+
+def _record_sponsor_consent(petition: Petition, person: Any, data: dict[str, Any], code: str) -> Any:
+    """The accepted co-sponsor whose tracking code the signer came by (or None); records the
+    signer's consent to hear from it when they ticked its box."""
+    from organiser.actions.sponsors import sponsor_consent_wording, sponsor_for_code
+
+    sponsor = sponsor_for_code(petition, code)
+    if sponsor is not None and data.get("consent_sponsor"):
+        record_consent(
+            person,
+            ConsentSubject.ORGANISATION,
+            sponsor.organisation_id,
+            given=True,
+            wording=sponsor_consent_wording(sponsor.organisation),
+            source=f"petition:{petition.slug}",
+        )
+    return sponsor
 
 
 def _send_confirmation(petition: Petition, signature: Signature, email: str) -> None:
@@ -135,6 +155,9 @@ def confirm(signature: Signature) -> bool:
         .values(signature_count=Petition.signature_count + 1)
     )
     db.session.flush()
+    from organiser.actions.milestones import check_milestones
+
+    check_milestones(signature.petition)
     return True
 
 

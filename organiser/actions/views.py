@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from organiser.actions import personal_data, services  # noqa: F401  (personal_data registers itself)
+from organiser.actions import milestones, personal_data, services, sponsors  # noqa: F401  (personal_data registers itself)
 from organiser.actions.forms import PetitionForm, SignForm
 from organiser.actions.lifecycle import close_if_overdue
 from organiser.actions.models import Petition, PetitionStatus
@@ -49,7 +49,8 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
         can_manage=current_user.is_authenticated and petition.can_manage(current_user),
         signers=services.recent_public_signers(petition),
         consent_wording=services.consent_wording(petition),
-        source=request.args.get("source") or request.form.get("source", ""),
+        source=request.values.get("source", ""),
+        **sponsors.page_context(petition, request.values.get("source", "")),
     ), status
 
 
@@ -89,6 +90,7 @@ def sign(slug: str) -> str | tuple[str, int]:
                 form=form,
                 source=request.form.get("source", ""),
                 consent_wording=services.consent_wording(petition),
+                **sponsors.page_context(petition, request.form.get("source", "")),
             )
         return _render_petition(petition, form, 200)
     if form.website.data:  # the honeypot: say the same as to a person, store nothing
@@ -154,6 +156,7 @@ def new_petition(coalition: Coalition) -> str | Response:
                 k: form.data[k]
                 for k in ("title", "slug", "ask", "background", "target", "goal", "close_date")
             }
+            fields["milestones"] = milestones.parse_milestones(form.milestones.data or "")
             petition = services.create_petition(coalition.id, by=current_user, **fields)
             db.session.commit()
             flash(_("Draft saved. Check the page, then open it for signatures."), "success")
@@ -205,3 +208,7 @@ def export_signatures(petition: Petition) -> Response:
 def petition_summary(petition: Petition) -> dict[str, object]:
     """The petition with its confirmed counts by country, region and source."""
     return services.summary(petition)
+
+
+# Co-sponsors, their supporters and milestones: routes on this blueprint, kept in their own module.
+from organiser.actions import sponsor_views  # noqa: E402, F401
