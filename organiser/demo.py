@@ -161,6 +161,7 @@ def seed_demo() -> bool:
     _seed_supporters(zambia, "zm", ZAMBIA_NAMES, tree=fia)
     _seed_application(sia)
     admin = User.by_email("sia.coordinator@example.org")
+    _seed_petitions(sia, zambia, admin)
     create_mailing(
         sia.id,
         by=admin,
@@ -222,6 +223,156 @@ def _seed_application(sia: Coalition) -> None:
         contact_name="Demo Applicant",
         contact_email="applicant@example.org",
     )
+
+
+def _seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
+    """An open SIA petition with decision-makers, two co-sponsors (one invited), tracking links,
+    milestones and confirmed signatures from the demo supporters; a draft; an open Zambian one."""
+    from datetime import timedelta
+
+    from organiser.actions.models import (
+        Petition,
+        PetitionSponsor,
+        PetitionStatus,
+        Signature,
+        SponsorStatus,
+        Target,
+    )
+    from organiser.core.people import Person
+
+    now = utcnow()
+    essentials = Petition(
+        coalition_id=sia.id,
+        title="Introduce an essentials guarantee",
+        slug="essentials-guarantee",
+        ask="Make sure Universal Credit always covers life's essentials, like food and bills, and scrap the "
+        "two-child limit and the benefit cap.",
+        background="85% of Britons are concerned about inequality, and 83% agree it must be reduced to "
+        "support fairer opportunities. An essentials guarantee is the floor no one should fall below.",
+        target="The Chancellor of the Exchequer",
+        goal=1000,
+        milestones=[100, 500],
+        status=PetitionStatus.OPEN,
+        opened_at=now - timedelta(days=6),
+        created_by_id=admin.id,
+    )
+    capital_gains = Petition(
+        coalition_id=sia.id,
+        title="Equalise capital gains tax with income tax",
+        slug="equalise-capital-gains-tax",
+        ask="Tax gains from wealth at the same rates as income from work.",
+        goal=5000,
+        created_by_id=admin.id,
+    )
+    farmers = Petition(
+        coalition_id=zambia.id,
+        title="Keep farm subsidies for smallholders",
+        slug="smallholder-subsidies",
+        ask="Keep input subsidies for smallholder farmers in the national budget.",
+        background="At the people's assemblies, thousands discussed youth unemployment and access to "
+        "subsidies for farmers and health.",
+        goal=500,
+        status=PetitionStatus.OPEN,
+        opened_at=now - timedelta(days=3),
+        created_by_id=admin.id,
+    )
+    db.session.add_all([essentials, capital_gains, farmers])
+    # Offices, not people: their addresses are invented, at example.org.
+    chancellor = Target(
+        coalition_id=sia.id,
+        name="Chancellor of the Exchequer (demo)",
+        role="Chancellor",
+        body="HM Treasury",
+        email="chancellor.demo@example.org",
+    )
+    dwp = Target(
+        coalition_id=sia.id,
+        name="Secretary of State for Work and Pensions (demo)",
+        role="Secretary of State",
+        body="Department for Work and Pensions",
+        email="dwp.demo@example.org",
+    )
+    db.session.add_all([chancellor, dwp])
+    db.session.flush()
+    essentials.targets = [chancellor, dwp]
+    orgs = {m.organisation.name: m.organisation for m in sia.memberships}
+    sponsors = {
+        "equality-trust": PetitionSponsor(
+            petition_id=essentials.id,
+            organisation_id=orgs["The Equality Trust"].id,
+            code="equality-trust",
+            status=SponsorStatus.ACCEPTED,
+            invited_by_id=admin.id,
+            responded_at=now - timedelta(days=5),
+        ),
+        "wbg": PetitionSponsor(
+            petition_id=essentials.id,
+            organisation_id=orgs["Women's Budget Group"].id,
+            code="wbg",
+            status=SponsorStatus.ACCEPTED,
+            invited_by_id=admin.id,
+            responded_at=now - timedelta(days=4),
+        ),
+    }
+    db.session.add_all(sponsors.values())
+    db.session.add(
+        PetitionSponsor(
+            petition_id=essentials.id,
+            organisation_id=orgs["The Health Foundation"].id,
+            code="health-foundation",
+            invited_by_id=admin.id,
+        )
+    )
+    db.session.flush()
+    people = list(db.session.scalars(select(Person).where(Person.tree_id == sia.id).order_by(Person.id)))
+    for index, person in enumerate(people[:-1]):
+        code = ("equality-trust", "wbg", "", "equality-trust")[index % 4]
+        sponsor = sponsors.get(code)
+        if sponsor is not None and index % 2 == 0:
+            record_consent(
+                person,
+                ConsentSubject.ORGANISATION,
+                sponsor.organisation_id,
+                given=True,
+                wording=f"Keep me updated by e-mail about campaigns of {sponsor.organisation.name}.",
+                source="petition:essentials-guarantee",
+            )
+        signed = now - timedelta(days=5 - index % 5, hours=index)
+        db.session.add(
+            Signature(
+                petition_id=essentials.id,
+                person_id=person.id,
+                name=person.name,
+                region=("Leeds", "Cardiff", "Glasgow", "Bristol", "Belfast")[index % 5],
+                country="GB",
+                public_name=index % 3 != 2,
+                source=code,
+                sponsor_organisation_id=sponsor.organisation_id if sponsor else None,
+                created_at=signed,
+                confirmed_at=signed + timedelta(minutes=7),
+            )
+        )
+    zambians = list(db.session.scalars(select(Person).where(Person.tree_id == zambia.parent_id)))
+    for index, person in enumerate(zambians):
+        db.session.add(
+            Signature(
+                petition_id=farmers.id,
+                person_id=person.id,
+                name=person.name,
+                region=("Lusaka", "Chipata", "Kitwe", "Kasama")[index % 4],
+                country="ZM",
+                public_name=True,
+                created_at=now - timedelta(days=2, hours=index),
+                confirmed_at=now - timedelta(days=2, hours=index) + timedelta(minutes=3),
+            )
+        )
+    db.session.flush()
+    for petition in (essentials, farmers):
+        petition.signature_count = db.session.scalar(
+            select(func.count()).where(
+                Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None)
+            )
+        )
 
 
 UK_NAMES = [
