@@ -138,10 +138,28 @@ def _ledger_connection() -> Iterator[None]:
         return
     with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         g.outbox_ledger = conn
+        g.outbox_driver = conn.connection.driver_connection  # psycopg's own, for the hot statement
         try:
             yield
         finally:
             g.pop("outbox_ledger", None)
+            g.pop("outbox_driver", None)
+
+
+# The statement run once per message sent, prepared on the server: psycopg directly, without
+# SQLAlchemy's statement compilation, is a third of the cost of recording an outcome.
+_MARK_SENT = (
+    "UPDATE outbox_messages SET status = 'sent', smtp_reply = %s, sent_at = %s, last_error = NULL"
+    " WHERE id = %s"
+)
+
+
+def _mark_sent(row_id: int, reply: str) -> None:
+    driver = g.get("outbox_driver")
+    if driver is not None:
+        driver.execute(_MARK_SENT, (reply[:500], utcnow(), row_id), prepare=True)
+        return
+    _set([row_id], status=OutboxStatus.SENT, smtp_reply=reply[:500], sent_at=utcnow(), last_error=None)
 
 
 class Batch:
@@ -281,7 +299,7 @@ def _send_one(transport: SMTPTransport, batch: Batch, row: OutboxMessage) -> Non
         _set([row.id], status=OutboxStatus.FAILED, last_error=str(exc))
         log.warning("outbox message %s failed for good: %s", row.id, exc)
     else:
-        _set([row.id], status=OutboxStatus.SENT, smtp_reply=reply[:500], sent_at=utcnow(), last_error=None)
+        _mark_sent(row.id, reply)
 
 
 def _retry_later(row: OutboxMessage, error: str) -> None:
