@@ -278,6 +278,8 @@ def test_exports_are_logged_and_a_sensitive_coalition_shows_no_names(setup, mail
 
     submit(chapter, "/coalitions/fia-zambia/privacy", {"sensitive": "y"})
     assert "Aisha Okonkwo-Privacy" not in text_of(visitor.get("/petitions/tax-justice"))
+    _sign(visitor, mail, "free-clinics", name="Chipo Mwale", email="chipo@example.org")
+    assert all("Chipo" not in str(m["Subject"]) for m in mail.messages), "no name in any subject"
 
 
 def test_bad_and_expired_links_explain_themselves(setup, mail):
