@@ -1,6 +1,6 @@
 """Imports every model module, so the metadata Alembic and the tests see is complete."""
 
-from organiser.actions.models import Petition, Signature  # noqa: F401
+from organiser.actions.models import Invalidation, Petition, Signature  # noqa: F401
 from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.core.people import ConsentEvent, ConsentState, Person  # noqa: F401

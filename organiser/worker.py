@@ -1,8 +1,9 @@
-"""The RQ worker: the standard forking worker, plus the outbox sweeper in its maintenance loop.
+"""The RQ worker: the standard forking worker, plus the outbox and count sweeps in its maintenance loop.
 
 The sweep runs in the worker's main process between jobs (never in a thread, which would not
 survive the fork of a work horse), at start and every SWEEP_INTERVAL seconds, so that even with
-Redis emptied by a restart every due message is handed out again.
+Redis emptied by a restart every due message is handed out again, and every confirmed signature
+is counted (organiser/actions/counting.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ class OrganiserWorker(Worker):
             except Exception:  # the sweep must never stop the worker; the next one tries again
                 log.exception("outbox sweep failed")
                 db.session.rollback()
+            _sweep_counts()
+
+
+def _sweep_counts() -> None:
+    """Count confirmed signatures whose count job Redis lost (or that failed)."""
+    from organiser.actions.counting import sweep_counts
+
+    try:
+        counted = sweep_counts()
+        if counted:
+            log.info("count sweep added %s confirmed signatures to their petitions' counts", counted)
+    except Exception:
+        log.exception("count sweep failed")
+        db.session.rollback()
 
 
 def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
@@ -64,6 +79,7 @@ def start_embedded_sweeper(app: Flask) -> threading.Thread:
                 except Exception:
                     log.exception("outbox sweep failed")
                     db.session.rollback()
+                _sweep_counts()
 
     thread = threading.Thread(target=loop, name="organiser-sweeper", daemon=True)
     thread.start()
