@@ -202,3 +202,6 @@ def export_signatures(petition: Petition) -> Response:
 def petition_summary(petition: Petition) -> dict[str, object]:
     """The petition with its confirmed counts by country, region and source."""
     return services.summary(petition)
+
+
+from organiser.actions import abuse_views  # noqa: E402, F401  (the anti-abuse pages, on this blueprint)
