@@ -19,8 +19,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.coalitions.forms import KnownCountry
 from organiser.forms import email_field
+
+_COUNTRY_CODES = frozenset(
+    code for code in __import__("babel").Locale("en").territories if len(code) == 2 and code.isalpha()
+)
+
+
+class KnownCountryCode:
+    """An ISO 3166 code (the codes are the same in every language: no list is built per request)."""
+
+    def __call__(self, form: FlaskForm, field: SelectField) -> None:
+        if field.data and field.data not in _COUNTRY_CODES:
+            raise ValidationError(_l("Choose a country from the list"))
 
 
 class SignForm(FlaskForm):
@@ -41,7 +52,7 @@ class SignForm(FlaskForm):
     )
     country = SelectField(
         _l("Country"),
-        validators=[Optional(), KnownCountry()],
+        validators=[Optional(), KnownCountryCode()],
         validate_choice=False,
         render_kw={"autocomplete": "country"},
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from organiser.actions import abuse
@@ -62,14 +62,9 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
         "country": data.get("country") or None,
     }
     tree_id = petition.coalition.lineage()[-1].id
-    # A submission over a limit may be forged: it never changes a person's details or consent.
-    person_id = upsert_person_id(tree_id, address, fields, update_fields=not flagged)
-    if data.get("consent_coalition") and not flagged:
-        _record_coalition_consent(person_id, petition)
     state = SignatureState.OVER_LIMIT if flagged else SignatureState.PENDING
     values = {
         "petition_id": petition.id,
-        "person_id": person_id,
         "name": data["name"],
         "region": fields["region"],
         "country": fields["country"],
@@ -80,12 +75,85 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
         "confirmation_sends": 0 if flagged else 1,
         **source,
     }
-    signature_id = _insert_signature(values)
+    consent = bool(data.get("consent_coalition")) and not flagged
+    if db.session.get_bind().dialect.name == "postgresql":
+        person_id, signature_id = _sign_in_one_statement(petition, tree_id, address, values, flagged, consent)
+    else:
+        # A submission over a limit may be forged: it never changes a person's details or consent.
+        person_id = upsert_person_id(tree_id, address, fields, update_fields=not flagged)
+        if consent:
+            _record_coalition_consent(person_id, petition)
+        signature_id = _insert_signature({**values, "person_id": person_id})
     if signature_id is not None:
         if not flagged:
             _send_confirmation(petition, signature_id, data["name"], address)
         return SignResult(signature_id, True, False, flagged)
     return _signed_again(petition, person_id, data["name"], address, flagged)
+
+
+_SIGN_STATEMENT = text(
+    """
+WITH person AS (
+    INSERT INTO people (tree_id, email, name, postcode, region, country, created_at)
+    VALUES (:tree_id, :email, :name, '', :region, :country, :now)
+    ON CONFLICT (tree_id, email) DO UPDATE SET
+        name = CASE WHEN :update_person THEN excluded.name ELSE people.name END,
+        region = CASE WHEN :update_person AND excluded.region <> '' THEN excluded.region
+                      ELSE people.region END,
+        country = CASE WHEN :update_person AND excluded.country IS NOT NULL THEN excluded.country
+                       ELSE people.country END
+    RETURNING id
+), consent_event AS (
+    INSERT INTO consent_events
+        (person_id, subject_type, subject_id, channel, given, wording, source, created_at)
+    SELECT id, 'coalition', :coalition_id, 'email', true, :wording, :consent_source, :now
+    FROM person WHERE :consent
+), consent_state AS (
+    INSERT INTO consent_states (person_id, subject_type, subject_id, channel, granted, updated_at)
+    SELECT id, 'coalition', :coalition_id, 'email', true, :now FROM person WHERE :consent
+    ON CONFLICT (person_id, subject_type, subject_id, channel)
+    DO UPDATE SET granted = true, updated_at = excluded.updated_at
+), signature AS (
+    INSERT INTO signatures (petition_id, person_id, name, region, country, comment, public_name, source,
+        utm_source, utm_medium, utm_campaign, referrer, ip, confirmation_sends, created_at, state,
+        email_domain)
+    SELECT :petition_id, id, :name, :region, :country, :comment, :public_name, :source,
+        :utm_source, :utm_medium, :utm_campaign, :referrer, :ip, :confirmation_sends, :now, :state,
+        :email_domain
+    FROM person
+    ON CONFLICT (petition_id, person_id) DO NOTHING
+    RETURNING id
+)
+SELECT person.id, signature.id FROM person LEFT JOIN signature ON true
+"""
+)
+
+
+def _sign_in_one_statement(
+    petition: Petition, tree_id: int, address: str, values: dict[str, Any], flagged: bool, consent: bool
+) -> tuple[int, int | None]:
+    """PostgreSQL: the person, the consent (ledger event and state) and the signature in one
+    round trip, as data-modifying CTEs. Same rules as the portable path below."""
+    from organiser.actions.services import consent_wording
+
+    params = {
+        **{
+            key: values.get(key, "") for key in ("utm_source", "utm_medium", "utm_campaign", "referrer", "ip")
+        },
+        **values,
+        "state": str(values["state"]),
+        "tree_id": tree_id,
+        "email": address,
+        "now": utcnow(),
+        "update_person": not flagged,
+        "consent": consent,
+        "coalition_id": petition.coalition_id,
+        "wording": consent_wording(petition) if consent else "",
+        "consent_source": f"petition:{petition.slug}",
+        "source": values.get("source", ""),
+    }
+    person_id, signature_id = db.session.execute(_SIGN_STATEMENT, params).one()
+    return person_id, signature_id
 
 
 def _signed_again(petition: Petition, person_id: int, name: str, address: str, flagged: bool) -> SignResult:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -32,9 +35,14 @@ def _public_petition(slug: str) -> Petition:
     return petition
 
 
+@functools.lru_cache(maxsize=16)
+def _country_choices(locale: str) -> list[object]:
+    return country_choices(_("Choose a country"))
+
+
 def _sign_form() -> SignForm:
     form = SignForm()
-    form.country.choices = country_choices(_("Choose a country"))
+    form.country.choices = _country_choices(str(get_locale()))  # built once per language
     return form
 
 
