@@ -102,13 +102,22 @@ def release_unique(key: str) -> None:
         conn.delete(key)
 
 
-def dispatch(func: Callable[..., Any], *args: Any, queue: str = "default", unique: str | None = None) -> None:
-    """Hand a job to RQ now, or run it here when there is no Redis (the embedded default)."""
+def dispatch(
+    func: Callable[..., Any],
+    *args: Any,
+    queue: str = "default",
+    unique: str | None = None,
+    pipeline: Any = None,
+) -> None:
+    """Hand a job to RQ now (in ``pipeline`` if given: the caller executes it), or run it here when
+    there is no Redis (the embedded default)."""
     conn = redis_connection()
     if conn is not None:
         if unique is not None and not conn.set(unique, 1, nx=True, ex=UNIQUE_TTL):
             return  # one is queued already and will see this transaction's rows
-        get_queue(queue).enqueue(func, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=600)
+        get_queue(queue).enqueue(
+            func, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=600, pipeline=pipeline
+        )
         return
     try:
         func(*args)
@@ -120,8 +129,14 @@ def dispatch(func: Callable[..., Any], *args: Any, queue: str = "default", uniqu
 
 @event.listens_for(AppSession, "after_commit")
 def _dispatch_pending(session: AppSession) -> None:
-    for func, args, queue, unique in session.info.pop(_PENDING, []):
-        dispatch(func, *args, queue=queue, unique=unique)
+    pending = session.info.pop(_PENDING, [])
+    conn = redis_connection() if pending else None
+    # One round trip to Redis for all of a transaction's jobs (RQ would make two per job).
+    pipeline = conn.pipeline() if conn is not None else None
+    for func, args, queue, unique in pending:
+        dispatch(func, *args, queue=queue, unique=unique, pipeline=pipeline)
+    if pipeline is not None:
+        pipeline.execute()
 
 
 @event.listens_for(AppSession, "after_rollback")
