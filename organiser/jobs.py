@@ -88,6 +88,8 @@ def enqueue_after_commit(
 
     With ``unique`` (a Redis key), the job is not queued while another with the same key is
     waiting: the job calls ``release_unique(key)`` when it starts. A lost flag expires by itself.
+    Such a job goes to the front of its queue: there is at most one of its kind, so it cannot
+    starve the others, and it does not wait behind a surge of mail.
     """
     pending = db.session().info.setdefault(_PENDING, [])
     if unique is not None and any(p[3] == unique for p in pending):
@@ -116,7 +118,13 @@ def dispatch(
         if unique is not None and not conn.set(unique, 1, nx=True, ex=UNIQUE_TTL):
             return  # one is queued already and will see this transaction's rows
         get_queue(queue).enqueue(
-            func, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=600, pipeline=pipeline
+            func,
+            *args,
+            result_ttl=0,
+            failure_ttl=7 * 86400,
+            job_timeout=600,
+            pipeline=pipeline,
+            at_front=unique is not None,
         )
         return
     try:

@@ -14,11 +14,14 @@ The design, and why:
   row, claims every ``confirmed`` signature (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has
   one writer at a time), marks them ``counted`` and does ``signature_count = signature_count + n``
   — one short transaction for however many people confirmed meanwhile, which is e-petitions'
-  ``signature_count + n`` job without its fixed delay. Count jobs go on the ``transactional``
-  queue, the one workers serve first, so mail to the general public never starves them: counts are
-  fresh within the time a worker takes to reach the job (well under a second when idle, a few
-  seconds under a surge). Without Redis (the embedded default, and most tests) the job runs in
-  the process right after the commit, so the count is up to date when the next page renders.
+  ``signature_count + n`` job without its fixed delay. Count jobs go to the *front* of the
+  ``transactional`` queue, the one workers serve first, so they never wait behind a surge of
+  confirmation e-mails (and, one per petition at most, never starve them): counts are fresh within
+  the time a worker takes to finish its current job (well under a second; a few under a surge).
+  If a job waits longer than the flag lives (2 minutes), a second may be queued: harmless, as both
+  take the petition's lock and the second finds nothing left to count. Without Redis (the embedded
+  default, and most tests) the job runs in the process right after the commit, so the count is up
+  to date when the next page renders.
 * **Nothing stays uncounted.** Redis may lose a queued job (a restart) or a job may fail; the
   worker's maintenance loop (and the embedded sweeper thread) runs ``sweep_counts`` every
   ``ORGANISER_SWEEP_INTERVAL`` seconds, which counts what any petition still has ``confirmed``.
