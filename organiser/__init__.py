@@ -137,4 +137,7 @@ def _register_security_headers(app: Flask) -> None:
                 httponly=True,
                 secure=app.config["SESSION_COOKIE_SECURE"],
             )
+        if response.cache_control.public and "Set-Cookie" in response.headers:
+            # A shared cache must never hand one visitor's cookie to the next.
+            response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -15,6 +15,15 @@ from typing import Any
 DEV_SECRET_KEY = "organiser-development-key-do-not-use-in-production"  # noqa: S105
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
+# Big webmail providers: many real signers share these domains, so the per-domain signing limit
+# never applies to them (the per-IP limit still does). ORGANISER_SIGN_WEBMAIL_DOMAINS replaces it.
+WEBMAIL_DOMAINS = (
+    "gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk hotmail.fr hotmail.es live.com "
+    "live.co.uk msn.com yahoo.com yahoo.co.uk yahoo.fr yahoo.es yahoo.com.mx ymail.com icloud.com "
+    "me.com mac.com aol.com protonmail.com proton.me gmx.com gmx.de gmx.net web.de mail.com "
+    "btinternet.com sky.com virginmedia.com talktalk.net yandex.ru mail.ru qq.com 163.com "
+    "outlook.es prodigy.net.mx"
+)
 
 
 class ConfigError(RuntimeError):
@@ -82,6 +91,16 @@ class Settings:
             "TRUSTED_PROXIES": int(env.get("ORGANISER_TRUSTED_PROXIES", "0") or 0),
             "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
             "LOGIN_RATE_LIMIT": env.get("ORGANISER_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+            # Signing: over these, per petition, a signature is kept but silently marked, never
+            # e-mailed nor counted. Coarse per-IP limit over all petitions: a 429 page.
+            "SIGN_IP_LIMIT": env.get("ORGANISER_SIGN_IP_LIMIT", "10 per minute;100 per hour"),
+            "SIGN_DOMAIN_LIMIT": env.get("ORGANISER_SIGN_DOMAIN_LIMIT", "20 per minute;300 per hour"),
+            "SIGN_WEBMAIL_DOMAINS": frozenset(
+                env.get("ORGANISER_SIGN_WEBMAIL_DOMAINS", WEBMAIL_DOMAINS).replace(",", " ").lower().split()
+            ),
+            "SIGN_RATE_LIMIT": env.get("ORGANISER_SIGN_RATE_LIMIT", "20 per minute;200 per hour"),
+            # How long shared caches may keep a public petition page and its count.json.
+            "PUBLIC_CACHE_SECONDS": int(env.get("ORGANISER_PUBLIC_CACHE_SECONDS", "5") or 5),
             "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",

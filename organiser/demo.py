@@ -235,6 +235,7 @@ def _seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
         PetitionSponsor,
         PetitionStatus,
         Signature,
+        SignatureState,
         SponsorStatus,
         Target,
     )
@@ -350,6 +351,7 @@ def _seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
                 sponsor_organisation_id=sponsor.organisation_id if sponsor else None,
                 created_at=signed,
                 confirmed_at=signed + timedelta(minutes=7),
+                state=SignatureState.COUNTED,
             )
         )
     zambians = list(db.session.scalars(select(Person).where(Person.tree_id == zambia.parent_id)))
@@ -364,13 +366,14 @@ def _seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
                 public_name=True,
                 created_at=now - timedelta(days=2, hours=index),
                 confirmed_at=now - timedelta(days=2, hours=index) + timedelta(minutes=3),
+                state=SignatureState.COUNTED,
             )
         )
     db.session.flush()
     for petition in (essentials, farmers):
         petition.signature_count = db.session.scalar(
             select(func.count()).where(
-                Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None)
+                Signature.petition_id == petition.id, Signature.state == SignatureState.COUNTED
             )
         )
 

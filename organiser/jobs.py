@@ -78,15 +78,54 @@ def get_queue(name: str, app: Flask | None = None) -> Queue:
     return Queue(name, connection=conn)
 
 
-def enqueue_after_commit(func: Callable[..., Any], *args: Any, queue: str = "default") -> None:
-    """Queue ``func(*args)`` once the current transaction commits; a rollback drops it."""
-    db.session().info.setdefault(_PENDING, []).append((func, args, queue))
+UNIQUE_TTL = 120  # seconds a "job already queued" flag lives if its job never clears it
 
 
-def dispatch(func: Callable[..., Any], *args: Any, queue: str = "default") -> None:
-    """Hand a job to RQ now, or run it here when there is no Redis (the embedded default)."""
-    if redis_connection() is not None:
-        get_queue(queue).enqueue(func, *args, result_ttl=0, failure_ttl=7 * 86400, job_timeout=600)
+def enqueue_after_commit(
+    func: Callable[..., Any], *args: Any, queue: str = "default", unique: str | None = None
+) -> None:
+    """Queue ``func(*args)`` once the current transaction commits; a rollback drops it.
+
+    With ``unique`` (a Redis key), the job is not queued while another with the same key is
+    waiting: the job calls ``release_unique(key)`` when it starts. A lost flag expires by itself.
+    Such a job goes to the front of its queue: there is at most one of its kind, so it cannot
+    starve the others, and it does not wait behind a surge of mail.
+    """
+    pending = db.session().info.setdefault(_PENDING, [])
+    if unique is not None and any(p[3] == unique for p in pending):
+        return
+    pending.append((func, args, queue, unique))
+
+
+def release_unique(key: str) -> None:
+    """Let the next ``enqueue_after_commit(..., unique=key)`` queue a job again."""
+    conn = redis_connection()
+    if conn is not None:
+        conn.delete(key)
+
+
+def dispatch(
+    func: Callable[..., Any],
+    *args: Any,
+    queue: str = "default",
+    unique: str | None = None,
+    pipeline: Any = None,
+) -> None:
+    """Hand a job to RQ now (in ``pipeline`` if given: the caller executes it), or run it here when
+    there is no Redis (the embedded default)."""
+    conn = redis_connection()
+    if conn is not None:
+        if unique is not None and not conn.set(unique, 1, nx=True, ex=UNIQUE_TTL):
+            return  # one is queued already and will see this transaction's rows
+        get_queue(queue).enqueue(
+            func,
+            *args,
+            result_ttl=0,
+            failure_ttl=7 * 86400,
+            job_timeout=600,
+            pipeline=pipeline,
+            at_front=unique is not None,
+        )
         return
     try:
         func(*args)
@@ -98,8 +137,14 @@ def dispatch(func: Callable[..., Any], *args: Any, queue: str = "default") -> No
 
 @event.listens_for(AppSession, "after_commit")
 def _dispatch_pending(session: AppSession) -> None:
-    for func, args, queue in session.info.pop(_PENDING, []):
-        dispatch(func, *args, queue=queue)
+    pending = session.info.pop(_PENDING, [])
+    conn = redis_connection() if pending else None
+    # One round trip to Redis for all of a transaction's jobs (RQ would make two per job).
+    pipeline = conn.pipeline() if conn is not None else None
+    for func, args, queue, unique in pending:
+        dispatch(func, *args, queue=queue, unique=unique, pipeline=pipeline)
+    if pipeline is not None:
+        pipeline.execute()
 
 
 @event.listens_for(AppSession, "after_rollback")

@@ -1,6 +1,7 @@
 """Imports every model module, so the metadata Alembic and the tests see is complete."""
 
 from organiser.actions.models import (  # noqa: F401
+    Invalidation,
     Petition,
     PetitionDelivery,
     PetitionMilestone,

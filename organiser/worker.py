@@ -1,9 +1,10 @@
-"""The RQ worker: the standard forking worker, plus the outbox sweeper in its maintenance loop
-(which also closes petitions whose close date has passed).
+"""The RQ worker: the standard forking worker, plus the outbox and count sweeps in its maintenance loop
+(which also closes petitions whose close date has passed, and runs the daily retention).
 
 The sweep runs in the worker's main process between jobs (never in a thread, which would not
 survive the fork of a work horse), at start and every SWEEP_INTERVAL seconds, so that even with
-Redis emptied by a restart every due message is handed out again.
+Redis emptied by a restart every due message is handed out again, and every confirmed signature
+is counted (organiser/actions/counting.py).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class OrganiserWorker(Worker):
                 db.session.rollback()
             run_daily_retention()
             close_overdue_petitions(self.app)
+            _sweep_counts()
 
 
 def run_daily_retention() -> None:
@@ -73,6 +75,19 @@ def close_overdue_petitions(app: Flask) -> None:
             db.session.rollback()
 
 
+def _sweep_counts() -> None:
+    """Count confirmed signatures whose count job Redis lost (or that failed)."""
+    from organiser.actions.counting import sweep_counts
+
+    try:
+        counted = sweep_counts()
+        if counted:
+            log.info("count sweep added %s confirmed signatures to their petitions' counts", counted)
+    except Exception:
+        log.exception("count sweep failed")
+        db.session.rollback()
+
+
 def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
     from organiser.jobs import redis_connection
 
@@ -104,6 +119,7 @@ def start_embedded_sweeper(app: Flask) -> threading.Thread:
                     db.session.rollback()
                 run_daily_retention()
                 close_overdue_petitions(app)
+                _sweep_counts()
 
     thread = threading.Thread(target=loop, name="organiser-sweeper", daemon=True)
     thread.start()

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from organiser.actions.models import (
+    VALID_STATES,
     Petition,
     PetitionDelivery,
     PetitionStatus,
@@ -40,7 +41,7 @@ def _public_signers_query(petition: Petition) -> Any:
     """Confirmed signers who agreed to be shown, on a petition whose public list is on."""
     return select(Signature.name, Signature.region).where(
         Signature.petition_id == petition.id,
-        Signature.confirmed_at.is_not(None),
+        Signature.state.in_(VALID_STATES),
         Signature.public_name,
     )
 

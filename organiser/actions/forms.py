@@ -3,13 +3,35 @@ guard it) and the coordinators' petition form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.coalitions.forms import KnownCountry
 from organiser.forms import email_field
+
+_COUNTRY_CODES = frozenset(
+    code for code in __import__("babel").Locale("en").territories if len(code) == 2 and code.isalpha()
+)
+
+
+class KnownCountryCode:
+    """An ISO 3166 code (the codes are the same in every language: no list is built per request)."""
+
+    def __call__(self, form: FlaskForm, field: SelectField) -> None:
+        if field.data and field.data not in _COUNTRY_CODES:
+            raise ValidationError(_l("Choose a country from the list"))
 
 
 class SignForm(FlaskForm):
@@ -30,7 +52,7 @@ class SignForm(FlaskForm):
     )
     country = SelectField(
         _l("Country"),
-        validators=[Optional(), KnownCountry()],
+        validators=[Optional(), KnownCountryCode()],
         validate_choice=False,
         render_kw={"autocomplete": "country"},
     )
@@ -126,3 +148,73 @@ class PetitionForm(FlaskForm):
     )
     close_date = DateField(_l("Closes on"), validators=[Optional()], description=_l("Optional."))
     milestones = milestones_field()
+
+
+class InvalidationForm(FlaskForm):
+    """Which signatures to take out: at least one of domain, IP address and time window."""
+
+    domain = StringField(
+        _l("E-mail domain"),
+        description=_l("The part after the @, like example.org."),
+        validators=[
+            Optional(),
+            Length(max=255),
+            Regexp(
+                r"^[A-Za-z0-9.-]+\.[A-Za-z0-9-]+$",
+                message=_l("Enter a domain like example.org, without the @"),
+            ),
+        ],
+        render_kw={"spellcheck": "false", "autocapitalize": "none"},
+    )
+    ip = StringField(
+        _l("IP address"),
+        validators=[Optional(), Length(max=64)],
+        render_kw={"spellcheck": "false", "inputmode": "decimal"},
+    )
+    since = DateTimeLocalField(
+        _l("Signed from"), format="%Y-%m-%dT%H:%M", description=_l("In UTC."), validators=[Optional()]
+    )
+    until = DateTimeLocalField(
+        _l("Signed before"), format="%Y-%m-%dT%H:%M", description=_l("In UTC."), validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Why"),
+        description=_l("Kept with the invalidation, for the record."),
+        validators=[DataRequired(message=_l("Say why these signatures are taken out")), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    confirmed = HiddenField()
+
+    def validate_ip(self, field: StringField) -> None:
+        import ipaddress
+
+        if field.data:
+            try:
+                ipaddress.ip_address(field.data.strip())
+            except ValueError as exc:
+                raise ValidationError(_l("Enter an IP address like 203.0.113.7 or 2001:db8::1")) from exc
+
+    def validate_until(self, field: DateTimeLocalField) -> None:
+        if field.data and self.since.data and field.data <= self.since.data:
+            raise ValidationError(_l("Choose a time after “Signed from”"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not (self.domain.data or self.ip.data or self.since.data or self.until.data):
+            self.domain.errors.append(
+                _l("Give at least one of: an e-mail domain, an IP address, a time window")
+            )
+            return False
+        return valid
+
+    def filters(self) -> Any:
+        from datetime import UTC
+
+        from organiser.actions.abuse import SignatureFilter
+
+        return SignatureFilter(
+            domain=(self.domain.data or "").strip().lower(),
+            ip=(self.ip.data or "").strip(),
+            since=self.since.data.replace(tzinfo=UTC) if self.since.data else None,
+            until=self.until.data.replace(tzinfo=UTC) if self.until.data else None,
+        )

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -73,11 +74,39 @@ class Petition(Base):
         return self.status != PetitionStatus.DRAFT
 
 
+class SignatureState(enum.StrEnum):
+    """Where a signature stands. Only ``counted`` ones are in ``Petition.signature_count``;
+    ``confirmed`` ones are waiting for the count job (see organiser/actions/counting.py)."""
+
+    PENDING = "pending"  # waiting for the person to confirm through the e-mailed link
+    CONFIRMED = "confirmed"  # confirmed, not yet added to the petition's count
+    COUNTED = "counted"  # confirmed and in the count
+    OVER_LIMIT = "over_limit"  # signed over a rate limit: kept, never e-mailed, never counted
+    INVALIDATED = "invalidated"  # taken out by a coordinator's bulk invalidation (reversible)
+
+
+# Confirmed and not taken out: what counts, and what reports, exports to sponsors and deliveries show.
+VALID_STATES = (SignatureState.CONFIRMED, SignatureState.COUNTED)
+
+
 class Signature(Base):
     """One person's signature on one petition; it counts once confirmed through the e-mailed link."""
 
     __tablename__ = "signatures"
-    __table_args__ = (UniqueConstraint("petition_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("petition_id", "person_id"),
+        # The count job and its sweep look only for confirmed, not yet counted signatures: a small
+        # partial index (rows leave it as soon as they are counted).
+        Index(
+            "ix_signatures_to_count",
+            "petition_id",
+            postgresql_where=text("state = 'confirmed'"),
+            sqlite_where=text("state = 'confirmed'"),
+        ),
+        # Rate limits (database mode), trending addresses and domains, invalidation filters.
+        Index("ix_signatures_petition_ip", "petition_id", "ip", "created_at"),
+        Index("ix_signatures_petition_domain", "petition_id", "email_domain", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
@@ -102,6 +131,13 @@ class Signature(Base):
     confirmation_sends: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    state: Mapped[SignatureState] = mapped_column(
+        String(20), default=SignatureState.PENDING, server_default=SignatureState.PENDING
+    )
+    email_domain: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    invalidation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signature_invalidations.id", ondelete="SET NULL"), index=True
+    )
 
     petition: Mapped[Petition] = relationship()
     person: Mapped[Person | None] = relationship()
@@ -215,3 +251,20 @@ class PetitionMilestone(Base):
     threshold: Mapped[int] = mapped_column(Integer)
     reached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     notified: Mapped[bool] = mapped_column(default=True)  # False: already passed when it was set
+
+
+class Invalidation(Base):
+    """A coordinator's bulk invalidation of a petition's signatures by filter; it can be reverted."""
+
+    __tablename__ = "signature_invalidations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
+    # {"domain": ..., "ip": ..., "since": ISO time, "until": ISO time}: what was matched
+    filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    matched: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reverted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reverted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

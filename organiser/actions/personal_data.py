@@ -23,6 +23,7 @@ ANONYMOUS = {
     "public_name": False,
     "referrer": "",
     "ip": "",
+    "email_domain": "",
     "utm_source": "",
     "utm_medium": "",
     "utm_campaign": "",

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from organiser.actions.lifecycle import today
-from organiser.actions.models import Petition, Signature
+from organiser.actions.models import VALID_STATES, Petition, Signature
 from organiser.charts import bar_chart, column_chart
 from organiser.db import db
 
@@ -30,7 +30,7 @@ class Report:
 
 
 def _confirmed(petition: Petition) -> list[Any]:
-    return [Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None)]
+    return [Signature.petition_id == petition.id, Signature.state.in_(VALID_STATES)]
 
 
 def _day_of(column: Any) -> Any:

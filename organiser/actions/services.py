@@ -5,20 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from organiser.actions.models import Petition, PetitionStatus, Signature
-from organiser.core.people import ConsentSubject, record_consent, upsert_person
+from organiser.actions import counting, signing
+from organiser.actions.models import VALID_STATES, Petition, PetitionStatus, Signature
+from organiser.actions.signing import MAX_CONFIRMATION_SENDS, SignResult  # noqa: F401 (used by callers)
 from organiser.db import db, utcnow
-from organiser.messaging.services import queue_email
 from organiser.messaging.services.audiences import Segment, register_segment
-from organiser.urls import external_url
 
 log = logging.getLogger(__name__)
-MAX_CONFIRMATION_SENDS = 3  # the confirmation is re-sent when someone signs again, up to this often
 
 
 class PetitionStateError(Exception):
@@ -66,99 +63,21 @@ def consent_wording(petition: Petition) -> str:
     )
 
 
-def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) -> tuple[Signature, bool]:
-    """Record a pending signature and e-mail the link that confirms it.
+def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) -> SignResult:
+    """Record a pending signature and e-mail the link that confirms it (organiser.actions.signing).
 
-    Returns the signature and whether it was new. Signing again is not an error: a confirmed
-    signature stays as it is; a pending one gets its confirmation again (a few times at most).
+    Signing again is not an error: a confirmed signature stays as it is; a pending one gets its
+    confirmation again (a few times at most). Over a rate limit it is kept, silently marked.
     """
-    person = upsert_person(
-        petition.coalition.lineage()[-1].id,
-        data["email"],
-        name=data["name"],
-        region=data.get("region"),
-        country=data.get("country"),
-    )
-    if data.get("consent_coalition"):
-        record_consent(
-            person,
-            ConsentSubject.COALITION,
-            petition.coalition_id,
-            given=True,
-            wording=consent_wording(petition),
-            source=f"petition:{petition.slug}",
-        )
-    sponsor = _record_sponsor_consent(petition, person, data, source.get("source", ""))
-    signature = db.session.scalar(
-        select(Signature).where(Signature.petition_id == petition.id, Signature.person_id == person.id)
-    )
-    created = signature is None
-    if created:
-        signature = Signature(
-            petition_id=petition.id,
-            person_id=person.id,
-            name=data["name"],
-            region=data.get("region") or "",
-            country=data.get("country") or None,
-            comment=data.get("comment") or "",
-            public_name=bool(data.get("public_name")),
-            sponsor_organisation_id=sponsor.organisation_id if sponsor else None,
-            **source,
-        )
-        db.session.add(signature)
-        db.session.flush()
-    if signature.confirmed_at is None and signature.confirmation_sends < MAX_CONFIRMATION_SENDS:
-        signature.confirmation_sends += 1
-        _send_confirmation(petition, signature, person.email)
-    return signature, created
-
-
-def _record_sponsor_consent(petition: Petition, person: Any, data: dict[str, Any], code: str) -> Any:
-    """The accepted co-sponsor whose tracking code the signer came by (or None); records the
-    signer's consent to hear from it when they ticked its box."""
-    from organiser.actions.sponsors import sponsor_consent_wording, sponsor_for_code
-
-    sponsor = sponsor_for_code(petition, code)
-    if sponsor is not None and data.get("consent_sponsor"):
-        record_consent(
-            person,
-            ConsentSubject.ORGANISATION,
-            sponsor.organisation_id,
-            given=True,
-            wording=sponsor_consent_wording(sponsor.organisation),
-            source=f"petition:{petition.slug}",
-        )
-    return sponsor
-
-
-def _send_confirmation(petition: Petition, signature: Signature, email: str) -> None:
-    link = external_url("actions.confirm", slug=petition.slug, token=confirmation_token(signature))
-    queue_email(
-        to=email,
-        subject=_("Confirm your signature: %(title)s", title=petition.title),
-        text=render_template("actions/email/confirm.txt", petition=petition, signature=signature, link=link),
-    )
+    return signing.sign(petition, data, source=source)
 
 
 def confirm(signature: Signature) -> bool:
-    """Confirm once; the count goes up in the same transaction. Returns False if already confirmed."""
-    claimed = db.session.execute(
-        update(Signature)
-        .where(Signature.id == signature.id, Signature.confirmed_at.is_(None))
-        .values(confirmed_at=utcnow())
-    ).rowcount
-    if not claimed:
-        return False
-    db.session.execute(
-        update(Petition)
-        .where(Petition.id == signature.petition_id)
-        .values(signature_count=Petition.signature_count + 1)
-    )
-    db.session.flush()
-    from organiser.actions.milestones import check_milestones
+    """Confirm once; the count follows in a batch (organiser.actions.counting). False if done before."""
+    return counting.confirm(signature)
 
-    check_milestones(signature.petition)
-    return True
+
+VISIBLE_STATES = VALID_STATES  # confirmed, and not taken out
 
 
 def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature]:
@@ -167,7 +86,7 @@ def recent_public_signers(petition: Petition, limit: int = 10) -> list[Signature
     query = (
         select(Signature)
         .where(
-            Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None), Signature.public_name
+            Signature.petition_id == petition.id, Signature.state.in_(VISIBLE_STATES), Signature.public_name
         )
         .order_by(Signature.confirmed_at.desc())
         .limit(limit)
@@ -181,7 +100,12 @@ def petitions_of(coalition_id: int) -> list[Petition]:
 
 
 def by_slug(slug: str) -> Petition | None:
-    return db.session.scalar(select(Petition).where(Petition.slug == slug))
+    """The petition with its coalition, in one query (every public page shows the coalition)."""
+    from sqlalchemy.orm import joinedload
+
+    return db.session.scalar(
+        select(Petition).where(Petition.slug == slug).options(joinedload(Petition.coalition))
+    )
 
 
 def _petition_choices(coalition: Any) -> list[tuple[dict[str, Any], str]]:
@@ -200,7 +124,7 @@ def _petition_signers(mailing: Any, params: dict[str, Any]) -> Any:
         .where(
             Signature.petition_id == int(params.get("petition_id", 0)),
             Petition.coalition_id == mailing.coalition_id,
-            Signature.confirmed_at.is_not(None),
+            Signature.state.in_(VISIBLE_STATES),
         )
     )
 
@@ -242,6 +166,8 @@ def export_signatures(petition: Petition, *, by: Any) -> str:
             "utm_campaign",
             "signed_at",
             "confirmed_at",
+            "status",
+            "ip",
         ],
         [
             (
@@ -257,24 +183,42 @@ def export_signatures(petition: Petition, *, by: Any) -> str:
                 s.utm_campaign,
                 s.created_at.isoformat(),
                 s.confirmed_at.isoformat() if s.confirmed_at else "",
+                _export_status(s),
+                s.ip,
             )
             for s, email in rows
         ],
     )
 
 
+def _export_status(signature: Signature) -> str:
+    """Every signature is exported, with where it stands: confirmed ones still waiting for the
+    count job are "confirmed" like counted ones; the invalid are named so they can be filtered."""
+    if signature.state in VISIBLE_STATES:
+        return "confirmed"
+    return str(signature.state)
+
+
 def summary(petition: Petition) -> dict[str, Any]:
-    """The petition with its confirmed counts by country, region and source (no personal data)."""
+    """The petition with its confirmed, valid counts by country, region and source (no personal
+    data), and how many signatures are over a rate limit or invalidated."""
     from sqlalchemy import func
 
     def counted(column: Any) -> dict[str, int]:
         rows = db.session.execute(
             select(column, func.count())
-            .where(Signature.petition_id == petition.id, Signature.confirmed_at.is_not(None))
+            .where(Signature.petition_id == petition.id, Signature.state.in_(VISIBLE_STATES))
             .group_by(column)
         ).all()
         return {str(key or ""): n for key, n in rows}
 
+    by_state = dict(
+        db.session.execute(
+            select(Signature.state, func.count())
+            .where(Signature.petition_id == petition.id)
+            .group_by(Signature.state)
+        ).all()
+    )
     return {
         "title": petition.title,
         "slug": petition.slug,
@@ -286,4 +230,5 @@ def summary(petition: Petition) -> dict[str, Any]:
         "by_country": counted(Signature.country),
         "by_region": counted(Signature.region),
         "by_source": counted(Signature.source),
+        "invalid": {state: by_state.get(state, 0) for state in ("over_limit", "invalidated")},
     }

@@ -21,7 +21,7 @@ from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
-from organiser.actions.models import Petition, PetitionSponsor, Signature, SponsorStatus
+from organiser.actions.models import VALID_STATES, Petition, PetitionSponsor, Signature, SponsorStatus
 from organiser.coalitions.models import Coalition, Membership, MembershipStatus, Organisation
 from organiser.core.models import Role, User
 from organiser.core.people import ConsentState, ConsentSubject, Person
@@ -277,7 +277,7 @@ def supporters_of(organisation: Organisation) -> list[tuple[Signature, Person, P
         )
         .where(
             Signature.sponsor_organisation_id == organisation.id,
-            Signature.confirmed_at.is_not(None),
+            Signature.state.in_(VALID_STATES),
             ConsentState.granted.is_(True),
             ~exists().where(
                 Suppression.email == Person.email,

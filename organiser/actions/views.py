@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+import functools
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -35,9 +49,14 @@ def _public_petition(slug: str) -> Petition:
     return petition
 
 
+@functools.lru_cache(maxsize=16)
+def _country_choices(locale: str) -> list[object]:
+    return country_choices(_("Choose a country"))
+
+
 def _sign_form() -> SignForm:
     form = SignForm()
-    form.country.choices = country_choices(_("Choose a country"))
+    form.country.choices = _country_choices(str(get_locale()))  # built once per language
     return form
 
 
@@ -54,10 +73,23 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
     ), status
 
 
+def _cacheable(response: Response) -> Response:
+    """Anonymous visitors all get the same page: shared caches may keep it for a few seconds.
+    Signed-in coordinators see their controls, which no cache may keep. (A response that sets a
+    cookie is never public: organiser/__init__.py takes ``public`` off it.)"""
+    if current_user.is_authenticated or session.modified:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_CACHE_SECONDS']}"
+    response.vary.update(("Cookie", "Accept-Language"))  # the language comes from either
+    return response
+
+
 @bp.get("/petitions/<slug>")
-def petition(slug: str) -> tuple[str, int]:
+def petition(slug: str) -> Response:
     """The petition: the ask, the count against the goal, recent public signers, the sign form."""
-    return _render_petition(_public_petition(slug), _sign_form())
+    body, status = _render_petition(_public_petition(slug), _sign_form())
+    return _cacheable(Response(body, status, mimetype="text/html"))
 
 
 @bp.get("/petitions/<slug>/count.json")
@@ -67,13 +99,16 @@ def count(slug: str) -> Response:
     response = Response(
         f'{{"count": {petition.signature_count}, "goal": {petition.goal}}}', mimetype="application/json"
     )
-    response.headers["Cache-Control"] = "public, max-age=5"
-    return response
+    return _cacheable(response)
+
+
+def _sign_rate_limit() -> str:
+    return current_app.config["SIGN_RATE_LIMIT"]
 
 
 @bp.post("/petitions/<slug>/sign")
 @csrf.exempt
-@limiter.limit("20 per minute;200 per hour")
+@limiter.limit(_sign_rate_limit)
 def sign(slug: str) -> str | tuple[str, int]:
     """Sign: a pending signature, and an e-mail with the link that confirms it."""
     petition = _public_petition(slug)
@@ -105,9 +140,9 @@ def sign(slug: str) -> str | tuple[str, int]:
         "referrer": (request.referrer or "")[:500],
         "ip": request.remote_addr or "",
     }
-    signature, _created = services.sign(petition, form.data, source=source)
+    result = services.sign(petition, form.data, source=source)
     db.session.commit()
-    if signature.confirmed_at is not None:
+    if result.confirmed:
         return render_template("actions/thanks.html", petition=petition, already=True, embed=embed)
     return render_template("actions/check_email.html", petition=petition, email=form.email.data, embed=embed)
 
@@ -211,4 +246,4 @@ def petition_summary(petition: Petition) -> dict[str, object]:
 
 
 # Co-sponsors, their supporters and milestones: routes on this blueprint, kept in their own module.
-from organiser.actions import sponsor_views  # noqa: E402, F401
+from organiser.actions import abuse_views, sponsor_views  # noqa: E402, F401  (their pages, on this blueprint)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from organiser.actions.models import Petition, PetitionStatus, Signature
+from organiser.actions.models import Petition, PetitionStatus, Signature, SignatureState
 from organiser.actions.report import TOP, chart_sections, report
 from organiser.core.people import upsert_person
 from organiser.db import db
@@ -30,7 +30,12 @@ def _signature(petition: Petition, n: int, confirmed_at: datetime | None, **fiel
     person = upsert_person(petition.coalition_id, f"p{n}@example.org", name=f"P{n}")
     db.session.add(
         Signature(
-            petition_id=petition.id, person_id=person.id, name=f"P{n}", confirmed_at=confirmed_at, **fields
+            petition_id=petition.id,
+            person_id=person.id,
+            name=f"P{n}",
+            confirmed_at=confirmed_at,
+            state=SignatureState.COUNTED if confirmed_at else SignatureState.PENDING,
+            **fields,
         )
     )
     db.session.flush()

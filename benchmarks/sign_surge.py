@@ -1,0 +1,336 @@
+"""Sign surge: concurrent signers through the real public form, against a bare one-INSERT baseline.
+
+    .venv/bin/python benchmarks/sign_surge.py [--seconds 15] [--workers 4] [--worker-class sync]
+
+Starts a throwaway PostgreSQL and Redis (as the tests do), migrates, creates one open petition,
+then for each of two apps, under the same gunicorn settings:
+
+* **ours**: ``organiser:create_app()`` with Redis (rate limits, RQ) and one ``organiser worker``
+  (it takes the confirmation mail jobs; mail is kept in the local outbox, no SMTP). ``wrk`` POSTs
+  form-encoded sign requests to ``/petitions/surge/sign`` (unique e-mail per request, three in four
+  at big webmail domains, one in four at a domain of its own so the per-domain limit is
+  checked; a unique ``X-Forwarded-For`` per request, trusted with ``ORGANISER_TRUSTED_PROXIES=1``,
+  so the per-IP limits are checked but not hit), while a second ``wrk`` reads ``count.json``.
+* **baseline**: a minimal Flask app whose endpoint reads the same form and inserts one row into a
+  table of the same PostgreSQL database (SQLAlchemy Core, one transaction), driven by the same
+  script.
+
+Each gets a warm-up of 3 s (not measured). Prints signatures accepted per second (2xx), p50/p99
+latency, count.json reads per second, and ``lost``: accepted responses minus the rows found in the
+database for the measured run (must be 0), plus duplicates (must be 0). Exits 1 if anything was
+lost or duplicated.
+"""
+# ruff: noqa: E402 (the repository root goes on sys.path before the project is imported)
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.services import PostgresServer, RedisServer, free_port
+
+SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105
+SLUG = "surge"
+
+SIGN_LUA = r"""
+-- One sign request per call: a unique e-mail (thread id + counter) and a unique client IP.
+local counter, thread_id = 0, 0
+local prefix = os.getenv("SURGE_PREFIX") or "s"
+local webmail = {"gmail.com", "outlook.com", "yahoo.com"}
+local accepted = 0
+
+function setup(thread)
+  thread_id = (thread_id or 0) + 1
+  thread:set("tid", thread_id)
+end
+
+function init(args)
+  counter = 0
+end
+
+function request()
+  counter = counter + 1
+  local n = counter
+  local domain
+  if n % 4 == 0 then domain = "org" .. tid .. "x" .. n .. ".example" else domain = webmail[n % 3 + 1] end
+  local email = prefix .. tid .. "x" .. n .. "@" .. domain
+  local ip = "10." .. tid .. "." .. math.floor(n / 256) % 256 .. "." .. n % 256
+  local body = "name=Surge+Signer+" .. n .. "&email=" .. email .. "&region=Leeds&country=GB" ..
+    "&public_name=y&consent_coalition=y&source=bench"
+  return wrk.format("POST", wrk.path, {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["X-Forwarded-For"] = ip,
+  }, body)
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("ACCEPTED %d\n", summary.requests - summary.errors.status))
+  io.write(string.format("SOCKET_ERRORS %d\n", summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def baseline_app():  # noqa: ANN201 (gunicorn's factory: benchmarks.sign_surge:baseline_app())
+    """The yardstick: read the form, insert one row, commit. Nothing else."""
+    from flask import Flask, request
+    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, func, insert
+
+    app = Flask("baseline")
+    engine = create_engine(os.environ["DATABASE_URL"], pool_size=2)
+    rows = Table(
+        "baseline_signatures",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("name", String(200)),
+        Column("email", String(320), unique=True),
+        Column("created_at", DateTime(timezone=True), server_default=func.now()),
+    )
+
+    @app.post("/sign")
+    def sign() -> str:
+        with engine.begin() as conn:
+            conn.execute(insert(rows).values(name=request.form["name"], email=request.form["email"]))
+        return "<p>Check your e-mail</p>"
+
+    return app
+
+
+def prepare(database_url: str) -> None:
+    """Migrate, create one coalition with an open petition, and the baseline's table."""
+    from sqlalchemy import text
+
+    from organiser import create_app
+    from organiser.actions.models import Petition, PetitionStatus
+    from organiser.coalitions.models import Coalition
+    from organiser.db import db
+    from organiser.migrate import upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "EMBEDDED": False})
+    with app.app_context():
+        upgrade(app)
+        coalition = Coalition(name="Surge Alliance", slug="surge-alliance", country="GB", languages=["en"])
+        db.session.add(coalition)
+        db.session.flush()
+        db.session.add(
+            Petition(
+                coalition_id=coalition.id, title="Surge", slug=SLUG, ask="Hold.", status=PetitionStatus.OPEN
+            )
+        )
+        db.session.execute(
+            text(
+                "CREATE TABLE baseline_signatures (id serial PRIMARY KEY, name varchar(200), "
+                "email varchar(320) UNIQUE, created_at timestamptz DEFAULT now())"
+            )
+        )
+        db.session.commit()
+    app.extensions["organiser.engine"].dispose()
+
+
+def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True, stdout=out, stderr=out)
+
+
+def stop(proc: subprocess.Popen[bytes] | None) -> None:
+    if proc is not None and proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+def gunicorn(target: str, port: int, args: argparse.Namespace, env: dict[str, str], log: Path):  # noqa: ANN201
+    cmd = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+        target,
+    ]
+    proc = start(cmd, env, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310
+            return proc
+        except urllib.error.HTTPError:
+            return proc  # it answers (404 is fine)
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn ({target}) did not start; see {log}")
+
+
+def wrk(url: str, seconds: int, threads: int, connections: int, script: Path | None, prefix: str):  # noqa: ANN201
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if script is not None:
+        cmd += ["-s", str(script)]
+    return subprocess.Popen(
+        [*cmd, url], stdout=subprocess.PIPE, text=True, env={**os.environ, "SURGE_PREFIX": prefix}
+    )
+
+
+def figures(out: str) -> dict[str, str]:
+    found = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)}
+    for pct in ("50", "99"):
+        found[f"p{pct}"] = re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+\w+)", out).group(1)
+    duration = re.search(r"requests in ([\d.]+)(\w+),", out)
+    seconds = float(duration.group(1)) * {"s": 1, "m": 60, "ms": 0.001}[duration.group(2)]
+    accepted = re.search(r"ACCEPTED (\d+)", out)
+    found["accepted"] = accepted.group(1) if accepted else "0"
+    found["per_second"] = f"{int(found['accepted']) / seconds:.0f}"
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    found["non2xx"] = errors.group(1) if errors else "0"
+    socket_errors = re.search(r"SOCKET_ERRORS (\d+)", out)
+    found["socket_errors"] = socket_errors.group(1) if socket_errors else "0"
+    return found
+
+
+def drive(base: str, path: str, args: argparse.Namespace, script: Path, prefix: str, count: bool):  # noqa: ANN201
+    """Warm up, then the measured run (with count.json read alongside when ``count``)."""
+    warm = wrk(base + path, 3, 2, args.connections, script, "warm" + prefix)
+    warm.communicate()
+    reader = None
+    if count:
+        reader = wrk(f"{base}/petitions/{SLUG}/count.json", args.seconds, 1, 8, None, "")
+    signer = wrk(base + path, args.seconds, 2, args.connections, script, prefix)
+    out = figures(signer.communicate()[0])
+    if reader is not None:
+        out["count_rps"] = figures(reader.communicate()[0])["rps"]
+    return out
+
+
+def check_rows(database_url: str, prefix: str, table: str) -> tuple[int, int]:
+    """Rows of the measured run, and how many e-mail addresses appear more than once."""
+    import psycopg
+
+    dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(dsn) as conn:
+        if table == "ours":
+            rows = conn.execute(
+                "SELECT count(*), count(*) - count(DISTINCT p.email) FROM signatures s "
+                "JOIN people p ON p.id = s.person_id WHERE p.email LIKE %s",
+                (prefix + "%",),
+            ).fetchone()
+        else:
+            rows = conn.execute(
+                "SELECT count(*), count(*) - count(DISTINCT email) FROM baseline_signatures "
+                "WHERE email LIKE %s",
+                (prefix + "%",),
+            ).fetchone()
+    return rows[0], rows[1]
+
+
+def over_limit(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return conn.execute("SELECT count(*) FROM signatures WHERE state = 'over_limit'").fetchone()[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (both apps)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (both apps)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent signers (wrk connections)")
+    parser.add_argument("--no-rq-worker", action="store_true", help="leave the mail jobs queued in Redis")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="organiser-surge-"))
+    script = workdir / "sign.lua"
+    script.write_text(SIGN_LUA)
+    postgres, redis = PostgresServer().start(), RedisServer().start()
+    procs: list[subprocess.Popen[bytes] | None] = []
+    try:
+        url = postgres.create_database("organiser_surge")
+        prepare(url)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "REDIS_URL": redis.url,
+            "SECRET_KEY": SECRET,
+            "ORGANISER_TRUSTED_PROXIES": "1",
+        }
+        for key in ("MAIL_SERVER", "ORGANISER_SIGN_IP_LIMIT", "ORGANISER_SIGN_DOMAIN_LIMIT"):
+            env.pop(key, None)
+        print(
+            f"sign surge: gunicorn {args.workers} {args.worker_class} workers"
+            f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}, PostgreSQL, Redis, "
+            f"1 RQ worker; wrk 2 threads x {args.connections} connections signing + 1 x 8 reading "
+            f"count.json; {args.seconds}s measured after 3s warm-up"
+        )
+
+        port = free_port()
+        base_proc = gunicorn(
+            "benchmarks.sign_surge:baseline_app()", port, args, env, workdir / "baseline.log"
+        )
+        procs.append(base_proc)
+        base = drive(f"http://127.0.0.1:{port}", "/sign", args, script, "runb", count=False)
+        stop(base_proc)
+        base_rows, base_dupes = check_rows(url, "runb", "baseline")
+
+        port = free_port()
+        if not args.no_rq_worker:
+            procs.append(start([sys.executable, "-m", "organiser", "worker"], env, workdir / "worker.log"))
+        ours_proc = gunicorn("organiser:create_app()", port, args, env, workdir / "app.log")
+        procs.append(ours_proc)
+        ours = drive(f"http://127.0.0.1:{port}", f"/petitions/{SLUG}/sign", args, script, "runo", count=True)
+        ours_rows, ours_dupes = check_rows(url, "runo", "ours")
+
+        for name, f, rows, dupes in (
+            ("baseline", base, base_rows, base_dupes),
+            ("ours", ours, ours_rows, ours_dupes),
+        ):
+            lost = max(int(f["accepted"]) - rows, 0)
+            print(
+                f"{name:<9} {f['per_second']:>6} accepted/s   p50 {f['p50']:>8}   p99 {f['p99']:>8}   "
+                f"accepted {f['accepted']}, rows {rows}, lost {lost}, duplicates {dupes}, "
+                f"non-2xx {f['non2xx']}, socket errors {f['socket_errors']}"
+            )
+            f["lost"], f["dupes"] = str(lost), str(dupes)
+        print(f"count.json while signing: {float(ours['count_rps']):.0f} reads/s")
+        print(f"signatures marked over a rate limit: {over_limit(url)} (expected 0)")
+        ratio = int(ours["per_second"]) / max(int(base["per_second"]), 1)
+        verdict = "ok" if int(ours["per_second"]) >= 500 and ratio >= 0.5 else "BELOW TARGET"
+        print(f"ratio: {ratio:.2f} (target: >= 500 signatures/s and >= 0.5)  {verdict}")
+        failed = any(int(f["lost"]) or int(f["dupes"]) for f in (base, ours))
+        return 1 if failed else 0
+    finally:
+        for proc in reversed(procs):
+            stop(proc)
+        redis.stop()
+        postgres.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
