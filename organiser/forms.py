@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
+from babel import support
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -55,3 +59,24 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
         render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
+
+
+@functools.lru_cache(maxsize=16)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class CachedTranslations:
+    """WTForms' own messages, loaded once per language per process (Flask-WTF reads the catalogue
+    from disk for every request): for forms on hot paths, such as signing a petition."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+cached_translations = CachedTranslations()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from babel import Locale
@@ -71,3 +73,36 @@ def register_template_helpers(app: Flask) -> None:
             "membership_labels": MEMBERSHIP_STATUS_LABELS,
             "petition_labels": PETITION_STATUS_LABELS,
         }
+
+
+# ---- pages rendered once, with holes ------------------------------------------------------------
+
+_HOLE = "\ue000{}\ue000"  # a private-use character: nothing a template writes, never escaped
+_rendered: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_RENDERED_MAX = 512
+_rendered_lock = threading.Lock()
+
+
+def render_with_holes(template: str, key: tuple[Any, ...], holes: dict[str, str], **context: Any) -> str:
+    """``render_template(template, **context, **holes)``, rendered once per ``key`` (plus the
+    template and the language) and then filled in: for pages a surge renders thousands of times
+    that differ only by a value or two (a signer's address, name or link).
+
+    ``key`` must name everything else the page depends on. Only for anonymous visitors with no
+    flashed messages: the site header shows who is signed in. Values are escaped for HTML
+    templates, as Jinja would."""
+    from flask import render_template
+    from markupsafe import escape
+
+    full_key = (template, str(get_locale()), *key)
+    page = _rendered.get(full_key)
+    if page is None:
+        page = render_template(template, **context, **{name: _HOLE.format(name) for name in holes})
+        with _rendered_lock:
+            _rendered[full_key] = page
+            if len(_rendered) > _RENDERED_MAX:
+                _rendered.popitem(last=False)
+    html = template.endswith(".html")
+    for name, value in holes.items():
+        page = page.replace(_HOLE.format(name), str(escape(value)) if html else value)
+    return page

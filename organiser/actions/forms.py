@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.forms import email_field
+from organiser.forms import cached_translations, email_field
 
 _COUNTRY_CODES = frozenset(
     code for code in __import__("babel").Locale("en").territories if len(code) == 2 and code.isalpha()
@@ -37,6 +37,9 @@ class KnownCountryCode:
 class SignForm(FlaskForm):
     class Meta:
         csrf = False
+
+        def get_translations(self, form: object) -> object:
+            return cached_translations
 
     name = StringField(
         _l("Your name"),

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,7 +27,8 @@ from organiser.actions import abuse
 from organiser.actions.models import Petition, Signature, SignatureState
 from organiser.core.people import ConsentEvent, ConsentState, ConsentSubject, Person, supporter_email
 from organiser.db import db, utcnow
-from organiser.messaging.services import queue_email
+from organiser.messaging.services.outbox import queue_email_coalesced
+from organiser.templating import render_with_holes
 from organiser.urls import external_url
 
 MAX_CONFIRMATION_SENDS = 3  # the confirmation is re-sent when someone signs again, up to this often
@@ -293,20 +293,16 @@ def _insert_signature(values: dict[str, Any]) -> int | None:
     return db.session.execute(statement).scalar_one_or_none()
 
 
-@dataclass(frozen=True)
-class _Signer:
-    id: int
-    name: str
-
-
 def _send_confirmation(petition: Petition, signature_id: int, name: str, address: str) -> None:
     from organiser.actions.services import _serializer
 
     link = external_url("actions.confirm", slug=petition.slug, token=_serializer().dumps(signature_id))
-    queue_email(
-        to=address,
-        subject=_("Confirm your signature: %(title)s", title=petition.title),
-        text=render_template(
-            "actions/email/confirm.txt", petition=petition, signature=_Signer(signature_id, name), link=link
-        ),
+    text = render_with_holes(
+        "actions/email/confirm.txt",
+        (petition.id, petition.title),
+        {"name": name, "link": link},
+        petition=petition,
+    )
+    queue_email_coalesced(
+        to=address, subject=_("Confirm your signature: %(title)s", title=petition.title), text=text
     )

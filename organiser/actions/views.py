@@ -34,6 +34,7 @@ from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.exports import logged_csv_download
 from organiser.extensions import csrf, limiter
+from organiser.templating import render_with_holes
 
 bp = Blueprint("actions", __name__)
 
@@ -129,9 +130,7 @@ def sign(slug: str) -> str | tuple[str, int]:
             )
         return _render_petition(petition, form, 200)
     if form.website.data:  # the honeypot: say the same as to a person, store nothing
-        return render_template(
-            "actions/check_email.html", petition=petition, email=form.email.data, embed=embed
-        )
+        return _check_email_page(petition, form.email.data, embed)
     source = {
         "source": request.form.get("source", "")[:80],
         "utm_source": request.form.get("utm_source", "")[:120],
@@ -144,7 +143,18 @@ def sign(slug: str) -> str | tuple[str, int]:
     db.session.commit()
     if result.confirmed:
         return render_template("actions/thanks.html", petition=petition, already=True, embed=embed)
-    return render_template("actions/check_email.html", petition=petition, email=form.email.data, embed=embed)
+    return _check_email_page(petition, form.email.data, embed)
+
+
+def _check_email_page(petition: Petition, email: str, embed: bool) -> str:
+    """The answer to nearly every sign request, so rendered once per petition and language for
+    anonymous signers, and filled in with their address."""
+    if current_user.is_authenticated:
+        return render_template("actions/check_email.html", petition=petition, email=email, embed=embed)
+    key = (petition.id, petition.slug, petition.title, embed)
+    return render_with_holes(
+        "actions/check_email.html", key, {"email": email}, petition=petition, embed=embed
+    )
 
 
 @bp.route("/petitions/<slug>/confirm/<token>", methods=["GET", "POST"])

@@ -74,6 +74,9 @@ def test_one_count_job_per_petition_and_the_sweep_counts_what_redis_lost(live, s
     redis = Redis.from_url(live.config["REDIS_URL"])
     jobs = Queue("transactional", connection=redis).get_jobs()
     assert [job.func_name for job in jobs].count("organiser.actions.counting.count_signatures") == 1
+    names = [job.func_name for job in jobs]
+    assert names.count("organiser.messaging.jobs.deliver_queued") == 1, "one delivery job for three links"
+    assert "organiser.messaging.jobs.deliver_messages" not in names
     assert client.get(COUNT).json["count"] == 0
 
     redis.flushdb()  # as if Redis restarted empty: the count job is lost
@@ -87,3 +90,18 @@ def test_one_count_job_per_petition_and_the_sweep_counts_what_redis_lost(live, s
     assert client.get(COUNT).json["count"] == 3, "the worker's sweep counted them"
     with live.app_context():
         assert set(db.session.scalars(select(Signature.state))) == {"counted"}
+
+
+def test_a_burst_of_signers_gets_every_confirmation_through_one_waiting_job(live, rq_worker, mail):
+    _open_petition(live)
+    client = live.test_client()
+    addresses = [f"burst{n}@example.org" for n in range(12)]
+    for n, address in enumerate(addresses):  # from as many addresses: one IP may sign 10 a minute
+        page = client.post(
+            SIGN, data={"name": f"Burst {n}", "email": address}, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}
+        )
+        assert "check your e-mail" in text_of(page).lower()
+    for address in addresses:
+        [message] = mail.wait_for_to(address)
+        assert "fair-tax/confirm/" in links_in(message)[0]
+    assert len(mail.messages) == 12, "each once"
