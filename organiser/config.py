@@ -101,6 +101,8 @@ class Settings:
             "SIGN_RATE_LIMIT": env.get("ORGANISER_SIGN_RATE_LIMIT", "20 per minute;200 per hour"),
             # How long shared caches may keep a public petition page and its count.json.
             "PUBLIC_CACHE_SECONDS": int(env.get("ORGANISER_PUBLIC_CACHE_SECONDS", "5") or 5),
+            # Each web process keeps anonymous petition pages and count.json this long (0: off).
+            "PUBLIC_MICROCACHE_SECONDS": float(env.get("ORGANISER_PUBLIC_MICROCACHE_SECONDS", "1") or 0),
             "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",

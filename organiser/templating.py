@@ -7,7 +7,7 @@ from collections import OrderedDict
 from typing import Any
 
 from babel import Locale
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -94,7 +94,7 @@ def render_with_holes(template: str, key: tuple[Any, ...], holes: dict[str, str]
     from flask import render_template
     from markupsafe import escape
 
-    full_key = (template, str(get_locale()), *key)
+    full_key = (id(current_app._get_current_object()), template, str(get_locale()), *key)
     page = _rendered.get(full_key)
     if page is None:
         page = render_template(template, **context, **{name: _HOLE.format(name) for name in holes})

@@ -43,6 +43,27 @@ def _limits(setting: str) -> list[tuple[int, int]]:
     return [(item.amount, item.get_expiry()) for item in parse_many(current_app.config[setting])]
 
 
+def coarse_limited(ip: str) -> bool:
+    """Count a sign request against ``SIGN_RATE_LIMIT`` for its IP over all petitions; True if it
+    goes over (answered with a 429 page). With Redis, one pipelined round trip for every window
+    (Flask-Limiter's decorator took two, plus its headers); otherwise the limiter's own storage."""
+    windows = _limits("SIGN_RATE_LIMIT")
+    conn = redis_connection()
+    if conn is not None:
+        now = int(time.time())
+        pipe = conn.pipeline(transaction=False)
+        for _amount, seconds in windows:
+            key = f"organiser:sign-coarse:{ip}:{seconds}:{now // seconds}"
+            pipe.incr(key)
+            pipe.expire(key, seconds, nx=True)
+        counts = pipe.execute()[::2]
+        return any(n > amount for n, (amount, _s) in zip(counts, windows, strict=True))
+    from organiser.extensions import limiter
+
+    items = parse_many(current_app.config["SIGN_RATE_LIMIT"])
+    return not all([limiter.limiter.hit(item, "organiser-sign", ip) for item in items])
+
+
 def over_limit(petition_id: int, ip: str, domain: str) -> bool:
     """Count this attempt; True if it goes over a per-petition limit for its IP or e-mail domain."""
     checks: list[tuple[str, str, int, int]] = [

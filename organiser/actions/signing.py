@@ -76,10 +76,10 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
         **source,
     }
     consent = bool(data.get("consent_coalition")) and not flagged
-    from organiser.actions.sponsors import sponsor_for_code
+    from organiser.actions.sponsors import sponsor_for_signing
 
-    sponsor = sponsor_for_code(petition, source.get("source", "")) if source.get("source") else None
-    values["sponsor_organisation_id"] = sponsor.organisation_id if sponsor else None
+    sponsor = sponsor_for_signing(petition, source.get("source", ""))  # (organisation id, name)
+    values["sponsor_organisation_id"] = sponsor[0] if sponsor else None
     if db.session.get_bind().dialect.name == "postgresql":
         person_id, signature_id = _sign_in_one_statement(petition, tree_id, address, values, flagged, consent)
     else:
@@ -256,17 +256,18 @@ def _record_coalition_consent(person_id: int, petition: Petition) -> None:
     )
 
 
-def _record_sponsor_consent(person_id: int, petition: Petition, sponsor: Any) -> None:
+def _record_sponsor_consent(person_id: int, petition: Petition, sponsor: tuple[int, str]) -> None:
     """The signer ticked the box of the co-sponsor whose tracking link brought them."""
     from organiser.actions.sponsors import sponsor_consent_wording
     from organiser.core.people import record_consent
 
+    organisation_id, name = sponsor
     record_consent(
         db.session.get(Person, person_id),
         ConsentSubject.ORGANISATION,
-        sponsor.organisation_id,
+        organisation_id,
         given=True,
-        wording=sponsor_consent_wording(sponsor.organisation),
+        wording=sponsor_consent_wording(name),
         source=f"petition:{petition.slug}",
     )
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import datetime
 from typing import Any
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
@@ -237,6 +238,33 @@ def sponsor_for_code(petition: Petition, code: str | None) -> PetitionSponsor | 
     )
 
 
+_SIGNING_CACHE_SECONDS = 5.0
+_signing_cache: dict[tuple[Any, ...], tuple[float, tuple[int, str] | None]] = {}
+
+
+def sponsor_for_signing(petition: Petition, code: str | None) -> tuple[int, str] | None:
+    """(organisation id, name) of the accepted sponsor with this code, as the sign request needs it:
+    remembered for a few seconds per process, so a surge through one tracking link does not ask
+    the database each time. A code only exists for signers once its sponsor has accepted, so the
+    short memory never drops a consent someone was shown."""
+    code = (code or "").strip().lower()
+    if not code:
+        return None
+    key, now = (
+        (id(current_app._get_current_object()), petition.id, petition.created_at, code),
+        time.monotonic(),
+    )
+    hit = _signing_cache.get(key)
+    if hit is not None and now - hit[0] < _SIGNING_CACHE_SECONDS:
+        return hit[1]
+    sponsor = sponsor_for_code(petition, code)
+    found = (sponsor.organisation_id, sponsor.organisation.name) if sponsor is not None else None
+    if len(_signing_cache) > 4096:
+        _signing_cache.clear()
+    _signing_cache[key] = (now, found)
+    return found
+
+
 def page_context(petition: Petition, code: str) -> dict[str, Any]:
     """What the public petition page shows of its sponsors: who co-sponsors it and, through an
     accepted sponsor's tracking link, that sponsor (for its own consent box)."""
@@ -244,12 +272,13 @@ def page_context(petition: Petition, code: str) -> dict[str, Any]:
     return {
         "sponsors": accepted_sponsors(petition),
         "sponsor": sponsor,
-        "sponsor_consent_wording": sponsor_consent_wording(sponsor.organisation) if sponsor else "",
+        "sponsor_consent_wording": sponsor_consent_wording(sponsor.organisation.name) if sponsor else "",
     }
 
 
-def sponsor_consent_wording(organisation: Organisation) -> str:
-    return _("Keep me updated by e-mail about campaigns of %(organisation)s.", organisation=organisation.name)
+def sponsor_consent_wording(name: str) -> str:
+    """The words of a co-sponsor's own consent box, stored with the consent."""
+    return _("Keep me updated by e-mail about campaigns of %(organisation)s.", organisation=name)
 
 
 # ---- the sponsor's supporters -------------------------------------------------------------------

@@ -287,3 +287,20 @@ def test_signing_records_consent_only_when_given_and_one_signature_per_person(ap
         assert states == ([True] if consent else [])
         signature = db.session.scalar(select(Signature))
         assert signature.email_domain == "gmail.com" and signature.confirmation_sends == 2
+
+
+def test_each_web_process_answers_a_reload_storm_from_memory_for_a_second(app, petition, mail):
+    app.config["PUBLIC_MICROCACHE_SECONDS"] = 30  # long enough to see it, in a test
+    try:
+        visitor = app.test_client()
+        assert _count(visitor) == 0
+        _sign_and_confirm(visitor, mail, "storm@example.org")
+        assert _stored_count(app) == 1
+        assert _count(visitor) == 0, "answered from this process's memory"
+        assert visitor.get(COUNT).headers["Cache-Control"].startswith("public")
+        coordinator = petition  # signed in: a session cookie, so never from memory
+        assert coordinator.get(COUNT).json["count"] == 1
+        assert _count(app.test_client()) == 0, "other anonymous visitors share the memory"
+        assert app.test_client().get(COUNT + "?fresh=1").json["count"] == 1, "another address, another entry"
+    finally:
+        app.config["PUBLIC_MICROCACHE_SECONDS"] = 0

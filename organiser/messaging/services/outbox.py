@@ -90,6 +90,9 @@ def queue_email(
     return row
 
 
+_INSERT_MESSAGE = insert(OutboxMessage.__table__)
+
+
 def coalesced_key(stream: str) -> str:
     return f"organiser:deliver-queued:{stream}"
 
@@ -102,19 +105,22 @@ def queue_email_coalesced(
     (``deliver_queued``): it sends every due row of the stream, in batches over one SMTP
     connection each. Thousands of signers a minute cost Redis one ``SET NX`` each, not a job each."""
     now = utcnow()
-    db.session.execute(
-        insert(OutboxMessage).values(
-            stream=stream,
-            idempotency_key=uuid.uuid4().hex,
-            recipient=to,
-            sender=current_app.config["MAIL_DEFAULT_SENDER"],
-            subject=subject,
-            headers={},
-            body_text=text,
-            status=OutboxStatus.QUEUED,
-            created_at=now,
-            handed_at=now,
-        )
+    db.session.connection().execute(  # Core on the table, one cached statement: a fraction of the ORM's cost
+        _INSERT_MESSAGE,
+        {
+            "stream": str(stream),
+            "idempotency_key": uuid.uuid4().hex,
+            "recipient": to,
+            "recipient_name": "",
+            "sender": current_app.config["MAIL_DEFAULT_SENDER"],
+            "subject": subject,
+            "headers": {},
+            "body_text": text,
+            "status": OutboxStatus.QUEUED.value,
+            "attempts": 0,
+            "created_at": now,
+            "handed_at": now,
+        },
     )
     from organiser.messaging.jobs import deliver_queued
 
