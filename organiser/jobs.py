@@ -97,6 +97,18 @@ def enqueue_after_commit(
     pending.append((func, args, queue, unique))
 
 
+def take_unique(key: str, *, refresh: bool = False) -> bool:
+    """Set the "queued" flag ``key`` if no one holds it; True if this caller now holds it (and so
+    must do the work). ``refresh``: the holder keeps it from expiring while it works. Without
+    Redis there are no flags: always True."""
+    conn = redis_connection()
+    if conn is None:
+        return True
+    if refresh:
+        return bool(conn.set(key, 1, ex=UNIQUE_TTL))
+    return bool(conn.set(key, 1, nx=True, ex=UNIQUE_TTL))
+
+
 def release_unique(key: str) -> None:
     """Let the next ``enqueue_after_commit(..., unique=key)`` queue a job again."""
     conn = redis_connection()
