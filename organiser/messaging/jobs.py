@@ -6,7 +6,8 @@ import time
 
 from flask import current_app
 
-from organiser.jobs import dispatch, job, release_unique, take_unique
+from organiser.db import db
+from organiser.jobs import dispatch, job, redis_connection, release_unique, take_unique
 from organiser.messaging.services.mailings import expand
 from organiser.messaging.services.outbox import claim, coalesced_key, due_message_ids, send_claimed
 
@@ -26,6 +27,10 @@ def expand_mailing(mailing_id: int) -> int:
 
 
 HAND_OVER_AFTER = 240  # seconds one delivery job works through a surge before a fresh one takes over
+LINGER, LINGER_POLL = (
+    2.0,
+    0.1,
+)  # seconds a delivery job waits for more rows before it ends, and how often it looks
 
 
 @job
@@ -40,10 +45,18 @@ def deliver_queued(stream: str) -> int:
     Two such jobs never send a row twice: ``claim`` is atomic."""
     key = coalesced_key(stream)
     size = int(current_app.config.get("OUTBOX_BATCH_SIZE") or 200)
-    started, sent = time.monotonic(), 0
+    started, sent, idle_since = time.monotonic(), 0, None
+    inline = redis_connection() is None  # run inside a request (embedded): never wait there
     while True:
         ids = due_message_ids(stream, size)
         if not ids:
+            # In a surge the next row is a moment away: wait a little for it rather than end the
+            # job, and have a new one queued (a Redis job and a forked work horse) a moment later.
+            idle_since = idle_since or time.monotonic()
+            if inline is False and time.monotonic() - idle_since < LINGER:
+                db.session.commit()  # end the read transaction, so the next look sees new rows
+                time.sleep(LINGER_POLL)
+                continue
             release_unique(key)
             if not due_message_ids(stream, 1) or not take_unique(key):
                 return sent
@@ -52,6 +65,7 @@ def deliver_queued(stream: str) -> int:
             release_unique(key)
             dispatch(deliver_queued, stream, queue=stream, unique=key)
             return sent
+        idle_since = None
         take_unique(key, refresh=True)
         rows = claim(ids)
         send_claimed(rows)
