@@ -137,6 +137,39 @@ def supporters(organisation: Organisation) -> str:
     )
 
 
+@bp.route("/organisations/<slug>/mailings/new", methods=["GET", "POST"])
+@authorise(Organisation, "can_manage")
+def organisation_new_mailing(organisation: Organisation) -> str | Response:
+    """Write to the supporters the organisation brought in who agreed to hear from it; the mailing
+    is then checked, tested, sent, paused and followed on the same pages as a coalition's."""
+    from organiser.messaging.forms import MailingForm
+    from organiser.messaging.services import mailings as mailing_services
+    from organiser.messaging.views import mailing_fields, organisation_segment_field_choices
+
+    coalition = sponsors.mailing_coalition(organisation)
+    if coalition is None:
+        flash(
+            _("Co-sponsor a petition first: then you can write to the people who sign through your link."),
+            "info",
+        )
+        return redirect(url_for("actions.supporters", slug=organisation.slug))
+    form = MailingForm()
+    form.segments.choices = organisation_segment_field_choices(organisation)
+    if not form.is_submitted():
+        form.from_name.data = organisation.name
+        form.segments.data = [choice.value for choice in form.segments.choices]
+    if form.validate_on_submit():
+        mailing = mailing_services.create_mailing(
+            coalition.id, by=current_user, organisation_id=organisation.id, **mailing_fields(form)
+        )
+        db.session.commit()
+        flash(_("Draft saved. Check who gets it, send yourself a test, then send or schedule it."), "success")
+        return redirect(url_for("messaging.mailing", id=mailing.id))
+    return render_template(
+        "messaging/mailing_form.html", form=form, coalition=coalition, organisation=organisation, mailing=None
+    )
+
+
 @bp.get("/organisations/<slug>/supporters.csv")
 @authorise(Organisation, "can_manage")
 def export_supporters(organisation: Organisation) -> Response:

@@ -29,6 +29,7 @@ from organiser.core.people import ConsentState, ConsentSubject, Person
 from organiser.db import db, utcnow
 from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.messaging.services import queue_email
+from organiser.messaging.services.audiences import Segment, register_segment
 from organiser.urls import external_url
 
 log = logging.getLogger(__name__)
@@ -351,4 +352,60 @@ def export_supporters(organisation: Organisation, *, by: Any) -> str:
             )
             for signature, person, petition, consent_at in rows
         ],
+    )
+
+
+# ---- a sponsor's mailings to the supporters it brought in ----------------------------------------
+
+
+def _no_coalition_choices(coalition: Any) -> list[tuple[dict[str, Any], str]]:
+    return []  # a coalition writes to its own supporters; this segment is the organisation's
+
+
+def _organisation_choices(organisation: Any) -> list[tuple[dict[str, Any], str]]:
+    return [({}, _("People who signed through your tracking links and agreed to hear from you"))]
+
+
+def _supporters_segment(mailing: Any, params: dict[str, Any]) -> Any:
+    """Confirmed signers the sending organisation brought in, on petitions it co-sponsors; the
+    mailing then keeps only those who agree to hear from that organisation (audiences)."""
+    return (
+        select(Signature.person_id)
+        .join(
+            PetitionSponsor,
+            (PetitionSponsor.petition_id == Signature.petition_id)
+            & (PetitionSponsor.organisation_id == Signature.sponsor_organisation_id),
+        )
+        .where(
+            Signature.sponsor_organisation_id == mailing.organisation_id,
+            PetitionSponsor.status == SponsorStatus.ACCEPTED,
+            Signature.state.in_(VALID_STATES),
+            Signature.person_id.is_not(None),
+        )
+    )
+
+
+register_segment(
+    Segment(
+        "sponsor_supporters",
+        _no_coalition_choices,
+        _supporters_segment,
+        organisation_choices=_organisation_choices,
+    )
+)
+
+
+def mailing_coalition(organisation: Organisation) -> Coalition | None:
+    """The coalition an organisation's mailing goes out under (its name is in the List-Id): the one
+    of the petition it most recently agreed to co-sponsor; None if it sponsors nothing yet."""
+    return db.session.scalar(
+        select(Coalition)
+        .join(Petition, Petition.coalition_id == Coalition.id)
+        .join(PetitionSponsor, PetitionSponsor.petition_id == Petition.id)
+        .where(
+            PetitionSponsor.organisation_id == organisation.id,
+            PetitionSponsor.status == SponsorStatus.ACCEPTED,
+        )
+        .order_by(PetitionSponsor.responded_at.desc(), PetitionSponsor.id.desc())
+        .limit(1)
     )

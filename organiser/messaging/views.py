@@ -26,7 +26,11 @@ from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
 from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxAttachment, OutboxMessage
 from organiser.messaging.render import markdown_to_html
 from organiser.messaging.services import mailings as mailing_services
-from organiser.messaging.services.audiences import audience_counts, segment_choices
+from organiser.messaging.services.audiences import (
+    audience_counts,
+    organisation_segment_choices,
+    segment_choices,
+)
 from organiser.messaging.services.outbox import recent_messages, status_counts
 from organiser.messaging.services.suppression import read_unsubscribe_token, record_bounce, unsubscribe
 
@@ -41,6 +45,13 @@ def segment_field_choices(coalition: Any) -> list[SelectChoice]:
     return [
         SelectChoice(json.dumps({"kind": kind, "params": params}, sort_keys=True), label)
         for kind, params, label in segment_choices(coalition)
+    ]
+
+
+def organisation_segment_field_choices(organisation: Any) -> list[SelectChoice]:
+    return [
+        SelectChoice(json.dumps({"kind": kind, "params": params}, sort_keys=True), label)
+        for kind, params, label in organisation_segment_choices(organisation)
     ]
 
 
@@ -62,7 +73,11 @@ def edit_mailing(mailing: Mailing) -> str | Response:
         flash(_("This mailing has started: it can no longer be changed."), "error")
         return redirect(url_for("messaging.mailing", id=mailing.id))
     form = MailingForm(obj=mailing)
-    form.segments.choices = segment_field_choices(mailing.coalition)
+    form.segments.choices = (
+        organisation_segment_field_choices(mailing.organisation)
+        if mailing.organisation is not None
+        else segment_field_choices(mailing.coalition)
+    )
     if request.method == "GET":
         form.segments.data = [
             json.dumps({"kind": s["kind"], "params": s.get("params", {})}, sort_keys=True)

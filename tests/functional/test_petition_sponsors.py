@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -249,6 +250,33 @@ def test_a_sponsors_admin_exports_exactly_the_supporters_it_brought_in_who_conse
     assert grace["name"] == "'=HYPERLINK(1)", "formula-safe"
     assert grace["petition"] == "Scrap the two-child limit" and grace["region"] == "Leeds"
     assert grace["confirmed_at"] and grace["consent_given_at"]
+
+    # The sponsor writes to them: exactly the same people get it.
+    mail.clear()
+    form = admin.get("/organisations/wbg/mailings/new").get_data(as_text=True)
+    segment = re.search(r'name="segments"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="segments"', form)
+    value = (segment.group(1) or segment.group(2)).replace("&#34;", '"')
+    empty = submit(
+        admin, "/organisations/wbg/mailings/new", {"subject": "", "segments": value, "body_markdown": "Hi"}
+    )
+    assert "Error:" in text_of(empty) and empty.status_code == 200
+    created = submit(
+        admin,
+        "/organisations/wbg/mailings/new",
+        {
+            "subject": "Thank you",
+            "from_name": "Women's Budget Group",
+            "segments": value,
+            "body_markdown": "Hello",
+        },
+    )
+    assert "2 people will get it" in text_of(admin.get(created.location))
+    token = csrf_token(admin.get(created.location).get_data(as_text=True))
+    admin.post(created.location + "/start", data={"csrf_token": token})
+    received = sorted(m["To"].addresses[0].addr_spec for m in mail.wait_for(2))
+    assert received == ["alice@example.org", "grace@example.org"]
+    assert _signed_in(app, "cpag.admin@example.org").get(created.location).status_code == 403
+    assert _signed_in(app, "cpag.admin@example.org").get("/organisations/wbg/mailings/new").status_code == 403
 
     cpag_rows = _signed_in(app, "cpag.admin@example.org").get("/organisations/cpag/supporters.csv")
     assert {r["email"] for r in csv.DictReader(io.StringIO(cpag_rows.get_data(as_text=True)))} == {

@@ -22,6 +22,8 @@ class Segment:
     choices: Callable[[Any], list[tuple[dict[str, Any], str]]]
     # (mailing, params) -> SELECT of person ids
     people: Callable[[Mailing, dict[str, Any]], Select[Any]]
+    # (organisation) -> [(params, label)]: the choices an organisation's admins see for its own mailings
+    organisation_choices: Callable[[Any], list[tuple[dict[str, Any], str]]] | None = None
 
 
 _segments: dict[str, Segment] = {}
@@ -29,6 +31,16 @@ _segments: dict[str, Segment] = {}
 
 def register_segment(segment: Segment) -> None:
     _segments[segment.kind] = segment
+
+
+def organisation_segment_choices(organisation: Any) -> list[tuple[str, dict[str, Any], str]]:
+    """(kind, params, label) for every segment an organisation may write to (its own supporters)."""
+    return [
+        (seg.kind, params, label)
+        for seg in _segments.values()
+        if seg.organisation_choices is not None
+        for params, label in seg.organisation_choices(organisation)
+    ]
 
 
 def segment_choices(coalition: Any) -> list[tuple[str, dict[str, Any], str]]:
