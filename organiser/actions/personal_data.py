@@ -86,6 +86,13 @@ def _expire(coalition: Any, cutoff: datetime) -> int:
 
 
 def _minimise(cutoff: datetime) -> int:
+    """IP addresses (and referrers) older than the anti-abuse window: on signatures, and in the
+    filters coordinators invalidated by."""
+    from organiser.actions.models import Invalidation
+
+    for invalidation in db.session.scalars(select(Invalidation).where(Invalidation.created_at < cutoff)):
+        if (invalidation.filters or {}).get("ip"):
+            invalidation.filters = {**invalidation.filters, "ip": "(dropped)"}
     return db.session.execute(
         update(Signature)
         .where(Signature.created_at < cutoff, or_(Signature.ip != "", Signature.referrer != ""))

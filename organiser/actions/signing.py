@@ -92,7 +92,7 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
         _record_sponsor_consent(person_id, petition, sponsor)
     if signature_id is not None:
         if not flagged:
-            _send_confirmation(petition, signature_id, data["name"], address)
+            _send_confirmation(petition, signature_id, data["name"], address, person_id)
         return SignResult(signature_id, True, False, flagged)
     return _signed_again(petition, person_id, data["name"], address, flagged)
 
@@ -180,7 +180,7 @@ def _signed_again(petition: Petition, person_id: int, name: str, address: str, f
             .values(confirmation_sends=Signature.confirmation_sends + 1)
             .execution_options(synchronize_session=False)
         )
-        _send_confirmation(petition, existing.id, name, address)
+        _send_confirmation(petition, existing.id, name, address, person_id)
     confirmed = existing.confirmed_at is not None and existing.state in (
         SignatureState.CONFIRMED,
         SignatureState.COUNTED,
@@ -294,7 +294,9 @@ def _insert_signature(values: dict[str, Any]) -> int | None:
     return db.session.execute(statement).scalar_one_or_none()
 
 
-def _send_confirmation(petition: Petition, signature_id: int, name: str, address: str) -> None:
+def _send_confirmation(
+    petition: Petition, signature_id: int, name: str, address: str, person_id: int
+) -> None:
     from organiser.actions.services import _serializer
 
     link = external_url("actions.confirm", slug=petition.slug, token=_serializer().dumps(signature_id))
@@ -305,5 +307,8 @@ def _send_confirmation(petition: Petition, signature_id: int, name: str, address
         petition=petition,
     )
     queue_email_coalesced(
-        to=address, subject=_("Confirm your signature: %(title)s", title=petition.title), text=text
+        to=address,
+        subject=_("Confirm your signature: %(title)s", title=petition.title),
+        text=text,
+        person_id=person_id,
     )

@@ -117,6 +117,7 @@ def invite_sponsor(
     if sponsor is None:  # a declined sponsor asked again keeps its row
         sponsor = PetitionSponsor(petition_id=petition.id, organisation_id=organisation.id)
         db.session.add(sponsor)
+    _signing_cache.clear()
     sponsor.status, sponsor.code, sponsor.invited_by_id, sponsor.invited_at = (
         SponsorStatus.INVITED,
         code,
@@ -173,6 +174,7 @@ def _membership_contact(organisation: Organisation, coalition: Coalition) -> str
 
 def respond(sponsor: PetitionSponsor, *, accept: bool, by: User) -> None:
     """The organisation's admin accepts or declines an invitation it has not answered yet."""
+    _signing_cache.clear()  # this process forgets its remembered codes at once
     if sponsor.status != SponsorStatus.INVITED:
         raise SponsorError(_("This invitation has been answered already."))
     sponsor.status = SponsorStatus.ACCEPTED if accept else SponsorStatus.DECLINED

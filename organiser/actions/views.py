@@ -108,7 +108,7 @@ def _microcached(view: Any) -> Any:
         if hit is not None and hit[0] > now:
             return Response(hit[1], hit[2], headers=hit[3])
         response = view(**kwargs)
-        if response.status_code == 200 and "Set-Cookie" not in response.headers:
+        if response.status_code == 200 and "Set-Cookie" not in response.headers and not session.modified:
             if len(_microcache) > 2048:
                 _microcache.clear()
             _microcache[key] = (now + seconds, response.get_data(), 200, list(response.headers.items()))
@@ -179,7 +179,7 @@ def sign(slug: str) -> str | tuple[str, int]:
 def _check_email_page(petition: Petition, email: str, embed: bool) -> str:
     """The answer to nearly every sign request, so rendered once per petition and language for
     anonymous signers, and filled in with their address."""
-    if current_user.is_authenticated:
+    if current_user.is_authenticated or session.get("_flashes"):  # the header or a message is theirs
         return render_template("actions/check_email.html", petition=petition, email=email, embed=embed)
     key = (petition.id, petition.slug, petition.title, embed)
     return render_with_holes(

@@ -45,28 +45,38 @@ def deliver_queued(stream: str) -> int:
     Two such jobs never send a row twice: ``claim`` is atomic."""
     key = coalesced_key(stream)
     size = int(current_app.config.get("OUTBOX_BATCH_SIZE") or 200)
-    started, sent, idle_since = time.monotonic(), 0, None
-    inline = redis_connection() is None  # run inside a request (embedded): never wait there
-    while True:
-        ids = due_message_ids(stream, size)
-        if not ids:
-            # In a surge the next row is a moment away: wait a little for it rather than end the
-            # job, and have a new one queued (a Redis job and a forked work horse) a moment later.
-            idle_since = idle_since or time.monotonic()
-            if inline is False and time.monotonic() - idle_since < LINGER:
-                db.session.commit()  # end the read transaction, so the next look sees new rows
-                time.sleep(LINGER_POLL)
-                continue
-            release_unique(key)
-            if not due_message_ids(stream, 1) or not take_unique(key):
-                return sent
-            continue
-        if time.monotonic() - started > HAND_OVER_AFTER:  # well inside the job timeout: a fresh job goes on
-            release_unique(key)
-            dispatch(deliver_queued, stream, queue=stream, unique=key)
-            return sent
-        idle_since = None
-        take_unique(key, refresh=True)
-        rows = claim(ids)
+    if redis_connection() is None:  # inline, in the request that queued it (embedded): one batch, no waiting
+        rows = claim(due_message_ids(stream, size))
         send_claimed(rows)
-        sent += len(rows)
+        return len(rows)
+    started, sent, idle_since = time.monotonic(), 0, None
+    try:
+        while True:
+            ids = due_message_ids(stream, size)
+            if not ids:
+                # In a surge the next row is a moment away: wait a little for it rather than end the
+                # job, and have a new one queued (a Redis job and a forked work horse) a moment later.
+                idle_since = idle_since or time.monotonic()
+                db.session.commit()  # end the read transaction, so the next look sees new rows
+                if time.monotonic() - idle_since < LINGER:
+                    time.sleep(LINGER_POLL)
+                    continue
+                release_unique(key)
+                db.session.commit()
+                if not due_message_ids(stream, 1) or not take_unique(key):
+                    return sent
+                continue
+            if (
+                time.monotonic() - started > HAND_OVER_AFTER
+            ):  # well inside the job timeout: a fresh job goes on
+                release_unique(key)
+                dispatch(deliver_queued, stream, queue=stream, unique=key)
+                return sent
+            idle_since = None
+            take_unique(key, refresh=True)
+            rows = claim(ids)
+            send_claimed(rows)
+            sent += len(rows)
+    except BaseException:
+        release_unique(key)  # the next signer queues a job again at once, not after the flag expires
+        raise

@@ -197,9 +197,19 @@ def export_json(people: list[Person]) -> str:
 
 
 def export_csv(people: list[Person]) -> str:
-    """The same data flattened into rows of (coalition, section, item, field, value)."""
+    """The same data flattened into rows of (coalition, section, item, field, value); formula-safe
+    (a name typed on a public form must not run in the person's spreadsheet)."""
+    from organiser.exports import safe_cell
+
     out = io.StringIO()
-    writer = csv.writer(out)
+    plain = csv.writer(out)
+
+    class _Safe:
+        @staticmethod
+        def writerow(row: list[Any]) -> None:
+            plain.writerow([safe_cell(v) for v in row])
+
+    writer = _Safe()
     writer.writerow(["coalition", "section", "item", "field", "value"])
     for data in (person_data(p) for p in people):
         where = data["coalition"]
@@ -243,26 +253,49 @@ def change_consents(person: Person, wanted: dict[tuple[str, int], bool], *, sour
 # ---- erasure -------------------------------------------------------------------------------------
 
 
-def _forget_address(email: str) -> dict[str, int]:
+_SCRUBBED = {
+    "recipient": ERASED,
+    "recipient_name": "",
+    "subject": "",
+    "headers": {},
+    "body_text": None,
+    "body_html": None,
+    "last_error": None,  # a refusal usually quotes the address
+    "smtp_reply": None,
+}
+
+
+def _scrub_outbox(condition: Any) -> int:
     """Outbox rows keep their status (mailing statistics stay right) but lose everything personal;
-    bounce events go; a plain suppression becomes the salted hash, which also marks the erasure."""
-    outbox = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.recipient == email)
-        .values(recipient=ERASED, recipient_name="", subject="", headers={}, body_text=None, body_html=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    those still waiting are cancelled."""
     db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.recipient == ERASED, OutboxMessage.status == OutboxStatus.QUEUED)
+        .where(condition, OutboxMessage.status == OutboxStatus.QUEUED)
         .values(status=OutboxStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
+    return db.session.execute(
+        update(OutboxMessage)
+        .where(condition)
+        .values(**_SCRUBBED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _forget_address(email: str, *, mark_erased: bool) -> dict[str, int]:
+    """Everything kept by address across the platform: outbox rows, bounce events and suppressions.
+    Only once no person record with this address is left in any alliance (another alliance's
+    suppressions and waiting mail are its own). ``mark_erased``: keep the salted hash that stops an
+    import adding the address back (an erasure asked for, not retention's tidying)."""
+    if db.session.scalar(select(Person.id).where(Person.email == email).limit(1)) is not None:
+        return {"outbox_messages": 0, "bounce_events": 0}
+    outbox = _scrub_outbox(OutboxMessage.recipient == email)
     events = db.session.execute(delete(MailEvent).where(MailEvent.email == email)).rowcount
-    db.session.execute(delete(Suppression).where(Suppression.email == email))
-    hashed = address_hash(email)
-    if db.session.scalar(select(Suppression.id).where(Suppression.email == hashed)) is None:
-        db.session.add(Suppression(email=hashed, reason=SuppressionReason(ERASED), detail=""))
+    suppressed = db.session.execute(delete(Suppression).where(Suppression.email == email)).rowcount
+    if mark_erased or suppressed:
+        hashed = address_hash(email)
+        if db.session.scalar(select(Suppression.id).where(Suppression.email == hashed)) is None:
+            db.session.add(Suppression(email=hashed, reason=SuppressionReason(ERASED), detail=""))
     return {"outbox_messages": outbox, "bounce_events": events}
 
 
@@ -282,11 +315,12 @@ def erase_person(person: Person, *, requested_by: str, by: Any = None, reason: s
     counts: dict[str, int] = {}
     for source in personal_data_sources():
         counts[source.name] = source.erase(person)
-    counts |= _forget_address(person.email)
-    counts["attachments"] = drop_sent_attachments()
     counts["consent_events"] = db.session.scalar(
         select(func.count()).where(ConsentEvent.person_id == person.id)
     )
+    counts["outbox_messages"] = _scrub_outbox(
+        OutboxMessage.person_id == person.id
+    )  # this alliance's mailings
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.person_id == person.id)
@@ -303,8 +337,14 @@ def erase_person(person: Person, *, requested_by: str, by: Any = None, reason: s
         counts=counts,
     )
     db.session.add(erasure)
+    email = person.email
     db.session.delete(person)
     db.session.flush()
+    forgotten = _forget_address(email, mark_erased=True)  # the rest, once no alliance holds the address
+    counts["outbox_messages"] += forgotten["outbox_messages"]
+    counts["bounce_events"] = forgotten["bounce_events"]
+    counts["attachments"] = drop_sent_attachments()
+    erasure.counts = counts
     log.info("person erased (%s) in tree %s: %s", requested_by, person.tree_id, counts)
     return erasure
 
@@ -381,17 +421,21 @@ def _remove_orphans(tree_id: int) -> int:
         (table, fk.parent)
         for table in metadata.sorted_tables
         for fk in table.foreign_keys
-        if fk.column.table.name == "people" and table.name not in ("consent_events", "consent_states")
+        if fk.column.table.name == "people"
+        and table.name not in ("consent_events", "consent_states", "outbox_messages")  # scrubbed with them
     ]
     query = select(Person).where(Person.tree_id == tree_id, ~has_ongoing_consent())
     for _table, column in referring:
         query = query.where(~exists().where(column == Person.id))
     removed = 0
     for person in db.session.scalars(query).all():
-        _forget_address(person.email)
+        email = person.email
+        _scrub_outbox(OutboxMessage.person_id == person.id)
         db.session.execute(delete(ConsentEvent).where(ConsentEvent.person_id == person.id))
         db.session.execute(delete(ConsentState).where(ConsentState.person_id == person.id))
         db.session.delete(person)
+        db.session.flush()
+        _forget_address(email, mark_erased=False)
         removed += 1
     db.session.flush()
     return removed

@@ -73,10 +73,12 @@ def change_consents(token: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     changed = 0
-    for person in people:
+    shown = set(request.form.getlist("shown"))  # only the boxes the page showed: a consent given
+    for person in people:  # since (signing elsewhere in another tab) is not taken as withdrawn
         wanted = {
             (state.subject_type, state.subject_id): f"consent-{person.id}-{state.id}" in request.form
             for state in services.consent_states(person)
+            if f"consent-{person.id}-{state.id}" in shown
         }
         changed += services.change_consents(person, wanted, source="own data page")
     db.session.commit()

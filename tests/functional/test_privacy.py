@@ -98,7 +98,8 @@ def test_a_person_changes_consent_on_their_own_page_and_the_next_mailing_respect
     assert "Aisha Okonkwo-Privacy" in shown and "Tax the richest 1%" in shown and "FIA Zambia" in shown
     assert "checked" in page.get_data(as_text=True)
 
-    saved = submit(visitor, page_path + "/consents", {}, page=page_path)  # every box unticked
+    shown = re.findall(r'name="shown" value="([^"]+)"', page.get_data(as_text=True))
+    saved = submit(visitor, page_path + "/consents", {"shown": shown}, page=page_path)  # every box unticked
     assert "Your choices are saved" in text_of(visitor.get(saved.location))
     with app.app_context():
         person = db.session.scalar(select(Person).where(Person.email == "aisha.private@example.org"))
@@ -301,3 +302,26 @@ def test_bad_and_expired_links_explain_themselves(setup, mail):
         assert "The link has expired" in text_of(visitor.get(path))
     finally:
         app.config["DATA_LINK_HOURS"] = 24
+
+
+def test_erasing_in_one_alliance_leaves_another_alliances_mail_and_suppressions_alone(setup, mail):
+    from organiser.core.people import upsert_person
+    from organiser.messaging.models import Suppression
+    from organiser.messaging.services.suppression import is_suppressed, suppress
+
+    app = setup
+    _sign(app.test_client(), mail, "tax-justice")
+    with app.app_context():
+        sia = CoalitionFactory(slug="sia-elsewhere")
+        upsert_person(sia.id, AISHA["email"], name="Aisha elsewhere")
+        suppress(AISHA["email"], "complained", "a complaint to SIA's mail")
+        fia_person = db.session.scalar(
+            select(Person).where(Person.email == AISHA["email"], Person.tree_id != sia.id)
+        )
+        privacy.erase_person(fia_person, requested_by="coordinator", reason="asked")
+        db.session.commit()
+        assert is_suppressed(AISHA["email"]), "SIA's suppression stands"
+        assert not privacy.was_erased(AISHA["email"]), "SIA still holds the address"
+        assert db.session.scalar(select(Person.name).where(Person.tree_id == sia.id)) == "Aisha elsewhere"
+        assert db.session.scalar(select(Signature.name)) == "", "FIA's signature is anonymised"
+        assert db.session.scalar(select(Suppression.reason)) == "complained"

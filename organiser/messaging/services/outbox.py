@@ -98,7 +98,12 @@ def coalesced_key(stream: str) -> str:
 
 
 def queue_email_coalesced(
-    *, to: str, subject: str, text: str, stream: MailStream = MailStream.TRANSACTIONAL
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    stream: MailStream = MailStream.TRANSACTIONAL,
+    person_id: int | None = None,
 ) -> None:
     """``queue_email`` for a surge (a petition's confirmation links): the row goes in with one Core
     statement, and instead of a job per message, one delivery job per stream waits in the queue
@@ -112,6 +117,7 @@ def queue_email_coalesced(
             "idempotency_key": uuid.uuid4().hex,
             "recipient": to,
             "recipient_name": "",
+            "person_id": person_id,  # so erasing the person finds the message
             "sender": current_app.config["MAIL_DEFAULT_SENDER"],
             "subject": subject,
             "headers": {},
