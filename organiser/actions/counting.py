@@ -76,6 +76,10 @@ def confirm(signature: Signature) -> bool:
     ).rowcount
     if not claimed:
         return False
+    from organiser.actions.signing import apply_confirmed_choices
+
+    db.session.refresh(signature)
+    apply_confirmed_choices(signature)
     request_count(signature.petition_id)
     return True
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -117,6 +118,10 @@ class Signature(Base):
     country: Mapped[str | None] = mapped_column(String(2))
     comment: Mapped[str] = mapped_column(Text, default="")
     public_name: Mapped[bool] = mapped_column(default=False)
+    # The consent boxes ticked when signing; recorded in the consent ledger only once the signature
+    # is confirmed through the e-mailed link (double opt-in covers consent too).
+    consent_coalition: Mapped[bool] = mapped_column(default=False, server_default=false())
+    consent_sponsor: Mapped[bool] = mapped_column(default=False, server_default=false())
     source: Mapped[str] = mapped_column(String(80), default="")
     # The accepted co-sponsor whose tracking code brought the signer, kept so attribution survives
     # a change of code.

@@ -75,21 +75,20 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
         "confirmation_sends": 0 if flagged else 1,
         **source,
     }
-    consent = bool(data.get("consent_coalition")) and not flagged
     from organiser.actions.sponsors import sponsor_for_signing
 
     sponsor = sponsor_for_signing(petition, source.get("source", ""))  # (organisation id, name)
     values["sponsor_organisation_id"] = sponsor[0] if sponsor else None
+    # Anyone can type an address: the boxes are kept on the signature and reach the consent ledger,
+    # and its details the person's record, only when the link in that mailbox confirms it
+    # (``apply_confirmed_choices``). A new person's record starts from what they typed.
+    values["consent_coalition"] = bool(data.get("consent_coalition")) and not flagged
+    values["consent_sponsor"] = bool(sponsor and data.get("consent_sponsor")) and not flagged
     if db.session.get_bind().dialect.name == "postgresql":
-        person_id, signature_id = _sign_in_one_statement(petition, tree_id, address, values, flagged, consent)
+        person_id, signature_id = _sign_in_one_statement(petition, tree_id, address, values, True, False)
     else:
-        # A submission over a limit may be forged: it never changes a person's details or consent.
-        person_id = upsert_person_id(tree_id, address, fields, update_fields=not flagged)
-        if consent:
-            _record_coalition_consent(person_id, petition)
+        person_id = upsert_person_id(tree_id, address, fields, update_fields=False)
         signature_id = _insert_signature({**values, "person_id": person_id})
-    if sponsor is not None and data.get("consent_sponsor") and not flagged:
-        _record_sponsor_consent(person_id, petition, sponsor)
     if signature_id is not None:
         if not flagged:
             _send_confirmation(petition, signature_id, data["name"], address, person_id)
@@ -122,10 +121,10 @@ WITH person AS (
 ), signature AS (
     INSERT INTO signatures (petition_id, person_id, name, region, country, comment, public_name, source,
         utm_source, utm_medium, utm_campaign, referrer, ip, confirmation_sends, created_at, state,
-        email_domain, sponsor_organisation_id)
+        email_domain, sponsor_organisation_id, consent_coalition, consent_sponsor)
     SELECT :petition_id, id, :name, :region, :country, :comment, :public_name, :source,
         :utm_source, :utm_medium, :utm_campaign, :referrer, :ip, :confirmation_sends, :now, :state,
-        :email_domain, :sponsor_organisation_id
+        :email_domain, :sponsor_organisation_id, :consent_coalition, :consent_sponsor
     FROM person
     ON CONFLICT (petition_id, person_id) DO NOTHING
     RETURNING id
@@ -254,6 +253,27 @@ def _record_coalition_consent(person_id: int, petition: Petition) -> None:
             set_={"granted": True, "updated_at": now},
         )
     )
+
+
+def apply_confirmed_choices(signature: Signature) -> None:
+    """The signature is confirmed: the address is the signer's. Their details go to their person
+    record, and the consent boxes they ticked go to the ledger, with the wording and this time."""
+    if signature.person_id is None or signature.state == SignatureState.OVER_LIMIT:
+        return
+    person = db.session.get(Person, signature.person_id)
+    person.name = signature.name or person.name
+    person.region = signature.region or person.region
+    person.country = signature.country or person.country
+    petition = signature.petition
+    if signature.consent_coalition:
+        _record_coalition_consent(person.id, petition)
+    if signature.consent_sponsor and signature.sponsor_organisation_id:
+        from organiser.coalitions.models import Organisation
+
+        organisation = db.session.get(Organisation, signature.sponsor_organisation_id)
+        if organisation is not None:
+            _record_sponsor_consent(person.id, petition, (organisation.id, organisation.name))
+    db.session.flush()
 
 
 def _record_sponsor_consent(person_id: int, petition: Petition, sponsor: tuple[int, str]) -> None:

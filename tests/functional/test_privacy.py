@@ -325,3 +325,22 @@ def test_erasing_in_one_alliance_leaves_another_alliances_mail_and_suppressions_
         assert db.session.scalar(select(Person.name).where(Person.tree_id == sia.id)) == "Aisha elsewhere"
         assert db.session.scalar(select(Signature.name)) == "", "FIA's signature is anonymised"
         assert db.session.scalar(select(Suppression.reason)) == "complained"
+
+
+def test_a_stranger_typing_someones_address_changes_nothing_until_that_mailbox_confirms(setup, mail):
+    app = setup
+    visitor = app.test_client()
+    _sign(visitor, mail, "tax-justice", consent_coalition="")  # Aisha, no consent
+    mail.clear()
+    stranger = app.test_client()
+    stranger.post("/petitions/free-clinics/sign", data={**AISHA, "name": "Not Aisha", "region": "Elsewhere"})
+    [link_mail] = mail.wait_for(1)
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == AISHA["email"]))
+        assert (person.name, person.region) == ("Aisha Okonkwo-Privacy", "Lusaka Central")
+        assert db.session.scalars(select(ConsentState)).all() == [], "no consent from an unconfirmed form"
+    visitor.post(path_of(links_in(link_mail)[0]))  # the mailbox's owner confirms: now it is theirs
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == AISHA["email"]))
+        assert person.name == "Not Aisha"
+        assert db.session.scalar(select(ConsentState.granted)) is True
