@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from flask import (
@@ -33,7 +34,7 @@ from organiser.coalitions.models import Coalition
 from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
 from organiser.core.permissions import authorise
-from organiser.db import db
+from organiser.db import db, utcnow
 from organiser.exports import logged_csv_download
 from organiser.extensions import csrf
 from organiser.templating import render_with_holes
@@ -136,19 +137,110 @@ def count(slug: str) -> Response:
     return _cacheable(response)
 
 
+@dataclass(frozen=True)
+class _CoalitionSnapshot:
+    id: int
+    name: str
+    tree_id: int
+
+    def lineage(self) -> list[Any]:
+        return (
+            [self] if self.id == self.tree_id else [self, _CoalitionSnapshot(self.tree_id, "", self.tree_id)]
+        )
+
+
+@dataclass(frozen=True)
+class _PetitionSnapshot:
+    """What a sign request needs of an open petition, as plain values: read with one Core query,
+    and kept by each web process for ``PUBLIC_MICROCACHE_SECONDS`` (a coordinator's close takes
+    effect within that second; the close date is checked against the clock every time)."""
+
+    id: int
+    slug: str
+    title: str
+    coalition_id: int
+    created_at: Any
+    close_date: Any
+    coalition: _CoalitionSnapshot
+
+
+_snapshots: dict[tuple[Any, ...], tuple[float, _PetitionSnapshot | None]] = {}
+
+
+def _open_petition_snapshot(slug: str) -> _PetitionSnapshot | None:
+    """The open petition with this slug, or None (closed, draft, unknown: the full path decides)."""
+    seconds = float(current_app.config["PUBLIC_MICROCACHE_SECONDS"])
+    key, now = (id(current_app._get_current_object()), slug), time.monotonic()
+    hit = _snapshots.get(key)
+    if hit is not None and hit[0] > now:
+        snapshot = hit[1]
+    else:
+        row = db.session.execute(
+            select(
+                Petition.id,
+                Petition.slug,
+                Petition.title,
+                Petition.coalition_id,
+                Petition.created_at,
+                Petition.close_date,
+                Coalition.name,
+                Coalition.parent_id,
+            )
+            .join(Coalition, Coalition.id == Petition.coalition_id)
+            .where(Petition.slug == slug, Petition.status == PetitionStatus.OPEN)
+        ).one_or_none()
+        snapshot = None
+        if row is not None:
+            tree_id = row.coalition_id if row.parent_id is None else _tree_id(row.coalition_id)
+            snapshot = _PetitionSnapshot(
+                row.id,
+                row.slug,
+                row.title,
+                row.coalition_id,
+                row.created_at,
+                row.close_date,
+                _CoalitionSnapshot(row.coalition_id, row.name, tree_id),
+            )
+        if seconds > 0:
+            if len(_snapshots) > 1024:
+                _snapshots.clear()
+            _snapshots[key] = (now + seconds, snapshot)
+    if snapshot is not None and snapshot.close_date is not None and snapshot.close_date < utcnow().date():
+        return None  # past its close date: the full path closes it and answers so
+    return snapshot
+
+
+def forget_remembered_pages() -> None:
+    """Empty this process's memory of public pages and petitions (for tests that turn it on)."""
+    _microcache.clear()
+    _snapshots.clear()
+
+
+def _tree_id(coalition_id: int) -> int:
+    coalition = db.session.get(Coalition, coalition_id)
+    return coalition.lineage()[-1].id if coalition is not None else coalition_id
+
+
 @bp.post("/petitions/<slug>/sign")
 @csrf.exempt
 def sign(slug: str) -> str | tuple[str, int]:
-    """Sign: a pending signature, and an e-mail with the link that confirms it."""
+    """Sign: a pending signature, and an e-mail with the link that confirms it.
+
+    A valid signature on an open petition goes the short way (``_open_petition_snapshot``); bad
+    input, a closed or draft petition, or someone who signed already get the full pages."""
     if abuse.coarse_limited(request.remote_addr or ""):
         abort(429)
-    petition = _public_petition(slug)
     # From the embed widget: the answer is a compact page, and may be shown in the other site's frame.
     embed = g.frameable = request.form.get("embed") == "1"
+    form = _sign_form()
+    valid = form.validate()
+    snapshot = _open_petition_snapshot(slug) if valid and not current_user.is_authenticated else None
+    if snapshot is not None:
+        return _sign_valid(snapshot, form, embed)
+    petition = _public_petition(slug)
     if petition.status != PetitionStatus.OPEN:
         return render_template("actions/closed.html", petition=petition, embed=embed), 409
-    form = _sign_form()
-    if not form.validate():
+    if not valid:
         if embed:
             return render_template(
                 "actions/embed.html",
@@ -159,6 +251,11 @@ def sign(slug: str) -> str | tuple[str, int]:
                 **sponsors.page_context(petition, request.form.get("source", "")),
             )
         return _render_petition(petition, form, 200)
+    return _sign_valid(petition, form, embed)
+
+
+def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
+    """A valid submission on an open petition (the ORM object, or the snapshot)."""
     if form.website.data:  # the honeypot: say the same as to a person, store nothing
         return _check_email_page(petition, form.email.data, embed)
     source = {
@@ -172,7 +269,8 @@ def sign(slug: str) -> str | tuple[str, int]:
     result = services.sign(petition, form.data, source=source)
     db.session.commit()
     if result.confirmed:
-        return render_template("actions/thanks.html", petition=petition, already=True, embed=embed)
+        full = _public_petition(petition.slug)
+        return render_template("actions/thanks.html", petition=full, already=True, embed=embed)
     return _check_email_page(petition, form.email.data, embed)
 
 
