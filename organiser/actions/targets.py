@@ -5,8 +5,6 @@ addressed to."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from organiser.actions.models import Petition, PetitionStatus, Target
-from organiser.coalitions.imports import ImportFileError, decode
+from organiser.coalitions.imports import ImportFileError, csv_rows, decode
 from organiser.core.models import normalise_email
 from organiser.db import db
 
@@ -84,39 +82,16 @@ class TargetRow:
 
 def parse(text: str, coalition_id: int) -> list[TargetRow]:
     """Every row, checked; raises ImportFileError when the file itself is unusable."""
-    try:
-        reader = csv.DictReader(io.StringIO(text))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise ImportFileError(_("This is not a CSV file we can read.")) from exc
-    missing = REQUIRED - set(header)
-    if missing:
-        raise ImportFileError(
-            _(
-                "The first row must name the columns. Missing: %(missing)s. Possible columns: %(columns)s.",
-                missing=", ".join(sorted(missing)),
-                columns=", ".join(COLUMNS),
-            )
-        )
     existing = {t.email for t in targets_of(coalition_id)}
     rows: list[TargetRow] = []
     seen: set[str] = set()
-    try:
-        for line, raw in enumerate(reader, start=2):
-            if line - 1 > MAX_ROWS:
-                raise ImportFileError(_("At most %(n)s decision-makers at a time.", n=MAX_ROWS))
-            values = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            if not any(values.values()):
-                continue
-            row = TargetRow(line, {c: values.get(c, "") for c in COLUMNS})
-            _check(row)
-            row.duplicate = not row.errors and (
-                row.values["email"] in existing or row.values["email"] in seen
-            )
-            seen.add(row.values["email"])
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(_("This is not a CSV file we can read.")) from exc
+    too_many = _("At most %(n)s decision-makers at a time.", n=MAX_ROWS)
+    for line, values in csv_rows(text, COLUMNS, REQUIRED, MAX_ROWS, too_many):
+        row = TargetRow(line, values)
+        _check(row)
+        row.duplicate = not row.errors and (row.values["email"] in existing or row.values["email"] in seen)
+        seen.add(row.values["email"])
+        rows.append(row)
     return rows
 
 

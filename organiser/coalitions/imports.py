@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
@@ -52,43 +53,53 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def parse(text: str, coalition: Coalition, countries: set[str]) -> list[ImportRow]:
-    """Every row, checked; raises ImportFileError when the file itself is unusable."""
+def csv_rows(
+    text: str, columns: list[str], required: set[str], max_rows: int, too_many: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """The non-empty rows of a CSV file as (line number, {column: value}), headers matched ignoring
+    case and spaces; raises ImportFileError when the file is unreadable, lacks a required column, or
+    has more than ``max_rows`` rows (``too_many`` says so)."""
     try:
         reader = csv.DictReader(io.StringIO(text))
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
         raise ImportFileError(_("This is not a CSV file we can read.")) from exc
-    missing = REQUIRED - set(header)
+    missing = required - set(header)
     if missing:
         raise ImportFileError(
             _(
                 "The first row must name the columns. Missing: %(missing)s. Possible columns: %(columns)s.",
                 missing=", ".join(sorted(missing)),
-                columns=", ".join(COLUMNS),
+                columns=", ".join(columns),
             )
         )
+    try:
+        for line, raw in enumerate(reader, start=2):
+            if line - 1 > max_rows:
+                raise ImportFileError(too_many)
+            values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+            if any(values.values()):
+                yield line, {c: values.get(c, "") for c in columns}
+    except csv.Error as exc:
+        raise ImportFileError(_("This is not a CSV file we can read.")) from exc
+
+
+def parse(text: str, coalition: Coalition, countries: set[str]) -> list[ImportRow]:
+    """Every row, checked; raises ImportFileError when the file itself is unusable."""
     existing = {
         _key(m.organisation.name, m.organisation.country)
         for m in coalition.memberships
         if m.status in (MembershipStatus.ACTIVE, MembershipStatus.APPLIED, MembershipStatus.SUSPENDED)
     }
     rows, seen = [], set()
-    try:
-        for line, raw in enumerate(reader, start=2):
-            if line - 1 > MAX_ROWS:
-                raise ImportFileError(_("At most %(n)s organisations at a time.", n=MAX_ROWS))
-            values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            if not any(values.values()):
-                continue
-            row = ImportRow(line, {c: values.get(c, "") for c in COLUMNS})
-            _check(row, countries)
-            key = _key(row.values["name"], row.values["country"].upper())
-            row.duplicate = key in existing or key in seen
-            seen.add(key)
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportFileError(_("This is not a CSV file we can read.")) from exc
+    too_many = _("At most %(n)s organisations at a time.", n=MAX_ROWS)
+    for line, values in csv_rows(text, COLUMNS, REQUIRED, MAX_ROWS, too_many):
+        row = ImportRow(line, values)
+        _check(row, countries)
+        key = _key(row.values["name"], row.values["country"].upper())
+        row.duplicate = key in existing or key in seen
+        seen.add(key)
+        rows.append(row)
     return rows
 
 
