@@ -32,7 +32,11 @@ from organiser.jobs import redis_connection
 
 log = logging.getLogger(__name__)
 
-VALID_STATES = (SignatureState.PENDING, SignatureState.CONFIRMED, SignatureState.COUNTED)
+NOT_TAKEN_OUT = (
+    SignatureState.PENDING,
+    SignatureState.CONFIRMED,
+    SignatureState.COUNTED,
+)  # may be invalidated
 
 
 # ---- rate limits ----------------------------------------------------------------------------------
@@ -188,7 +192,7 @@ def matching(petition: Petition, filters: SignatureFilter) -> int:
     return db.session.scalar(
         select(func.count())
         .select_from(Signature)
-        .where(filters.condition(petition.id), Signature.state.in_(VALID_STATES))
+        .where(filters.condition(petition.id), Signature.state.in_(NOT_TAKEN_OUT))
     )
 
 
@@ -204,7 +208,7 @@ def invalidate(petition: Petition, filters: SignatureFilter, *, reason: str, by:
     db.session.flush()
     record.matched = db.session.execute(
         update(Signature)
-        .where(filters.condition(petition.id), Signature.state.in_(VALID_STATES))
+        .where(filters.condition(petition.id), Signature.state.in_(NOT_TAKEN_OUT))
         .values(state=SignatureState.INVALIDATED, invalidation_id=record.id)
         .execution_options(synchronize_session=False)
     ).rowcount

@@ -1,17 +1,15 @@
 """The sign request, made short: the few statements one signature needs, and nothing else.
 
-What a new signature costs on PostgreSQL (round trips): the petition with its coalition (one
-SELECT, in the view), the rate-limit counters (one Redis pipeline), the person (one ``INSERT … ON
-CONFLICT DO UPDATE … RETURNING``), the consent when given (the ledger event, and the current state
-as ``INSERT … ON CONFLICT DO UPDATE``), the signature (``INSERT … ON CONFLICT DO NOTHING RETURNING``,
-with its first confirmation already counted), the outbox row, the commit, and the RQ enqueue of
-the mail job after it. The first version selected before each insert and flushed after each
-change: 13 statements instead of 7 to 8. SQLite has ``ON CONFLICT`` too (3.24+) and
-``RETURNING`` (3.35+); any other database takes the portable select-then-insert path.
+What a new signature costs on PostgreSQL (round trips): the petition (a snapshot, in the view), the
+rate-limit counters (one Redis pipeline), the person and the signature in one statement of
+data-modifying CTEs (``INSERT … ON CONFLICT``; a known person is left as it is, and the consent
+boxes wait on the signature until the e-mailed link confirms it), the outbox row, the commit, and a
+``SET NX`` for the waiting delivery job. The first version selected before each insert and flushed
+after each change: 13 statements. SQLite has ``ON CONFLICT`` too (3.24+) and ``RETURNING`` (3.35+);
+any other database takes the portable select-then-insert path.
 
-Behaviour is unchanged: double opt-in, one signature per person and petition (the unique
-constraint decides, even between two concurrent requests), and the confirmation re-sent at most
-``MAX_CONFIRMATION_SENDS`` times in all.
+Double opt-in, one signature per person and petition (the unique constraint decides, even between
+two concurrent requests), and the confirmation re-sent at most ``MAX_CONFIRMATION_SENDS`` times.
 """
 
 from __future__ import annotations
@@ -85,9 +83,9 @@ def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) ->
     values["consent_coalition"] = bool(data.get("consent_coalition")) and not flagged
     values["consent_sponsor"] = bool(sponsor and data.get("consent_sponsor")) and not flagged
     if db.session.get_bind().dialect.name == "postgresql":
-        person_id, signature_id = _sign_in_one_statement(petition, tree_id, address, values, True, False)
+        person_id, signature_id = _sign_in_one_statement(tree_id, address, values)
     else:
-        person_id = upsert_person_id(tree_id, address, fields, update_fields=False)
+        person_id = person_id_for(tree_id, address, fields)
         signature_id = _insert_signature({**values, "person_id": person_id})
     if signature_id is not None:
         if not flagged:
@@ -101,23 +99,8 @@ _SIGN_STATEMENT = text(
 WITH person AS (
     INSERT INTO people (tree_id, email, name, postcode, region, country, created_at)
     VALUES (:tree_id, :email, :name, '', :region, :country, :now)
-    ON CONFLICT (tree_id, email) DO UPDATE SET
-        name = CASE WHEN :update_person THEN excluded.name ELSE people.name END,
-        region = CASE WHEN :update_person AND excluded.region <> '' THEN excluded.region
-                      ELSE people.region END,
-        country = CASE WHEN :update_person AND excluded.country IS NOT NULL THEN excluded.country
-                       ELSE people.country END
+    ON CONFLICT (tree_id, email) DO UPDATE SET email = excluded.email  -- unchanged: so RETURNING answers
     RETURNING id
-), consent_event AS (
-    INSERT INTO consent_events
-        (person_id, subject_type, subject_id, channel, given, wording, source, created_at)
-    SELECT id, 'coalition', :coalition_id, 'email', true, :wording, :consent_source, :now
-    FROM person WHERE :consent
-), consent_state AS (
-    INSERT INTO consent_states (person_id, subject_type, subject_id, channel, granted, updated_at)
-    SELECT id, 'coalition', :coalition_id, 'email', true, :now FROM person WHERE :consent
-    ON CONFLICT (person_id, subject_type, subject_id, channel)
-    DO UPDATE SET granted = true, updated_at = excluded.updated_at
 ), signature AS (
     INSERT INTO signatures (petition_id, person_id, name, region, country, comment, public_name, source,
         utm_source, utm_medium, utm_campaign, referrer, ip, confirmation_sends, created_at, state,
@@ -134,13 +117,9 @@ SELECT person.id, signature.id FROM person LEFT JOIN signature ON true
 )
 
 
-def _sign_in_one_statement(
-    petition: Petition, tree_id: int, address: str, values: dict[str, Any], flagged: bool, consent: bool
-) -> tuple[int, int | None]:
-    """PostgreSQL: the person, the consent (ledger event and state) and the signature in one
-    round trip, as data-modifying CTEs. Same rules as the portable path below."""
-    from organiser.actions.services import consent_wording
-
+def _sign_in_one_statement(tree_id: int, address: str, values: dict[str, Any]) -> tuple[int, int | None]:
+    """PostgreSQL: the person (created, or found unchanged) and the signature in one round trip, as
+    data-modifying CTEs. Same rules as the portable path below."""
     params = {
         **{
             key: values.get(key, "") for key in ("utm_source", "utm_medium", "utm_campaign", "referrer", "ip")
@@ -150,11 +129,6 @@ def _sign_in_one_statement(
         "tree_id": tree_id,
         "email": address,
         "now": utcnow(),
-        "update_person": not flagged,
-        "consent": consent,
-        "coalition_id": petition.coalition_id,
-        "wording": consent_wording(petition) if consent else "",
-        "consent_source": f"petition:{petition.slug}",
         "source": values.get("source", ""),
     }
     person_id, signature_id = db.session.execute(_SIGN_STATEMENT, params).one()
@@ -187,31 +161,23 @@ def _signed_again(petition: Petition, person_id: int, name: str, address: str, f
     return SignResult(existing.id, False, confirmed, flagged)
 
 
-def upsert_person_id(tree_id: int, address: str, fields: dict[str, Any], *, update_fields: bool) -> int:
-    """The id of the person with this (normalised) address in the tree, created or updated."""
+def person_id_for(tree_id: int, address: str, fields: dict[str, Any]) -> int:
+    """The id of the person with this (normalised) address in the tree; a new one starts from
+    ``fields``, a known one is left as it is (only a confirmation may change it)."""
     fields = {key: value for key, value in fields.items() if value}
     statement = _dialect_insert(Person)
     if statement is None:
-        return _upsert_person_portably(tree_id, address, fields, update_fields)
-    statement = statement.values(tree_id=tree_id, email=address, **fields)
-    changes = {key: getattr(statement.excluded, key) for key in fields} if update_fields else {}
-    statement = statement.on_conflict_do_update(
+        person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
+        if person is None:
+            person = Person(tree_id=tree_id, email=address, **fields)
+            db.session.add(person)
+            db.session.flush()
+        return person.id
+    statement = statement.values(tree_id=tree_id, email=address, **fields).on_conflict_do_update(
         index_elements=[Person.tree_id, Person.email],
-        set_=changes or {"email": statement.excluded.email},  # a no-op update, so RETURNING answers
-    ).returning(Person.id)
-    return db.session.execute(statement).scalar_one()
-
-
-def _upsert_person_portably(tree_id: int, address: str, fields: dict[str, Any], update_fields: bool) -> int:
-    person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
-    if person is None:
-        person = Person(tree_id=tree_id, email=address, **fields)
-        db.session.add(person)
-    elif update_fields:
-        for key, value in fields.items():
-            setattr(person, key, value)
-    db.session.flush()
-    return person.id
+        set_={"email": statement.excluded.email},  # a no-op update, so RETURNING answers
+    )
+    return db.session.execute(statement.returning(Person.id)).scalar_one()
 
 
 def _record_coalition_consent(person_id: int, petition: Petition) -> None:

@@ -10,10 +10,8 @@ list (reason "erased"), so an import cannot quietly add the person back.
 from __future__ import annotations
 
 import calendar
-import csv
 import hashlib
 import hmac
-import io
 import json
 import logging
 from datetime import datetime, timedelta
@@ -185,8 +183,8 @@ def person_data(person: Person) -> dict[str, Any]:
             for source in personal_data_sources()
         },
         "emails_sent": db.session.scalar(
-            select(func.count()).where(
-                OutboxMessage.recipient == person.email, OutboxMessage.status == OutboxStatus.SENT
+            select(func.count()).where(  # this alliance's mail to them (each row names its person)
+                OutboxMessage.person_id == person.id, OutboxMessage.status == OutboxStatus.SENT
             )
         ),
     }
@@ -199,32 +197,22 @@ def export_json(people: list[Person]) -> str:
 def export_csv(people: list[Person]) -> str:
     """The same data flattened into rows of (coalition, section, item, field, value); formula-safe
     (a name typed on a public form must not run in the person's spreadsheet)."""
-    from organiser.exports import safe_cell
+    from organiser.exports import to_csv
 
-    out = io.StringIO()
-    plain = csv.writer(out)
-
-    class _Safe:
-        @staticmethod
-        def writerow(row: list[Any]) -> None:
-            plain.writerow([safe_cell(v) for v in row])
-
-    writer = _Safe()
-    writer.writerow(["coalition", "section", "item", "field", "value"])
+    rows: list[tuple[object, ...]] = []
     for data in (person_data(p) for p in people):
         where = data["coalition"]
-        for field, value in data["person"].items():
-            writer.writerow([where, "person", 1, field, value])
-        for section in ("consents", "consent_history"):
-            for n, row in enumerate(data[section], 1):
-                for field, value in row.items():
-                    writer.writerow([where, section, n, field, value])
-        for section, rows in data["actions"].items():
-            for n, row in enumerate(rows, 1):
-                for field, value in row.items():
-                    writer.writerow([where, section, n, field, value])
-        writer.writerow([where, "emails_sent", 1, "count", data["emails_sent"]])
-    return out.getvalue()
+        rows += [(where, "person", 1, field, value) for field, value in data["person"].items()]
+        sections = {
+            "consents": data["consents"],
+            "consent_history": data["consent_history"],
+            **data["actions"],
+        }
+        for section, items in sections.items():
+            for n, row in enumerate(items, 1):
+                rows += [(where, section, n, field, value) for field, value in row.items()]
+        rows.append((where, "emails_sent", 1, "count", data["emails_sent"]))
+    return to_csv(["coalition", "section", "item", "field", "value"], rows)
 
 
 def change_consents(person: Person, wanted: dict[tuple[str, int], bool], *, source: str) -> int:

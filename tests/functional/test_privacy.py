@@ -145,6 +145,7 @@ def test_a_person_downloads_their_data_then_erases_it_and_every_count_stays(setu
         "Free clinics for all",
     }
     assert record["consent_history"][0]["wording"].startswith("Keep me updated")
+    assert record["emails_sent"] == 2, "the two confirmation links (this alliance's mail to her)"
     csv_text = visitor.get(page_path + "/data.csv").get_data(as_text=True)
     assert "Ask me about the clinic queues." in csv_text and "aisha.private@example.org" in csv_text
 
