@@ -244,6 +244,36 @@ def check_rows(database_url: str, prefix: str, table: str) -> tuple[int, int]:
     return rows[0], rows[1]
 
 
+def drain(redis_url: str, database_url: str, args: argparse.Namespace) -> float:
+    """Wait until the intake (organiser/actions/intake.py) is empty and its last batch committed:
+    the seconds it took after the load stopped."""
+    import psycopg
+    from redis import Redis
+
+    from organiser.actions.intake import INTAKE_LIST
+
+    started, conn = time.monotonic(), Redis.from_url(redis_url)
+    dsn = database_url.replace("postgresql+psycopg://", "postgresql://")
+    last = -1
+    while time.monotonic() - started < 300:
+        with psycopg.connect(dsn) as db:
+            rows = db.execute("SELECT count(*) FROM signatures").fetchone()[0]
+        if not conn.llen(INTAKE_LIST) and rows == last:
+            return time.monotonic() - started
+        if args.no_rq_worker:
+            break
+        last = rows
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def confirmations_sent(database_url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://")) as conn:
+        return conn.execute("SELECT count(*) FROM outbox_messages WHERE status = 'sent'").fetchone()[0]
+
+
 def over_limit(database_url: str) -> int:
     import psycopg
 
@@ -304,6 +334,7 @@ def main() -> int:
         ours_proc = gunicorn("organiser:create_app()", port, args, env, workdir / "app.log")
         procs.append(ours_proc)
         ours = drive(f"http://127.0.0.1:{port}", f"/petitions/{SLUG}/sign", args, script, "runo", count=True)
+        drained = drain(redis.url, url, args)
         ours_rows, ours_dupes = check_rows(url, "runo", "ours")
 
         for name, f, rows, dupes in (
@@ -318,6 +349,10 @@ def main() -> int:
             )
             f["lost"], f["dupes"] = str(lost), str(dupes)
         print(f"count.json while signing: {float(ours['count_rps']):.0f} reads/s")
+        print(
+            f"intake: every accepted signature written {drained:.1f}s after the surge ended; "
+            f"confirmation e-mails sent by then: {confirmations_sent(url)}"
+        )
         print(f"signatures marked over a rate limit: {over_limit(url)} (expected 0)")
         ratio = int(ours["per_second"]) / max(int(base["per_second"]), 1)
         verdict = "ok" if int(ours["per_second"]) >= 500 and ratio >= 0.5 else "BELOW TARGET"

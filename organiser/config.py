@@ -79,6 +79,7 @@ class Settings:
             "MAIL_RATE_LIMIT": float(env.get("ORGANISER_MAIL_RATE", "0") or 0),
             "MAIL_PAUSE_ERROR_RATIO": float(env.get("ORGANISER_MAIL_PAUSE_ERROR_RATIO", "0.5") or 0.5),
             "OUTBOX_BATCH_SIZE": int(env.get("ORGANISER_OUTBOX_BATCH_SIZE", "1000") or 1000),
+            "INTAKE_BATCH_SIZE": int(env.get("ORGANISER_INTAKE_BATCH_SIZE", "200") or 200),
             "OUTBOX_CLAIM_TIMEOUT": float(env.get("ORGANISER_OUTBOX_CLAIM_TIMEOUT", "300") or 300),
             "SWEEP_INTERVAL": int(env.get("ORGANISER_SWEEP_INTERVAL", "30") or 30),
             "BOUNCE_WEBHOOK_SECRET": env.get("ORGANISER_BOUNCE_WEBHOOK_SECRET") or None,

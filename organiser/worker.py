@@ -1,5 +1,6 @@
 """The RQ worker: the standard forking worker, plus the outbox and count sweeps in its maintenance loop
-(which also closes petitions whose close date has passed, and runs the daily retention).
+(which also closes petitions whose close date has passed, runs the daily retention, and queues a
+job for signatures left waiting in the intake, organiser/actions/intake.py).
 
 The sweep runs in the worker's main process between jobs (never in a thread, which would not
 survive the fork of a work horse), at start and every SWEEP_INTERVAL seconds, so that even with
@@ -35,9 +36,21 @@ class OrganiserWorker(Worker):
             except Exception:  # the sweep must never stop the worker; the next one tries again
                 log.exception("outbox sweep failed")
                 db.session.rollback()
+            _sweep_intake()
             run_daily_retention()
             close_overdue_petitions(self.app)
             _sweep_counts()
+
+
+def _sweep_intake() -> None:
+    """Signatures waiting in the intake with no ingest job to write them (its flag outlived a crash)."""
+    from organiser.actions.intake import sweep
+
+    try:
+        if sweep():
+            log.info("intake sweep queued a job for the signatures waiting in Redis")
+    except Exception:
+        log.exception("intake sweep failed")
 
 
 def run_daily_retention() -> None:

@@ -47,6 +47,16 @@ def _limits(setting: str) -> list[tuple[int, int]]:
     return [(item.amount, item.get_expiry()) for item in parse_many(current_app.config[setting])]
 
 
+def coarse_key(ip: str, seconds: int, now: int) -> str:
+    """The Redis counter of a sign attempt from ``ip`` in a fixed window of ``seconds``."""
+    return f"organiser:sign-coarse:{ip}:{seconds}:{now // seconds}"
+
+
+def limit_key(petition_id: int, kind: str, value: str, seconds: int, now: int) -> str:
+    """The Redis counter of a petition's attempts from one IP or e-mail domain in a window."""
+    return f"organiser:sign-limit:{petition_id}:{kind}:{value}:{seconds}:{now // seconds}"
+
+
 def coarse_limited(ip: str) -> bool:
     """Count a sign request against ``SIGN_RATE_LIMIT`` for its IP over all petitions; True if it
     goes over (answered with a 429 page). With Redis, one pipelined round trip for every window
@@ -57,7 +67,7 @@ def coarse_limited(ip: str) -> bool:
         now = int(time.time())
         pipe = conn.pipeline(transaction=False)
         for _amount, seconds in windows:
-            key = f"organiser:sign-coarse:{ip}:{seconds}:{now // seconds}"
+            key = coarse_key(ip, seconds, now)
             pipe.incr(key)
             pipe.expire(key, seconds, nx=True)
         counts = pipe.execute()[::2]
@@ -68,13 +78,20 @@ def coarse_limited(ip: str) -> bool:
     return not all([limiter.limiter.hit(item, "organiser-sign", ip) for item in items])
 
 
-def over_limit(petition_id: int, ip: str, domain: str) -> bool:
-    """Count this attempt; True if it goes over a per-petition limit for its IP or e-mail domain."""
+def petition_checks(ip: str, domain: str) -> list[tuple[str, str, int, int]]:
+    """The per-petition limits an attempt from this IP and e-mail domain counts against:
+    (kind, value, amount, seconds)."""
     checks: list[tuple[str, str, int, int]] = [
         ("ip", ip, amount, seconds) for amount, seconds in _limits("SIGN_IP_LIMIT")
     ]
     if domain and domain not in current_app.config["SIGN_WEBMAIL_DOMAINS"]:
         checks += [("domain", domain, amount, seconds) for amount, seconds in _limits("SIGN_DOMAIN_LIMIT")]
+    return checks
+
+
+def over_limit(petition_id: int, ip: str, domain: str) -> bool:
+    """Count this attempt; True if it goes over a per-petition limit for its IP or e-mail domain."""
+    checks = petition_checks(ip, domain)
     if not checks:
         return False
     conn = redis_connection()
@@ -87,7 +104,7 @@ def _over_in_redis(conn: Any, petition_id: int, checks: list[tuple[str, str, int
     now = int(time.time())
     pipe = conn.pipeline(transaction=False)
     for kind, value, _amount, seconds in checks:
-        key = f"organiser:sign-limit:{petition_id}:{kind}:{value}:{seconds}:{now // seconds}"
+        key = limit_key(petition_id, kind, value, seconds, now)
         pipe.incr(key)
         pipe.expire(key, seconds, nx=True)
     counts = pipe.execute()[::2]

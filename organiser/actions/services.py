@@ -63,13 +63,14 @@ def consent_wording(petition: Petition) -> str:
     )
 
 
-def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str]) -> SignResult:
+def sign(petition: Petition, data: dict[str, Any], *, source: dict[str, str], **options: Any) -> SignResult:
     """Record a pending signature and e-mail the link that confirms it (organiser.actions.signing).
 
     Signing again is not an error: a confirmed signature stays as it is; a pending one gets its
     confirmation again (a few times at most). Over a rate limit it is kept, silently marked.
+    ``options``: see ``signing.sign`` (the intake's batch job passes what the request decided).
     """
-    return signing.sign(petition, data, source=source)
+    return signing.sign(petition, data, source=source, **options)
 
 
 def confirm(signature: Signature) -> bool:

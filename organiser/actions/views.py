@@ -25,7 +25,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from organiser.actions import abuse, milestones, personal_data, services, sponsors  # noqa: F401  (personal_data registers itself)
+from organiser.actions import abuse, intake, milestones, personal_data, services, sponsors  # noqa: F401  (personal_data registers itself)
 from organiser.actions.forms import PetitionForm, SignForm
 from organiser.actions.lifecycle import close_if_overdue
 from organiser.actions.models import Petition, PetitionStatus
@@ -228,13 +228,18 @@ def sign(slug: str) -> str | tuple[str, int]:
 
     A valid signature on an open petition goes the short way (``_open_petition_snapshot``); bad
     input, a closed or draft petition, or someone who signed already get the full pages."""
-    if abuse.coarse_limited(request.remote_addr or ""):
-        abort(429)
     # From the embed widget: the answer is a compact page, and may be shown in the other site's frame.
     embed = g.frameable = request.form.get("embed") == "1"
     form = _sign_form()
     valid = form.validate()
     snapshot = _open_petition_snapshot(slug) if valid and not current_user.is_authenticated else None
+    if snapshot is not None and intake.enabled() and not form.website.data:
+        # With Redis: one round trip (limits, and the signature kept for the batch job) and the page.
+        if not intake.accept(snapshot.id, form.data, _source_fields(), str(get_locale())):
+            abort(429)
+        return _check_email_page(snapshot, form.email.data, embed)
+    if abuse.coarse_limited(request.remote_addr or ""):
+        abort(429)
     if snapshot is not None:
         return _sign_valid(snapshot, form, embed)
     petition = _public_petition(slug)
@@ -258,7 +263,17 @@ def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
     """A valid submission on an open petition (the ORM object, or the snapshot)."""
     if form.website.data:  # the honeypot: say the same as to a person, store nothing
         return _check_email_page(petition, form.email.data, embed)
-    source = {
+    result = services.sign(petition, form.data, source=_source_fields())
+    db.session.commit()
+    if result.confirmed:
+        full = _public_petition(petition.slug)
+        return render_template("actions/thanks.html", petition=full, already=True, embed=embed)
+    return _check_email_page(petition, form.email.data, embed)
+
+
+def _source_fields() -> dict[str, str]:
+    """Where a signature came from: the sponsor's code, utm fields, referrer and IP address."""
+    return {
         "source": request.form.get("source", "")[:80],
         "utm_source": request.form.get("utm_source", "")[:120],
         "utm_medium": request.form.get("utm_medium", "")[:120],
@@ -266,12 +281,6 @@ def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
         "referrer": (request.referrer or "")[:500],
         "ip": request.remote_addr or "",
     }
-    result = services.sign(petition, form.data, source=source)
-    db.session.commit()
-    if result.confirmed:
-        full = _public_petition(petition.slug)
-        return render_template("actions/thanks.html", petition=full, already=True, embed=embed)
-    return _check_email_page(petition, form.email.data, embed)
 
 
 def _check_email_page(petition: Petition, email: str, embed: bool) -> str:

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app, g
 from sqlalchemy import func, insert, or_, select, update
@@ -109,24 +110,36 @@ def queue_email_coalesced(
     statement, and instead of a job per message, one delivery job per stream waits in the queue
     (``deliver_queued``): it sends every due row of the stream, in batches over one SMTP
     connection each. Thousands of signers a minute cost Redis one ``SET NX`` each, not a job each."""
+    insert_messages([{"to": to, "subject": subject, "text": text, "person_id": person_id}], stream=stream)
+
+
+def insert_messages(messages: list[dict[str, Any]], *, stream: MailStream = MailStream.TRANSACTIONAL) -> None:
+    """Many ``queue_email_coalesced`` at once (``to``, ``subject``, ``text``, ``person_id`` each):
+    one multi-row insert, and one waiting delivery job for them all."""
+    if not messages:
+        return
     now = utcnow()
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
     db.session.connection().execute(  # Core on the table, one cached statement: a fraction of the ORM's cost
         _INSERT_MESSAGE,
-        {
-            "stream": str(stream),
-            "idempotency_key": uuid.uuid4().hex,
-            "recipient": to,
-            "recipient_name": "",
-            "person_id": person_id,  # so erasing the person finds the message
-            "sender": current_app.config["MAIL_DEFAULT_SENDER"],
-            "subject": subject,
-            "headers": {},
-            "body_text": text,
-            "status": OutboxStatus.QUEUED.value,
-            "attempts": 0,
-            "created_at": now,
-            "handed_at": now,
-        },
+        [
+            {
+                "stream": str(stream),
+                "idempotency_key": uuid.uuid4().hex,
+                "recipient": message["to"],
+                "recipient_name": "",
+                "person_id": message.get("person_id"),  # so erasing the person finds the message
+                "sender": sender,
+                "subject": message["subject"],
+                "headers": {},
+                "body_text": message["text"],
+                "status": OutboxStatus.QUEUED.value,
+                "attempts": 0,
+                "created_at": now,
+                "handed_at": now,
+            }
+            for message in messages
+        ],
     )
     from organiser.messaging.jobs import deliver_queued
 
@@ -296,6 +309,7 @@ def send_claimed(rows: list[OutboxMessage]) -> None:
 
     bucket = None if local else relay_bucket()
     heartbeat = Heartbeat(rows)
+    kept: list[int] = []  # the local outbox (development): nothing leaves, so one record for them all
     with SMTPTransport() as transport, _ledger_connection():
         for index, row in enumerate(rows):
             if row.mailing_id and index % HALT_CHECK_EVERY == 0 and index and _halted(row.mailing_id):
@@ -306,16 +320,13 @@ def send_claimed(rows: list[OutboxMessage]) -> None:
                 _set([row.id], status=OutboxStatus.SUPPRESSED)
                 continue
             if local:
-                _set(
-                    [row.id],
-                    status=OutboxStatus.SENT,
-                    smtp_reply="kept in the local outbox",
-                    sent_at=utcnow(),
-                )
+                kept.append(row.id)
                 continue
             if bucket is not None:
                 bucket.take()
             _send_one(transport, batch, row)
+        if kept:
+            _set(kept, status=OutboxStatus.SENT, smtp_reply="kept in the local outbox", sent_at=utcnow())
     _after_batch(rows, batch.errors)
 
 
