@@ -36,7 +36,7 @@ from organiser.core.forms import ConfirmForm
 from organiser.core.permissions import authorise
 from organiser.db import db, utcnow
 from organiser.exports import logged_csv_download
-from organiser.extensions import csrf
+from organiser.extensions import csrf, may_be_signed_in
 from organiser.templating import render_with_holes
 
 bp = Blueprint("actions", __name__)
@@ -232,7 +232,8 @@ def sign(slug: str) -> str | tuple[str, int]:
     embed = g.frameable = request.form.get("embed") == "1"
     form = _sign_form()
     valid = form.validate()
-    snapshot = _open_petition_snapshot(slug) if valid and not current_user.is_authenticated else None
+    anonymous = not may_be_signed_in() or not current_user.is_authenticated
+    snapshot = _open_petition_snapshot(slug) if valid and anonymous else None
     if snapshot is not None and intake.enabled() and not form.website.data:
         # With Redis: one round trip (limits, and the signature kept for the batch job) and the page.
         if not intake.accept(snapshot.id, form.data, _source_fields(), str(get_locale())):
@@ -286,7 +287,8 @@ def _source_fields() -> dict[str, str]:
 def _check_email_page(petition: Petition, email: str, embed: bool) -> str:
     """The answer to nearly every sign request, so rendered once per petition and language for
     anonymous signers, and filled in with their address."""
-    if current_user.is_authenticated or session.get("_flashes"):  # the header or a message is theirs
+    if may_be_signed_in() and (current_user.is_authenticated or session.get("_flashes")):
+        # the header or a message is theirs
         return render_template("actions/check_email.html", petition=petition, email=email, embed=embed)
     key = (petition.id, petition.slug, petition.title, embed)
     return render_with_holes(
