@@ -45,7 +45,7 @@ def _collect(person: Person) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "campaign": title,
+            "title": title,  # the key the privacy pages show
             "campaign_slug": slug,
             "to": target_name or "",
             "name": x.name,
