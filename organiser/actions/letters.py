@@ -12,6 +12,7 @@ row's status whenever coordinators look at them (their pages, the export, a pers
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -176,10 +177,10 @@ def letters_for_token(token: str) -> list[Letter]:
     return list(db.session.scalars(select(Letter).where(Letter.id.in_(ids)).order_by(Letter.id)))
 
 
+@dataclass(frozen=True)
 class WriteResult:
-    def __init__(self, created: int, already_sent: bool) -> None:
-        self.created = created
-        self.already_sent = already_sent  # every letter was confirmed before: the writer is told so
+    created: int  # new letters (one per recipient not written to before)
+    already_sent: bool  # every letter was confirmed before: the writer is told so
 
 
 def over_limit(campaign: LetterCampaign, ip: str, domain: str) -> bool:

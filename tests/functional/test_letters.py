@@ -407,3 +407,51 @@ def test_a_persons_own_data_lists_their_letters_and_retention_anonymises_what_is
         [letter] = db.session.scalars(select(Letter)).all()
         assert (letter.name, letter.body, letter.ip, letter.person_id) == ("", "", "", None)
         assert db.session.scalar(select(LetterCampaign.letter_count)) == 1
+
+
+def test_bad_links_and_refused_state_changes_explain_themselves(app, sia, mail):
+    _campaign(app, sia, targets=("Rachel Reeves",))
+    visitor = app.test_client()
+    bad = visitor.get(f"/letters/{SLUG}/confirm/forged-token")
+    assert bad.status_code == 404 and "This link does not work" in text_of(bad)
+    assert visitor.post(f"/letters/{SLUG}/confirm/forged-token").status_code == 404
+    page = sia.get(f"/letters/{SLUG}").get_data(as_text=True)
+    again = sia.post(f"/letters/{SLUG}/open", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "Only a draft can be opened" in text_of(again)
+
+    visitor.post(f"/letters/{SLUG}/write", data=WRITER)
+    [message] = mail.wait_for(1)
+    sia.post(f"/letters/{SLUG}/close", data={"csrf_token": csrf_token(page)})
+    closed = visitor.post(path_of(links_in(message)[0]))
+    assert closed.status_code == 409 and "letters are no longer sent" in text_of(closed)
+    refused = sia.post(f"/letters/{SLUG}/close", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
+    assert "Only an open campaign can be closed" in text_of(refused)
+    with app.app_context():
+        assert db.session.scalar(select(Letter.status)) == LetterStatus.PENDING
+        assert db.session.scalar(select(LetterCampaign.letter_count)) == 0
+
+
+def test_by_region_needs_decision_makers_with_a_region(app, sia, mail):
+    with app.app_context():
+        for target in db.session.scalars(select(Target)):
+            target.region = ""
+        db.session.commit()
+    created = submit(
+        sia,
+        "/coalitions/sia/letters/new",
+        {
+            "title": "T",
+            "slug": "regional",
+            "intro": "I",
+            "subject": "S",
+            "body": "B",
+            "target_mode": "region",
+        },
+        follow=True,
+    )
+    refused = sia.post(
+        "/letters/regional/open",
+        data={"csrf_token": csrf_token(created.get_data(as_text=True))},
+        follow_redirects=True,
+    )
+    assert "None of your decision-makers has a region or constituency yet" in text_of(refused)
