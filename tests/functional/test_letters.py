@@ -455,3 +455,28 @@ def test_by_region_needs_decision_makers_with_a_region(app, sia, mail):
         follow_redirects=True,
     )
     assert "None of your decision-makers has a region or constituency yet" in text_of(refused)
+
+
+def test_erasing_a_writer_whose_letter_is_still_waiting_cancels_it(app, sia, mail):
+    from tests.services import free_port
+
+    _campaign(app, sia, targets=("Rachel Reeves",))
+    visitor = app.test_client()
+    visitor.post(f"/letters/{SLUG}/write", data=WRITER)
+    [message] = mail.wait_for(1)
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()  # the relay is down: the letter waits in the outbox
+    try:
+        visitor.post(path_of(links_in(message)[0]))
+    finally:
+        app.config["MAIL_PORT"] = port
+    with app.app_context():
+        letter = db.session.scalar(select(Letter))
+        carrier = db.session.get(OutboxMessage, letter.outbox_message_id)
+        assert (letter.status, carrier.status) == (LetterStatus.QUEUED, "queued")
+        privacy.erase_person(db.session.scalar(select(Person)), requested_by="person")
+        db.session.commit()
+        db.session.refresh(carrier)
+        assert carrier.status == "cancelled" and carrier.body_text is None and carrier.headers == {}
+    assert "Rachel Reeves 1 0 0 1" in text_of(sia.get(f"/letters/{SLUG}/sent")), "never sent: failed"
+    assert _total(visitor) == "1"
