@@ -94,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from organiser.actions.delivery_views import bp as petition_tools_bp
+    from organiser.actions.letter_views import bp as letters_bp
     from organiser.actions.views import bp as actions_bp
     from organiser.coalitions.views import bp as coalitions_bp
     from organiser.core.views import bp as core_bp
@@ -104,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(coalitions_bp)
     app.register_blueprint(messaging_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(letters_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(petition_tools_bp)
 

@@ -1,0 +1,127 @@
+"""The public letter form (no session, so no CSRF token: double opt-in, rate limits and a honeypot
+guard it), and the coordinators' campaign and response forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from organiser.actions.forms import KnownCountryCode
+from organiser.forms import cached_translations, email_field
+from organiser.messaging.forms import MultiCheckboxField
+
+MAX_BODY = 5000
+
+
+class LetterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+        def get_translations(self, form: object) -> object:
+            return cached_translations
+
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    # Fixed targets: where the writer lives, shown to the decision-maker (optional).
+    region = StringField(
+        _l("Postcode or region"),
+        description=_l("Optional. Shown to the decision-maker, with your name, so they know where you live."),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "postal-code"},
+    )
+    # By region: the writer's region or constituency, which chooses who the letter goes to.
+    constituency = SelectField(
+        _l("Your region or constituency"),
+        description=_l("Your letter goes to the decision-makers for it."),
+        validate_choice=False,  # checked by the view against the campaign's regions
+    )
+    country = SelectField(
+        _l("Country"),
+        validators=[Optional(), KnownCountryCode()],
+        validate_choice=False,
+        render_kw={"autocomplete": "country-name"},
+    )
+    subject = StringField(
+        _l("Subject"),
+        validators=[
+            DataRequired(message=_l("Enter a subject")),
+            Length(max=300, message=_l("Use at most 300 characters")),
+        ],
+    )
+    body = TextAreaField(
+        _l("Your letter"),
+        description=_l("Change it as you like: a letter in your own words counts for more."),
+        validators=[
+            DataRequired(message=_l("Write your letter")),
+            Length(min=20, message=_l("Write at least 20 characters")),
+            Length(max=MAX_BODY, message=_l("Use at most %(n)s characters", n=MAX_BODY)),
+        ],
+        render_kw={"rows": 12},
+    )
+    consent_coalition = BooleanField()
+    # A field people never see: bots fill it in, and their letters are quietly dropped.
+    website = StringField(_l("Leave this empty"))
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
+    slug = StringField(
+        _l("Web address"),
+        description=_l("The end of the campaign's address: lower-case letters, digits and hyphens."),
+        validators=[
+            DataRequired(message=_l("Enter the web address")),
+            Length(max=80),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
+        ],
+    )
+    intro = TextAreaField(
+        _l("Why write"),
+        description=_l("Shown above the letter: why this matters, and why a letter now."),
+        validators=[DataRequired(message=_l("Say why people should write")), Length(max=10000)],
+        render_kw={"rows": 5},
+    )
+    subject = StringField(
+        _l("Suggested subject"),
+        validators=[DataRequired(message=_l("Enter a subject")), Length(max=300)],
+    )
+    body = TextAreaField(
+        _l("Suggested letter"),
+        description=_l("Writers may change it. Their name is added as the signature."),
+        validators=[
+            DataRequired(message=_l("Write the suggested letter")),
+            Length(max=MAX_BODY, message=_l("Use at most %(n)s characters", n=MAX_BODY)),
+        ],
+        render_kw={"rows": 10},
+    )
+    target_mode = RadioField(
+        _l("Who the letters go to"),
+        choices=[
+            SelectChoice("fixed", _l("The decision-makers chosen below")),
+            SelectChoice(
+                "region", _l("By region: each writer's own decision-makers, for the region they choose")
+            ),
+        ],
+        default="fixed",
+        validators=[DataRequired(message=_l("Choose who the letters go to"))],
+    )
+    targets = MultiCheckboxField(_l("Decision-makers"), coerce=int, validate_choice=True)
+
+
+class LetterResponseForm(FlaskForm):
+    target = SelectField(
+        _l("Who responded"), coerce=int, validators=[DataRequired(message=_l("Choose who responded"))]
+    )
+    text = TextAreaField(
+        _l("Their response"),
+        description=_l("Shown on the campaign's public page."),
+        validators=[DataRequired(message=_l("Write the response")), Length(max=20000)],
+        render_kw={"rows": 8},
+    )
+    responded_on = DateField(_l("Date of the response"), description=_l("Optional."), validators=[Optional()])
