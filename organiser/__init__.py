@@ -95,6 +95,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from organiser.actions.delivery_views import bp as petition_tools_bp
     from organiser.actions.views import bp as actions_bp
+    from organiser.assemblies.views import bp as assemblies_bp
     from organiser.coalitions.views import bp as coalitions_bp
     from organiser.core.views import bp as core_bp
     from organiser.messaging.views import bp as messaging_bp
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(petition_tools_bp)
+    app.register_blueprint(assemblies_bp)
 
 
 def _register_security_headers(app: Flask) -> None:
