@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
+from organiser.assemblies.demo import seed_assemblies
 from organiser.coalitions.models import (
     Coalition,
     Membership,
@@ -162,6 +163,7 @@ def seed_demo() -> bool:
     _seed_application(sia)
     admin = User.by_email("sia.coordinator@example.org")
     _seed_petitions(sia, zambia, admin)
+    seed_assemblies(zambia)
     create_mailing(
         sia.id,
         by=admin,

@@ -38,7 +38,7 @@ def _collect(person: Person) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "assembly": title,
+            "title": title,
             "assembly_slug": slug,
             "name": r.name,
             "email": r.email,

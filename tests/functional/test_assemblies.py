@@ -420,3 +420,54 @@ def test_capacity_holds_under_concurrent_confirmations_and_a_cancellation_promot
         assert db.session.scalar(select(Registration.status).where(Registration.email == first_waiting)) == (
             RegistrationStatus.CONFIRMED
         )
+
+
+def test_registration_is_rate_limited_per_address_and_follows_its_window(app, organiser):
+    visitor = app.test_client()
+    answers = [_register(visitor, name="").status_code for _ in range(11)]
+    assert answers[:10] == [200] * 10 and answers[10] == 429, "ten a minute from one address"
+    with app.app_context():
+        assembly = db.session.scalar(select(Assembly))
+        assembly.registration_opens_at = utcnow() + timedelta(days=1)
+        db.session.commit()
+    page = text_of(app.test_client().get(PAGE))
+    assert "Registration opens on" in page and "Your name" not in page
+    with app.app_context():
+        from organiser.extensions import limiter
+
+        limiter.reset()
+        assembly = db.session.scalar(select(Assembly))
+        assembly.registration_opens_at = None
+        assembly.registration_closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    closed = _register(app.test_client())
+    assert closed.status_code == 409 and "Registration is closed" in text_of(closed)
+    with app.app_context():
+        assert db.session.scalar(select(Registration.id)) is None
+
+
+def test_retention_anonymises_past_assemblies_of_people_without_consent(app, organiser, mail):
+    from organiser.privacy.services import person_data, run_retention
+
+    visitor = app.test_client()
+    _register(visitor)  # agrees to hear from the coalition
+    _confirm(visitor, mail, "mwila@example.org")
+    _register(visitor, name="Chanda Phiri", email="chanda@example.org", consent_coalition="")
+    _confirm(visitor, mail, "chanda@example.org")
+    with app.app_context():
+        mwila = db.session.scalar(select(Person).where(Person.email == "mwila@example.org"))
+        held = person_data(mwila)
+        [row] = held["actions"]["assembly_registrations"]
+        assert row["title"].startswith("Lusaka") and row["access_needs"] == "Wheelchair user"
+        assembly = db.session.scalar(select(Assembly))
+        assembly.starts_at = utcnow() - timedelta(days=95)
+        assembly.ends_at = utcnow() - timedelta(days=94)
+        db.session.get(Coalition, assembly.coalition_id).retention_months = 1
+        db.session.commit()
+    with app.app_context():
+        run_retention()
+        db.session.commit()
+    with app.app_context():
+        names = sorted(r.name for r in db.session.scalars(select(Registration)))
+        assert names == ["", "Mwila Banda"], "only the one who gave no consent is anonymised"
+        assert services.counts(db.session.scalar(select(Assembly)))["registered"] == 2
