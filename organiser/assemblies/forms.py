@@ -158,10 +158,9 @@ class AssemblyForm(FlaskForm):
 
     def fields_for_service(self) -> dict[str, Any]:
         languages = [part.strip() for part in (self.languages.data or "").split(",") if part.strip()]
-        return {
+        fields = {
             "kind": self.kind.data,
             "title": self.title.data.strip(),
-            "slug": self.slug.data,
             "description": self.description.data or "",
             "timezone": self.timezone.data.strip(),
             "starts_at": self.in_utc(self.starts.data),
@@ -174,6 +173,38 @@ class AssemblyForm(FlaskForm):
             "languages": languages,
             "accessibility": self.accessibility.data or "",
         }
+        if "slug" in self:  # the address is fixed once the assembly exists (links are out)
+            fields["slug"] = self.slug.data
+        return fields
+
+    @classmethod
+    def for_editing(cls, assembly: Any) -> AssemblyForm:
+        """The form filled in from an assembly, its times in its own zone; the address stays."""
+
+        def local(moment: Any) -> Any:
+            value = assembly.local(moment)
+            return value.replace(tzinfo=None) if value is not None else None
+
+        form = cls(
+            data={
+                "kind": assembly.kind,
+                "title": assembly.title,
+                "description": assembly.description,
+                "timezone": assembly.timezone,
+                "starts": local(assembly.starts_at),
+                "ends": local(assembly.ends_at),
+                "venue": assembly.venue,
+                "online_url": assembly.online_url,
+                "capacity": assembly.capacity,
+                "registration_opens": local(assembly.registration_opens_at),
+                "registration_closes": local(assembly.registration_closes_at),
+                "languages": ", ".join(assembly.languages or []),
+                "accessibility": assembly.accessibility,
+                "hosts": [o.id for o in assembly.hosts],
+            }
+        )
+        del form.slug
+        return form
 
 
 class KnownCountryCode:

@@ -63,6 +63,28 @@ def create_assembly(coalition_id: int, *, by: Any, hosts: list[int], **fields: A
     return assembly
 
 
+class CapacityTooSmall(Exception):
+    def __init__(self, taken: int) -> None:
+        super().__init__(f"{taken} places are taken")
+        self.taken = taken
+
+
+def update_assembly(assembly: Assembly, *, by: Any, hosts: list[int], **fields: Any) -> list[Registration]:
+    """Change an assembly's details. More places go to the waitlist at once, in order (and those
+    promoted are mailed); fewer places than people holding one is refused, since no one's place is
+    taken away. Returns the people promoted."""
+    _lock_assembly(assembly.id)
+    taken = places_taken(assembly.id)
+    if fields.get("capacity", assembly.capacity) < taken:
+        raise CapacityTooSmall(taken)
+    for key, value in fields.items():
+        setattr(assembly, key, value)
+    assembly.hosts = list(db.session.scalars(select(Organisation).where(Organisation.id.in_(hosts))))
+    db.session.flush()
+    log.info("assembly %s changed by %s", assembly.id, by.id)
+    return promote_from_waitlist(assembly)
+
+
 def publish(assembly: Assembly, *, by: Any) -> None:
     if assembly.status != AssemblyStatus.DRAFT:
         raise AssemblyStateError("only a draft can be published")

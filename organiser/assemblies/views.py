@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -266,6 +266,44 @@ def new(coalition: Coalition) -> str | Response:
             flash(_("Draft saved. Check the page, then publish it to open registration."), "success")
             return redirect(url_for(".public", slug=assembly.slug))
     return render_template("assemblies/assembly_form.html", coalition=coalition, form=form)
+
+
+@bp.route("/assemblies/<slug>/edit", methods=["GET", "POST"])
+@authorise(Assembly, "can_manage")
+def edit(assembly: Assembly) -> str | Response:
+    """Change an assembly's details; more places are given to the waitlist at once."""
+    form = AssemblyForm.for_editing(assembly)
+    form.hosts.choices = [SelectChoice(i, name) for i, name in services.host_choices(assembly.coalition)]
+    if form.validate_on_submit():
+        try:
+            promoted = services.update_assembly(
+                assembly, by=current_user, hosts=form.hosts.data or [], **form.fields_for_service()
+            )
+        except services.CapacityTooSmall as error:
+            db.session.rollback()
+            form.capacity.errors.append(
+                ngettext(
+                    "%(num)s person has a place already: give at least that many places",
+                    "%(num)s people have a place already: give at least that many places",
+                    error.taken,
+                )
+            )
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            if promoted:
+                flash(
+                    ngettext(
+                        "%(num)s person on the waitlist got a place and an e-mail.",
+                        "%(num)s people on the waitlist got a place and an e-mail.",
+                        len(promoted),
+                    ),
+                    "success",
+                )
+            return redirect(url_for(".public", slug=assembly.slug))
+    return render_template(
+        "assemblies/assembly_form.html", coalition=assembly.coalition, form=form, assembly=assembly
+    )
 
 
 def _grant_creator(assembly: Assembly) -> None:

@@ -221,6 +221,7 @@ def test_wrong_roles_get_403_or_404_on_every_organiser_route(app, organiser):
         db.session.commit()
         rid = registration.id
     gets = ["/coalitions/fia-zm/assemblies", "/coalitions/fia-zm/assemblies/new", f"{PAGE}/registrations"]
+    gets.append(f"{PAGE}/edit")
     gets.append(f"{PAGE}/registrations.csv")
     posts = [
         f"{PAGE}/publish",
@@ -229,6 +230,7 @@ def test_wrong_roles_get_403_or_404_on_every_organiser_route(app, organiser):
         f"{PAGE}/registrations/{rid}/check-in",
         f"{PAGE}/registrations/{rid}/cancel",
         "/coalitions/fia-zm/assemblies/new",
+        f"{PAGE}/edit",
     ]
     anonymous = app.test_client()
     for url in gets:
@@ -471,3 +473,29 @@ def test_retention_anonymises_past_assemblies_of_people_without_consent(app, org
         names = sorted(r.name for r in db.session.scalars(select(Registration)))
         assert names == ["", "Mwila Banda"], "only the one who gave no consent is anonymised"
         assert services.counts(db.session.scalar(select(Assembly)))["registered"] == 2
+
+
+def test_more_places_go_to_the_waitlist_and_fewer_than_taken_are_refused(app, organiser, mail):
+    visitor = app.test_client()
+    for name, address in (("Mwila Banda", "mwila"), ("Chanda Phiri", "chanda"), ("Bwalya Mulenga", "bwalya")):
+        _register(visitor, name=name, email=f"{address}@example.org")
+        _confirm(visitor, mail, f"{address}@example.org")
+    edit = organiser.get(f"{PAGE}/edit")
+    assert 'value="Africa/Lusaka"' in edit.get_data(as_text=True) and 'value="2"' in edit.get_data(
+        as_text=True
+    )
+    fields = {**FORM, "starts": _local(10, 9), "ends": _local(10, 16)}
+    fields.pop("slug")
+    refused = submit(organiser, f"{PAGE}/edit", {**fields, "capacity": "1"})
+    assert "2 people have a place already" in text_of(refused)
+    assert 'id="capacity-error"' in refused.get_data(as_text=True)
+    saved = submit(
+        organiser, f"{PAGE}/edit", {**fields, "capacity": "3", "title": "Lusaka Assembly"}, follow=True
+    )
+    assert "1 person on the waitlist got a place and an e-mail" in text_of(saved)
+    assert "A place has opened up" in mail.wait_for_to("bwalya@example.org", 3)[-1]["Subject"]
+    with app.app_context():
+        assembly = db.session.scalar(select(Assembly))
+        assert (assembly.title, assembly.slug, assembly.capacity) == ("Lusaka Assembly", "lusaka-assembly", 3)
+        assert assembly.local(assembly.starts_at).hour == 9, "typed in Lusaka time, stored in UTC"
+        assert services.counts(assembly)["waitlisted"] == 0
