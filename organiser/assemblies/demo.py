@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from organiser.assemblies.models import (
+    AgendaItem,
     Assembly,
     AssemblyKind,
     AssemblyStatus,
@@ -47,6 +48,16 @@ def seed_assemblies(zambia: Coalition, *, by_id: int | None = None) -> Assembly:
     assembly.hosts = [m.organisation for m in zambia.active_members()][:2]
     db.session.add(assembly)
     db.session.flush()
+    for minutes, title in (
+        (0, "Welcome and why we are here"),
+        (45, "Testimonies: clinics without medicines"),
+        (150, "Testimonies: markets, farms and young people without work"),
+        (300, "The panel's questions"),
+        (360, "The vote on our demands"),
+    ):
+        db.session.add(
+            AgendaItem(assembly_id=assembly.id, starts_at=start + timedelta(minutes=minutes), title=title)
+        )
     people = db.session.scalars(
         select(Person).where(Person.email.like("zm.supporter%@example.org")).order_by(Person.id)
     ).all()

@@ -263,3 +263,25 @@ class CheckInForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter a check-in code")), Length(max=12)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
+
+
+class AgendaItemForm(FlaskForm):
+    starts = DateTimeLocalField(
+        _l("Time"),
+        format="%Y-%m-%dT%H:%M",
+        description=_l("In the assembly's own time zone."),
+        validators=[InputRequired(message=_l("Enter when it starts"))],
+    )
+    title = StringField(
+        _l("What happens"),
+        description=_l(
+            "Like: Welcome, Testimonies on health care, The panel's questions, The vote on demands."
+        ),
+        validators=[DataRequired(message=_l("Say what happens")), Length(max=200)],
+    )
+    description = TextAreaField(
+        _l("Details"),
+        description=_l("Optional."),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )

@@ -83,6 +83,9 @@ class Assembly(Base):
 
     coalition: Mapped[Coalition] = relationship()
     hosts: Mapped[list[Organisation]] = relationship(secondary=assembly_hosts, order_by="Organisation.name")
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        order_by="(AgendaItem.starts_at, AgendaItem.id)", cascade="all, delete-orphan"
+    )
 
     def can_manage(self, user: Any) -> bool:
         """The coalition's coordinators (and those above it), and this assembly's organisers."""
@@ -121,6 +124,20 @@ class Assembly(Base):
         if opens is not None and now < opens:
             return "not_yet"
         return "open" if now < closes else "closed"
+
+
+class AgendaItem(Base):
+    """One part of an assembly's programme: a time (in UTC, shown in the assembly's zone) and what
+    happens then — a welcome, testimonies on a theme, the panel's questions, the vote on demands."""
+
+    __tablename__ = "assembly_agenda_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class RegistrationStatus(enum.StrEnum):

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from organiser.assemblies.ics import calendar_for
 from organiser.assemblies.models import (
     PLACE_TAKING,
+    AgendaItem,
     Assembly,
     AssemblyStatus,
     Registration,
@@ -83,6 +84,32 @@ def update_assembly(assembly: Assembly, *, by: Any, hosts: list[int], **fields: 
     db.session.flush()
     log.info("assembly %s changed by %s", assembly.id, by.id)
     return promote_from_waitlist(assembly)
+
+
+class OutsideTheAssembly(Exception):
+    pass
+
+
+def add_agenda_item(
+    assembly: Assembly, *, starts_at: Any, title: str, description: str, by: Any
+) -> AgendaItem:
+    """Add a part of the programme; its time must fall within the assembly."""
+    from organiser.db import as_utc
+
+    if not as_utc(assembly.starts_at) <= starts_at < as_utc(assembly.ends_at):
+        raise OutsideTheAssembly
+    item = AgendaItem(assembly_id=assembly.id, starts_at=starts_at, title=title, description=description)
+    db.session.add(item)
+    db.session.flush()
+    db.session.refresh(assembly, ["agenda"])
+    log.info("agenda item %s added to assembly %s by %s", item.id, assembly.id, by.id)
+    return item
+
+
+def remove_agenda_item(item: AgendaItem, *, by: Any) -> None:
+    db.session.delete(item)
+    db.session.flush()
+    log.info("agenda item %s removed from assembly %s by %s", item.id, item.assembly_id, by.id)
 
 
 def publish(assembly: Assembly, *, by: Any) -> None:

@@ -18,9 +18,9 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from organiser.assemblies import personal_data, services  # noqa: F401  (personal_data registers itself)
-from organiser.assemblies.forms import KIND_LABELS, AssemblyForm, CheckInForm, RegisterForm
+from organiser.assemblies.forms import KIND_LABELS, AgendaItemForm, AssemblyForm, CheckInForm, RegisterForm
 from organiser.assemblies.ics import calendar_for
-from organiser.assemblies.models import Assembly, Registration
+from organiser.assemblies.models import AgendaItem, Assembly, Registration
 from organiser.coalitions.forms import country_choices
 from organiser.coalitions.models import Coalition
 from organiser.core.buttons import button_action
@@ -303,6 +303,49 @@ def edit(assembly: Assembly) -> str | Response:
             return redirect(url_for(".public", slug=assembly.slug))
     return render_template(
         "assemblies/assembly_form.html", coalition=assembly.coalition, form=form, assembly=assembly
+    )
+
+
+@bp.route("/assemblies/<slug>/agenda", methods=["GET", "POST"])
+@authorise(Assembly, "can_manage")
+def agenda(assembly: Assembly) -> str | Response:
+    """The programme, shown on the public page: add parts, remove them."""
+    form = AgendaItemForm(data={"starts": assembly.local(assembly.starts_at).replace(tzinfo=None)})
+    if form.validate_on_submit():
+        from datetime import UTC
+
+        starts_at = form.starts.data.replace(tzinfo=assembly.zone).astimezone(UTC)
+        try:
+            services.add_agenda_item(
+                assembly,
+                starts_at=starts_at,
+                title=form.title.data.strip(),
+                description=(form.description.data or "").strip(),
+                by=current_user,
+            )
+        except services.OutsideTheAssembly:
+            db.session.rollback()
+            form.starts.errors.append(_("Choose a time between the start and the end of the assembly"))
+        else:
+            db.session.commit()
+            flash(_("Added to the programme."), "success")
+            return redirect(url_for(".agenda", slug=assembly.slug))
+    return render_template("assemblies/agenda.html", assembly=assembly, form=form, button_form=ConfirmForm())
+
+
+@bp.post("/assemblies/<slug>/agenda/<int:item_id>/remove")
+@authorise(Assembly, "can_manage")
+def remove_agenda_item(assembly: Assembly, item_id: int) -> Response:
+    """Take a part out of the programme."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.assembly_id != assembly.id:
+        abort(404)
+    return button_action(
+        lambda: services.remove_agenda_item(item, by=current_user),
+        refused=(),
+        refused_message="",
+        done_message=_("Removed from the programme."),
+        back=url_for(".agenda", slug=assembly.slug),
     )
 
 

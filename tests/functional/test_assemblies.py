@@ -499,3 +499,32 @@ def test_more_places_go_to_the_waitlist_and_fewer_than_taken_are_refused(app, or
         assert (assembly.title, assembly.slug, assembly.capacity) == ("Lusaka Assembly", "lusaka-assembly", 3)
         assert assembly.local(assembly.starts_at).hour == 9, "typed in Lusaka time, stored in UTC"
         assert services.counts(assembly)["waitlisted"] == 0
+
+
+def test_organisers_set_the_programme_in_local_time_and_the_public_page_shows_it(app, organiser):
+    day = _local(10, 9)[:10]
+    outside = submit(organiser, f"{PAGE}/agenda", {"starts": f"{day}T18:00", "title": "Party"})
+    assert "Choose a time between the start and the end" in text_of(outside)
+    assert 'id="starts-error"' in outside.get_data(as_text=True)
+    for time, title in (("13:30", "The vote on demands"), ("09:30", "Testimonies on health care")):
+        added = submit(organiser, f"{PAGE}/agenda", {"starts": f"{day}T{time}", "title": title}, follow=True)
+        assert "Added to the programme" in text_of(added)
+    page = text_of(app.test_client().get(PAGE))
+    assert "09:30 · Testimonies on health care" in page and "13:30 · The vote on demands" in page
+    assert page.index("09:30") < page.index("13:30") and "Times in Africa/Lusaka" in page
+    with app.app_context():
+        from organiser.assemblies.models import AgendaItem
+
+        first = db.session.scalar(select(AgendaItem).where(AgendaItem.title.like("Testimonies%")))
+        assert first.starts_at.hour == 7, "09:30 in Lusaka is 07:30 UTC"
+        first_id = first.id
+    token = csrf_token(organiser.get(f"{PAGE}/agenda").get_data(as_text=True))
+    intruder = app.test_client()
+    sign_in(intruder, "other@example.org", PASSWORD)
+    assert intruder.get(f"{PAGE}/agenda").status_code == 403
+    other_token = csrf_token(intruder.get("/account").get_data(as_text=True))
+    assert (
+        intruder.post(f"{PAGE}/agenda/{first_id}/remove", data={"csrf_token": other_token}).status_code == 403
+    )
+    organiser.post(f"{PAGE}/agenda/{first_id}/remove", data={"csrf_token": token})
+    assert "Testimonies on health care" not in text_of(app.test_client().get(PAGE))

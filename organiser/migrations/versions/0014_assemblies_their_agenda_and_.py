@@ -1,8 +1,8 @@
-"""assemblies and registrations
+"""assemblies, their agenda and registrations
 
 Revision ID: 0014
 Revises: 0012
-Create Date: 2026-11-22 04:19:02
+Create Date: 2026-11-22 04:31:00
 """
 
 from collections.abc import Sequence
@@ -59,6 +59,27 @@ def upgrade() -> None:
     with op.batch_alter_table("assemblies", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assemblies_coalition_id"), ["coalition_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_assemblies_status"), ["status"], unique=False)
+
+    op.create_table(
+        "assembly_agenda_items",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("assembly_id", sa.Integer(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assembly_id"],
+            ["assemblies.id"],
+            name=op.f("fk_assembly_agenda_items_assembly_id_assemblies"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assembly_agenda_items")),
+    )
+    with op.batch_alter_table("assembly_agenda_items", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_assembly_agenda_items_assembly_id"), ["assembly_id"], unique=False
+        )
 
     op.create_table(
         "assembly_hosts",
@@ -137,6 +158,10 @@ def downgrade() -> None:
 
     op.drop_table("assembly_registrations")
     op.drop_table("assembly_hosts")
+    with op.batch_alter_table("assembly_agenda_items", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assembly_agenda_items_assembly_id"))
+
+    op.drop_table("assembly_agenda_items")
     with op.batch_alter_table("assemblies", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assemblies_status"))
         batch_op.drop_index(batch_op.f("ix_assemblies_coalition_id"))
