@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from organiser.assemblies import personal_data, services  # noqa: F401  (personal_data registers itself)
 from organiser.assemblies.forms import KIND_LABELS, AgendaItemForm, AssemblyForm, CheckInForm, RegisterForm
 from organiser.assemblies.ics import calendar_for
-from organiser.assemblies.models import AgendaItem, Assembly, Registration
+from organiser.assemblies.models import AgendaItem, Assembly, Registration, RegistrationStatus
 from organiser.coalitions.forms import country_choices
 from organiser.coalitions.models import Coalition
 from organiser.core.buttons import button_action
@@ -399,17 +399,16 @@ def registrations(assembly: Assembly) -> str | Response:
             db.session.commit()
             flash(_("%(name)s is checked in.", name=registration.name), "success")
             return redirect(url_for(".registrations", slug=assembly.slug))
+    everyone = services.registrations_of(assembly)
+    waitlist = [r for r in everyone if r.status == RegistrationStatus.WAITLISTED]
     return render_template(
         "assemblies/registrations.html",
         assembly=assembly,
         form=form,
         button_form=ConfirmForm(),
         figures=services.counts(assembly),
-        registrations=services.registrations_of(assembly),
-        positions={
-            r.id: i + 1
-            for i, r in enumerate(r for r in services.registrations_of(assembly) if r.status == "waitlisted")
-        },
+        registrations=everyone,
+        positions={r.id: position for position, r in enumerate(waitlist, start=1)},
     )
 
 
