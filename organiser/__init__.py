@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from organiser.actions.delivery_views import bp as petition_tools_bp
     from organiser.actions.letter_views import bp as letters_bp
     from organiser.actions.views import bp as actions_bp
+    from organiser.assemblies.views import bp as assemblies_bp
     from organiser.coalitions.views import bp as coalitions_bp
     from organiser.core.views import bp as core_bp
     from organiser.messaging.views import bp as messaging_bp
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(petition_tools_bp)
+    app.register_blueprint(assemblies_bp)
 
 
 def _register_security_headers(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from organiser.actions.letter_demo import seed_letters
+from organiser.assemblies.demo import seed_assemblies
 from organiser.coalitions.models import (
     Coalition,
     Membership,
@@ -164,6 +165,7 @@ def seed_demo() -> bool:
     admin = User.by_email("sia.coordinator@example.org")
     _seed_petitions(sia, zambia, admin)
     seed_letters(sia, admin)
+    seed_assemblies(zambia)
     create_mailing(
         sia.id,
         by=admin,

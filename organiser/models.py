@@ -11,6 +11,7 @@ from organiser.actions.models import (  # noqa: F401
     Target,
     TargetResponse,
 )
+from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401
 from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.core.people import ConsentEvent, ConsentState, Person  # noqa: F401

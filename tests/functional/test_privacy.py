@@ -250,7 +250,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
         db.session.commit()
 
         [run] = privacy.run_retention(datetime(2026, 3, 1, tzinfo=UTC))
-        assert run.counts == {"signatures": 1, "letters": 0, "people": 1}
+        assert run.counts == {"signatures": 1, "letters": 0, "assembly_registrations": 0, "people": 1}
         names = sorted(s.name for s in db.session.scalars(select(Signature)))
         assert names == ["", "Keeps Consent", "Recent Closure"]
         assert db.session.scalar(select(Person).where(Person.email == "due@example.org")) is None
@@ -259,6 +259,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
         assert privacy.run_retention(datetime(2026, 3, 1, tzinfo=UTC))[0].counts == {
             "signatures": 0,
             "letters": 0,
+            "assembly_registrations": 0,
             "people": 0,
         }
         assert db.session.scalar(select(RetentionRun.cutoff)).date().isoformat() == "2025-03-01"

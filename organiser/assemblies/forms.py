@@ -1,0 +1,287 @@
+"""The organisers' assembly form and the public registration form (no session, so no CSRF token:
+double opt-in, rate limits and a honeypot guard it, as for signing a petition)."""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from organiser.forms import cached_translations, email_field
+
+KIND_LABELS = {
+    "peoples_assembly": _l("People's assembly"),
+    "tribunal": _l("Tribunal"),
+    "meeting": _l("Meeting"),
+}
+
+_COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def known_zone(_form: FlaskForm, field: StringField) -> None:
+    if (field.data or "").strip() not in _zones():
+        raise ValidationError(_l("Enter a time zone from the IANA list, like Africa/Lusaka or Europe/London"))
+
+
+class _Checkboxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AssemblyForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(key, label) for key, label in KIND_LABELS.items()],
+        default="peoples_assembly",
+    )
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
+    slug = StringField(
+        _l("Web address"),
+        description=_l("The end of the assembly's address: lower-case letters, digits and hyphens."),
+        validators=[
+            DataRequired(message=_l("Enter the web address")),
+            Length(max=80),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
+        ],
+    )
+    description = TextAreaField(
+        _l("What it is about"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5}
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        description=_l("Where the assembly takes place, like Africa/Lusaka. Times below are in this zone."),
+        validators=[DataRequired(message=_l("Enter the time zone")), known_zone],
+        render_kw={"spellcheck": "false", "autocapitalize": "none"},
+    )
+    starts = DateTimeLocalField(
+        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Enter when it starts"))]
+    )
+    ends = DateTimeLocalField(
+        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Enter when it ends"))]
+    )
+    venue = TextAreaField(
+        _l("Venue"),
+        description=_l("The place and its address. Leave empty for an online-only assembly."),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    online_url = URLField(
+        _l("Online link"),
+        description=_l("Optional. Sent only to people whose place is confirmed, never shown publicly."),
+        validators=[Optional(), Length(max=500), URL(message=_l("Enter a full link, starting https://"))],
+    )
+    capacity = IntegerField(
+        _l("Places"),
+        description=_l("How many people can take part. Once full, people join a waitlist."),
+        validators=[
+            InputRequired(message=_l("Enter the number of places")),
+            NumberRange(min=1, max=1_000_000, message=_l("Enter a whole number of at least 1")),
+        ],
+    )
+    registration_opens = DateTimeLocalField(
+        _l("Registration opens"),
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Optional: at once if empty."),
+        validators=[Optional()],
+    )
+    registration_closes = DateTimeLocalField(
+        _l("Registration closes"),
+        format="%Y-%m-%dT%H:%M",
+        description=_l("Optional: when the assembly starts if empty."),
+        validators=[Optional()],
+    )
+    languages = StringField(
+        _l("Languages"),
+        description=_l("Spoken or interpreted, separated by commas, like English, Bemba, Nyanja."),
+        validators=[Optional(), Length(max=300)],
+    )
+    accessibility = TextAreaField(
+        _l("Accessibility"),
+        description=_l("Step-free access, hearing loop, sign language, childcare, travel support …"),
+        validators=[Optional(), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    hosts = _Checkboxes(_l("Host organisations"), coerce=int, validate_choice=True)
+
+    def validate_venue(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip() and not (self.online_url.data or "").strip():
+            raise ValidationError(_l("Give a venue, an online link, or both"))
+
+    def validate_ends(self, field: DateTimeLocalField) -> None:
+        if field.data and self.starts.data and field.data <= self.starts.data:
+            raise ValidationError(_l("Choose an end after the start"))
+
+    def validate_registration_closes(self, field: DateTimeLocalField) -> None:
+        if field.data and self.registration_opens.data and field.data <= self.registration_opens.data:
+            raise ValidationError(_l("Choose a time after registration opens"))
+
+    def in_utc(self, value: datetime | None) -> datetime | None:
+        """A local time typed in the form, in the assembly's zone, as an aware UTC time."""
+        from datetime import UTC
+
+        if value is None:
+            return None
+        return value.replace(tzinfo=ZoneInfo(self.timezone.data.strip())).astimezone(UTC)
+
+    def fields_for_service(self) -> dict[str, Any]:
+        languages = [part.strip() for part in (self.languages.data or "").split(",") if part.strip()]
+        fields = {
+            "kind": self.kind.data,
+            "title": self.title.data.strip(),
+            "description": self.description.data or "",
+            "timezone": self.timezone.data.strip(),
+            "starts_at": self.in_utc(self.starts.data),
+            "ends_at": self.in_utc(self.ends.data),
+            "venue": (self.venue.data or "").strip(),
+            "online_url": (self.online_url.data or "").strip(),
+            "capacity": self.capacity.data,
+            "registration_opens_at": self.in_utc(self.registration_opens.data),
+            "registration_closes_at": self.in_utc(self.registration_closes.data),
+            "languages": languages,
+            "accessibility": self.accessibility.data or "",
+        }
+        if "slug" in self:  # the address is fixed once the assembly exists (links are out)
+            fields["slug"] = self.slug.data
+        return fields
+
+    @classmethod
+    def for_editing(cls, assembly: Any) -> AssemblyForm:
+        """The form filled in from an assembly, its times in its own zone; the address stays."""
+
+        def local(moment: Any) -> Any:
+            value = assembly.local(moment)
+            return value.replace(tzinfo=None) if value is not None else None
+
+        form = cls(
+            data={
+                "kind": assembly.kind,
+                "title": assembly.title,
+                "description": assembly.description,
+                "timezone": assembly.timezone,
+                "starts": local(assembly.starts_at),
+                "ends": local(assembly.ends_at),
+                "venue": assembly.venue,
+                "online_url": assembly.online_url,
+                "capacity": assembly.capacity,
+                "registration_opens": local(assembly.registration_opens_at),
+                "registration_closes": local(assembly.registration_closes_at),
+                "languages": ", ".join(assembly.languages or []),
+                "accessibility": assembly.accessibility,
+                "hosts": [o.id for o in assembly.hosts],
+            }
+        )
+        del form.slug
+        return form
+
+
+class KnownCountryCode:
+    def __call__(self, form: FlaskForm, field: SelectField) -> None:
+        if field.data and field.data not in _COUNTRY_CODES:
+            raise ValidationError(_l("Choose a country from the list"))
+
+
+class RegisterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+        def get_translations(self, form: object) -> object:
+            return cached_translations
+
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    region = StringField(
+        _l("Town or region"),
+        description=_l("Optional. Helps organisers see where people come from."),
+        validators=[Optional(), Length(max=120)],
+        render_kw={"autocomplete": "address-level2"},
+    )
+    country = SelectField(
+        _l("Country"),
+        validators=[Optional(), KnownCountryCode()],
+        validate_choice=False,
+        render_kw={"autocomplete": "country"},
+    )
+    language = StringField(
+        _l("Language you will speak"),
+        description=_l("Optional. So organisers can arrange interpretation."),
+        validators=[Optional(), Length(max=60)],
+    )
+    access_needs = TextAreaField(
+        _l("Access needs"),
+        description=_l(
+            "Optional. Anything organisers should arrange so you can take part: step-free access, "
+            "sign language, childcare, a quiet room, travel support."
+        ),
+        validators=[Optional(), Length(max=2000, message=_l("Use at most 2000 characters"))],
+        render_kw={"rows": 3},
+    )
+    consent_coalition = BooleanField()
+    website = StringField(_l("Leave this empty"))  # the honeypot
+
+
+class CheckInForm(FlaskForm):
+    code = StringField(
+        _l("Check-in code"),
+        description=_l("The code in the person's confirmation e-mail."),
+        validators=[DataRequired(message=_l("Enter a check-in code")), Length(max=12)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+class AgendaItemForm(FlaskForm):
+    starts = DateTimeLocalField(
+        _l("Time"),
+        format="%Y-%m-%dT%H:%M",
+        description=_l("In the assembly's own time zone."),
+        validators=[InputRequired(message=_l("Enter when it starts"))],
+    )
+    title = StringField(
+        _l("What happens"),
+        description=_l(
+            "Like: Welcome, Testimonies on health care, The panel's questions, The vote on demands."
+        ),
+        validators=[DataRequired(message=_l("Say what happens")), Length(max=200)],
+    )
+    description = TextAreaField(
+        _l("Details"),
+        description=_l("Optional."),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
