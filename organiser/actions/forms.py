@@ -66,8 +66,10 @@ class SignForm(FlaskForm):
         render_kw={"rows": 3},
     )
     public_name = BooleanField(_l("Show my name on the petition page"))
-    consent_coalition = BooleanField()
-    consent_sponsor = BooleanField()  # shown only through an accepted co-sponsor's tracking link
+    # Labelled in the template, with the coalition's and the sponsor's names; an empty label here
+    # spares WTForms a translation lookup per request (it makes one up from the name otherwise).
+    consent_coalition = BooleanField("")
+    consent_sponsor = BooleanField("")  # shown only through an accepted co-sponsor's tracking link
     # A field people never see: bots fill it in, and their signatures are quietly dropped.
     website = StringField(_l("Leave this empty"))
 
