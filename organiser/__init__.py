@@ -35,6 +35,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    from organiser.microcache import PublicMicrocache
+
+    app.wsgi_app = PublicMicrocache(app.wsgi_app, app.config)  # type: ignore[method-assign]
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
         _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -97,37 +97,7 @@ def _cacheable(response: Response) -> Response:
     return response
 
 
-_microcache: dict[tuple[Any, ...], tuple[float, bytes, int, list[tuple[str, str]]]] = {}
-
-
-def _microcached(view: Any) -> Any:
-    """Keep an anonymous visitor's public page for ``PUBLIC_MICROCACHE_SECONDS`` in this process:
-    when tens of thousands reload a petition's count at once (as e-petitions saw in 2019), each
-    web process answers them from memory, and the database sees one read a second, not thousands.
-    Signed-in people, anyone with a session cookie, and responses that set a cookie bypass it."""
-
-    @functools.wraps(view)
-    def wrapper(**kwargs: Any) -> Any:
-        seconds = float(current_app.config["PUBLIC_MICROCACHE_SECONDS"])
-        if seconds <= 0 or request.cookies.get(current_app.config["SESSION_COOKIE_NAME"]):
-            return view(**kwargs)
-        key = (id(current_app._get_current_object()), request.full_path, str(get_locale()))
-        now = time.monotonic()
-        hit = _microcache.get(key)
-        if hit is not None and hit[0] > now:
-            return Response(hit[1], hit[2], headers=hit[3])
-        response = view(**kwargs)
-        if response.status_code == 200 and "Set-Cookie" not in response.headers and not session.modified:
-            if len(_microcache) > 2048:
-                _microcache.clear()
-            _microcache[key] = (now + seconds, response.get_data(), 200, list(response.headers.items()))
-        return response
-
-    return wrapper
-
-
 @bp.get("/petitions/<slug>")
-@_microcached
 def petition(slug: str) -> Response:
     """The petition: the ask, the count against the goal, recent public signers, the sign form."""
     body, status = _render_petition(_public_petition(slug), _sign_form())
@@ -135,7 +105,6 @@ def petition(slug: str) -> Response:
 
 
 @bp.get("/petitions/<slug>/count.json")
-@_microcached
 def count(slug: str) -> Response:
     """The confirmed count, cacheable for a few seconds."""
     petition = _public_petition(slug)
@@ -220,7 +189,9 @@ def _open_petition_snapshot(slug: str) -> _PetitionSnapshot | None:
 
 def forget_remembered_pages() -> None:
     """Empty this process's memory of public pages and petitions (for tests that turn it on)."""
-    _microcache.clear()
+    from organiser.microcache import forget_pages
+
+    forget_pages()
     _snapshots.clear()
 
 
