@@ -116,24 +116,35 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_security_headers(app: Flask) -> None:
+    always = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    unframed = [("Content-Security-Policy", CSP), ("X-Frame-Options", "DENY"), *always]
+    hsts = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
     @app.after_request
     def _headers(response: Any) -> Any:
         h = response.headers
         if g.get("frameable"):  # the embed widget: other sites may frame it, nothing else
             ancestors = app.config["EMBED_FRAME_ANCESTORS"]
-            h.setdefault(
-                "Content-Security-Policy",
-                CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}"),
-            )
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if not g.get("frameable"):
-            h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+            wanted = [
+                (
+                    "Content-Security-Policy",
+                    CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}"),
+                ),
+                *always,
+            ]
+        else:
+            wanted = unframed
         if app.config["BASE_URL"].startswith("https://"):
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            wanted = [*wanted, hsts]
+        present = {name.lower() for name in h.keys()}  # a view may have set its own
+        for name, value in wanted:
+            if name.lower() not in present:
+                h.add(name, value)
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"] and request.cookies.get("lang") != lang:
             response.set_cookie(
