@@ -5,8 +5,9 @@
 Starts a throwaway PostgreSQL and Redis (as the tests do), migrates, creates one open petition,
 then for each of two apps, under the same gunicorn settings:
 
-* **ours**: ``organiser:create_app()`` with Redis (rate limits, RQ) and one ``organiser worker``
-  (it takes the confirmation mail jobs; mail is kept in the local outbox, no SMTP). ``wrk`` POSTs
+* **ours**: ``organiser:create_app()`` with Redis (rate limits, the sign intake, RQ) and one
+  ``organiser worker`` (its intake job writes the signatures and sends their confirmation e-mails;
+  mail is kept in the local outbox, no SMTP). ``wrk`` POSTs
   form-encoded sign requests to ``/petitions/surge/sign`` (unique e-mail per request, three in four
   at big webmail domains, one in four at a domain of its own so the per-domain limit is
   checked; a unique ``X-Forwarded-For`` per request, trusted with ``ORGANISER_TRUSTED_PROXIES=1``,
@@ -17,8 +18,8 @@ then for each of two apps, under the same gunicorn settings:
 
 Each gets a warm-up of 3 s (not measured). Prints signatures accepted per second (2xx), p50/p99
 latency, count.json reads per second, and ``lost``: accepted responses minus the rows found in the
-database for the measured run (must be 0), plus duplicates (must be 0). Exits 1 if anything was
-lost or duplicated.
+database for the measured run, counted once the intake is empty (must be 0), plus duplicates
+(must be 0). Exits 1 if anything was lost or duplicated.
 """
 # ruff: noqa: E402 (the repository root goes on sys.path before the project is imported)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 
-from babel import support
+from babel import Locale, support
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from organiser.core.services import MIN_PASSWORD_LENGTH
 
@@ -80,3 +81,42 @@ class CachedTranslations:
 
 
 cached_translations = CachedTranslations()
+
+
+_COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+
+
+class KnownCountryCode:
+    """An ISO 3166 code (the codes are the same in every language: no list is built per request)."""
+
+    def __call__(self, form: object, field: SelectField) -> None:
+        if field.data and field.data not in _COUNTRY_CODES:
+            raise ValidationError(_l("Choose a country from the list"))
+
+
+class PublicForm(FlaskForm):
+    """What anyone may submit without an account or a session — signing a petition, writing a
+    letter, registering for an assembly: the supporter's name, e-mail address and country, and a
+    honeypot. No CSRF token (there is no session to tie it to): double opt-in, rate limits and the
+    honeypot guard these forms. WTForms' messages come from the cached catalogue (hot paths)."""
+
+    class Meta:
+        csrf = False
+
+        def get_translations(self, form: object) -> object:
+            return cached_translations
+
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    country = SelectField(
+        _l("Country"),
+        validators=[Optional(), KnownCountryCode()],
+        validate_choice=False,
+        render_kw={"autocomplete": "country"},
+    )
+    # A field people never see: bots fill it in, and what they send is quietly dropped.
+    website = StringField(_l("Leave this empty"))

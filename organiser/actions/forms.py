@@ -19,45 +19,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.forms import cached_translations, email_field
-
-_COUNTRY_CODES = frozenset(
-    code for code in __import__("babel").Locale("en").territories if len(code) == 2 and code.isalpha()
-)
+from organiser.forms import PublicForm
 
 
-class KnownCountryCode:
-    """An ISO 3166 code (the codes are the same in every language: no list is built per request)."""
-
-    def __call__(self, form: FlaskForm, field: SelectField) -> None:
-        if field.data and field.data not in _COUNTRY_CODES:
-            raise ValidationError(_l("Choose a country from the list"))
-
-
-class SignForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-        def get_translations(self, form: object) -> object:
-            return cached_translations
-
-    name = StringField(
-        _l("Your name"),
-        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
-        render_kw={"autocomplete": "name"},
-    )
-    email = email_field()
+class SignForm(PublicForm):
     region = StringField(
         _l("Postcode or region"),
         description=_l("Shows decision-makers where support comes from."),
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "postal-code"},
-    )
-    country = SelectField(
-        _l("Country"),
-        validators=[Optional(), KnownCountryCode()],
-        validate_choice=False,
-        render_kw={"autocomplete": "country"},
     )
     comment = TextAreaField(
         _l("Why are you signing?"),
@@ -70,8 +40,6 @@ class SignForm(FlaskForm):
     # spares WTForms a translation lookup per request (it makes one up from the name otherwise).
     consent_coalition = BooleanField("")
     consent_sponsor = BooleanField("")  # shown only through an accepted co-sponsor's tracking link
-    # A field people never see: bots fill it in, and their signatures are quietly dropped.
-    website = StringField(_l("Leave this empty"))
 
 
 def valid_milestones(_form: FlaskForm, field: StringField) -> None:

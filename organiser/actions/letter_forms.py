@@ -9,26 +9,13 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from organiser.actions.forms import KnownCountryCode
-from organiser.forms import cached_translations, email_field
+from organiser.forms import PublicForm
 from organiser.messaging.forms import MultiCheckboxField
 
 MAX_BODY = 5000
 
 
-class LetterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-        def get_translations(self, form: object) -> object:
-            return cached_translations
-
-    name = StringField(
-        _l("Your name"),
-        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
-        render_kw={"autocomplete": "name"},
-    )
-    email = email_field()
+class LetterForm(PublicForm):
     # Fixed targets: where the writer lives, shown to the decision-maker (optional).
     region = StringField(
         _l("Postcode or region"),
@@ -41,12 +28,6 @@ class LetterForm(FlaskForm):
         _l("Your region or constituency"),
         description=_l("Your letter goes to the decision-makers for it."),
         validate_choice=False,  # checked by the view against the campaign's regions
-    )
-    country = SelectField(
-        _l("Country"),
-        validators=[Optional(), KnownCountryCode()],
-        validate_choice=False,
-        render_kw={"autocomplete": "country-name"},
     )
     subject = StringField(
         _l("Subject"),
@@ -65,9 +46,7 @@ class LetterForm(FlaskForm):
         ],
         render_kw={"rows": 12},
     )
-    consent_coalition = BooleanField()
-    # A field people never see: bots fill it in, and their letters are quietly dropped.
-    website = StringField(_l("Leave this empty"))
+    consent_coalition = BooleanField("")  # labelled in the template, with the coalition's name
 
 
 class CampaignForm(FlaskForm):

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -35,15 +34,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from organiser.forms import cached_translations, email_field
+from organiser.forms import PublicForm
 
 KIND_LABELS = {
     "peoples_assembly": _l("People's assembly"),
     "tribunal": _l("Tribunal"),
     "meeting": _l("Meeting"),
 }
-
-_COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
 
 
 @functools.cache
@@ -207,36 +204,12 @@ class AssemblyForm(FlaskForm):
         return form
 
 
-class KnownCountryCode:
-    def __call__(self, form: FlaskForm, field: SelectField) -> None:
-        if field.data and field.data not in _COUNTRY_CODES:
-            raise ValidationError(_l("Choose a country from the list"))
-
-
-class RegisterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-        def get_translations(self, form: object) -> object:
-            return cached_translations
-
-    name = StringField(
-        _l("Your name"),
-        validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
-        render_kw={"autocomplete": "name"},
-    )
-    email = email_field()
+class RegisterForm(PublicForm):
     region = StringField(
         _l("Town or region"),
         description=_l("Optional. Helps organisers see where people come from."),
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "address-level2"},
-    )
-    country = SelectField(
-        _l("Country"),
-        validators=[Optional(), KnownCountryCode()],
-        validate_choice=False,
-        render_kw={"autocomplete": "country"},
     )
     language = StringField(
         _l("Language you will speak"),
@@ -252,8 +225,7 @@ class RegisterForm(FlaskForm):
         validators=[Optional(), Length(max=2000, message=_l("Use at most 2000 characters"))],
         render_kw={"rows": 3},
     )
-    consent_coalition = BooleanField()
-    website = StringField(_l("Leave this empty"))  # the honeypot
+    consent_coalition = BooleanField("")  # labelled in the template, with the coalition's name
 
 
 class CheckInForm(FlaskForm):

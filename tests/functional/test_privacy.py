@@ -347,3 +347,129 @@ def test_a_stranger_typing_someones_address_changes_nothing_until_that_mailbox_c
         person = db.session.scalar(select(Person).where(Person.email == AISHA["email"]))
         assert person.name == "Not Aisha"
         assert db.session.scalar(select(ConsentState.granted)) is True
+
+
+def test_erasing_someone_who_signed_wrote_and_registered_leaves_nothing_and_every_count_stays(setup, mail):
+    """Issue #6's "done when": two signatures, a letter and an assembly registration, all made
+    through the public forms and the e-mailed links; erased from the person's own page."""
+    from datetime import timedelta
+
+    from organiser.actions.models import Target
+    from organiser.assemblies import services as assembly_services
+    from organiser.assemblies.models import Assembly
+    from organiser.coalitions.models import Coalition
+
+    app = setup
+    coordinator = _coordinator(app, "zambia@example.org")
+    with app.app_context():
+        zambia = db.session.scalar(select(Coalition).where(Coalition.slug == "fia-zambia"))
+        db.session.add(
+            Target(coalition_id=zambia.id, name="Hon. Minister of Health", email="minister@health.example")
+        )
+        db.session.commit()
+        target_id = str(db.session.scalar(select(Target.id)))
+    created = submit(
+        coordinator,
+        "/coalitions/fia-zambia/letters/new",
+        {
+            "title": "Write to the Minister of Health",
+            "slug": "clinics-letter",
+            "intro": "Clinics lack medicine.",
+            "subject": "Free clinics for all",
+            "body": "Please fund free clinics in every district.",
+            "target_mode": "fixed",
+            "targets": [target_id],
+        },
+    )
+    assert created.status_code == 302, text_of(created)
+    page = coordinator.get("/letters/clinics-letter").get_data(as_text=True)
+    coordinator.post("/letters/clinics-letter/open", data={"csrf_token": csrf_token(page)})
+    starts = datetime.now(UTC) + timedelta(days=10)
+    created = submit(
+        coordinator,
+        "/coalitions/fia-zambia/assemblies/new",
+        {
+            "kind": "peoples_assembly",
+            "title": "Lusaka People's Assembly",
+            "slug": "lusaka-assembly",
+            "description": "Nurses, traders and farmers set the demands.",
+            "timezone": "Africa/Lusaka",
+            "venue": "Lusaka",
+            "capacity": "50",
+            "languages": "English, Bemba",
+            "starts": starts.strftime("%Y-%m-%dT09:00"),
+            "ends": starts.strftime("%Y-%m-%dT16:00"),
+        },
+    )
+    assert created.status_code == 302, text_of(created)
+    page = coordinator.get("/assemblies/lusaka-assembly").get_data(as_text=True)
+    coordinator.post("/assemblies/lusaka-assembly/publish", data={"csrf_token": csrf_token(page)})
+
+    visitor = app.test_client()
+    people = (AISHA, {**AISHA, "name": "Ben Banda", "email": "ben@example.org", "comment": ""})
+    for person in people:
+        for slug in ("tax-justice", "free-clinics"):
+            _sign(visitor, mail, slug, name=person["name"], email=person["email"], comment=person["comment"])
+        mail.clear()
+        letter = {
+            **person,
+            "subject": "Free clinics for all",
+            "body": f"{person['name']} here: my clinic had no malaria tests.",
+        }
+        assert visitor.post("/letters/clinics-letter/write", data=letter).status_code == 200
+        [message] = mail.wait_for(1)
+        visitor.post(path_of(links_in(message)[0]))
+        mail.wait_for_to("minister@health.example")
+        mail.clear()
+        registration = {
+            **person,
+            "language": "Bemba",
+            "access_needs": f"{person['name']} needs step-free access",
+        }
+        assert visitor.post("/assemblies/lusaka-assembly/register", data=registration).status_code == 200
+        [message] = mail.wait_for(1)
+        [link] = [url for url in links_in(message) if "/confirm/" in url]
+        visitor.post(path_of(link))
+
+    def public_figures() -> dict[str, object]:
+        letters_page = text_of(visitor.get("/letters/clinics-letter"))
+        assembly_page = text_of(visitor.get("/assemblies/lusaka-assembly"))
+        return {
+            **_counts(visitor),
+            "letters": letters_page.split(" sent so far")[0].rsplit(" ", 2)[-2],
+            "places": assembly_page.split(" places left")[0].rsplit(" ", 1)[-1],
+        }
+
+    before = public_figures()
+    assert before == {"tax-justice": 2, "free-clinics": 2, "letters": "2", "places": "48"}
+    with app.app_context():
+        figures_before = assembly_services.counts(db.session.scalar(select(Assembly)))
+    assert figures_before["registered"] == 2
+
+    page_path = _data_link(visitor, mail, "aisha.private@example.org")
+    shown = text_of(visitor.get(page_path))
+    assert "Write to the Minister of Health" in shown and "Lusaka People's Assembly" in shown
+    assert "Your data is erased" in text_of(submit(visitor, page_path + "/erase", {}))
+
+    assert public_figures() == before, "every public count stays as it was"
+    with app.app_context():
+        assert assembly_services.counts(db.session.scalar(select(Assembly))) == figures_before
+    _nothing_personal_left(
+        app,
+        [
+            "aisha.private@example.org",
+            "Aisha Okonkwo-Privacy",
+            "clinic queues",
+            "Aisha Okonkwo-Privacy needs",
+        ],
+    )
+    exports = [
+        coordinator.get("/petitions/tax-justice/signatures.csv"),
+        coordinator.get("/petitions/free-clinics/signatures.csv"),
+        coordinator.get("/letters/clinics-letter/letters.csv"),
+        coordinator.get("/assemblies/lusaka-assembly/registrations.csv"),
+    ]
+    for export in exports:
+        text = export.get_data(as_text=True)
+        assert export.status_code == 200 and "Ben Banda" in text, "the others are still there"
+        assert "aisha" not in text.lower() and "clinic queues" not in text
