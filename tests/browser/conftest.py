@@ -65,6 +65,7 @@ def new_page(browser, live_server):
 
 def check_page(page) -> None:
     """No serious or critical axe-core violation, and nothing wider than the screen."""
+    page.wait_for_load_state()  # after a click that submits a form: the answer, not the form
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [

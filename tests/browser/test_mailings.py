@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
@@ -25,7 +26,7 @@ def test_coordinator_sends_a_mailing_and_a_supporter_unsubscribes(demo, new_page
     check_page(page)
 
     page.get_by_role("button", name="Save the draft").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile("^Error:"))  # waits for the answer page to load
     check_page(page)
 
     page.get_by_label("Subject").fill("People's assembly in Lusaka on 20 January")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
@@ -17,7 +20,7 @@ def test_an_organisation_applies_and_the_coordinator_approves(demo, new_page, rq
     page.get_by_role("link", name="Apply to join Structural Inequalities Alliance").click()
     check_page(page)
     page.get_by_role("button", name="Send the application").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile("^Error:"))  # waits for the answer page to load
     check_page(page)
 
     page.get_by_label("Organisation name").fill("Centre for Ageing Better")

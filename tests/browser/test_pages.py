@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
@@ -33,7 +34,7 @@ def test_sign_in_errors_are_announced_and_tied_to_fields(demo, new_page):
     page.goto("/account/sign-in")
     check_page(page)
     page.get_by_role("button", name="Sign in").click()
-    assert page.title().startswith("Error:")
+    expect(page).to_have_title(re.compile("^Error:"))  # waits for the answer page to load
     summary = page.get_by_role("alert")
     assert "Enter your e-mail address" in summary.inner_text()
     email = page.get_by_label("E-mail address")
