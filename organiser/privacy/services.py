@@ -275,14 +275,32 @@ def _forget_address(email: str, *, mark_erased: bool) -> dict[str, int]:
     Only once no person record with this address is left in any alliance (another alliance's
     suppressions and waiting mail are its own). ``mark_erased``: keep the salted hash that stops an
     import adding the address back (an erasure asked for, not retention's tidying)."""
-    if db.session.scalar(select(Person.id).where(Person.email == email).limit(1)) is not None:
+    return _forget_addresses([email], mark_erased=mark_erased)
+
+
+def _forget_addresses(emails: list[str], *, mark_erased: bool) -> dict[str, int]:
+    """``_forget_address`` for many addresses at once: a statement per kind of record, not per
+    address (retention may remove tens of thousands of people in a run)."""
+    held = set(db.session.scalars(select(Person.email).where(Person.email.in_(emails))))
+    emails = [email for email in set(emails) if email not in held]
+    if not emails:
         return {"outbox_messages": 0, "bounce_events": 0}
-    outbox = _scrub_outbox(OutboxMessage.recipient == email)
-    events = db.session.execute(delete(MailEvent).where(MailEvent.email == email)).rowcount
-    suppressed = db.session.execute(delete(Suppression).where(Suppression.email == email)).rowcount
-    if mark_erased or suppressed:
-        hashed = address_hash(email)
-        if db.session.scalar(select(Suppression.id).where(Suppression.email == hashed)) is None:
+    outbox = _scrub_outbox(OutboxMessage.recipient.in_(emails))
+    events = db.session.execute(
+        delete(MailEvent).where(MailEvent.email.in_(emails)).execution_options(synchronize_session=False)
+    ).rowcount
+    suppressed = set(
+        db.session.scalars(
+            delete(Suppression)
+            .where(Suppression.email.in_(emails))
+            .returning(Suppression.email)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    hashes = {address_hash(email) for email in emails if mark_erased or email in suppressed}
+    if hashes:
+        kept = set(db.session.scalars(select(Suppression.email).where(Suppression.email.in_(hashes))))
+        for hashed in sorted(hashes - kept):
             db.session.add(Suppression(email=hashed, reason=SuppressionReason(ERASED), detail=""))
     return {"outbox_messages": outbox, "bounce_events": events}
 
@@ -412,21 +430,25 @@ def _remove_orphans(tree_id: int) -> int:
         if fk.column.table.name == "people"
         and table.name not in ("consent_events", "consent_states", "outbox_messages")  # scrubbed with them
     ]
-    query = select(Person).where(Person.tree_id == tree_id, ~has_ongoing_consent())
+    query = select(Person.id, Person.email).where(Person.tree_id == tree_id, ~has_ongoing_consent())
     for _table, column in referring:
         query = query.where(~exists().where(column == Person.id))
-    removed = 0
-    for person in db.session.scalars(query).all():
-        email = person.email
-        _scrub_outbox(OutboxMessage.person_id == person.id)
-        db.session.execute(delete(ConsentEvent).where(ConsentEvent.person_id == person.id))
-        db.session.execute(delete(ConsentState).where(ConsentState.person_id == person.id))
-        db.session.delete(person)
-        db.session.flush()
-        _forget_address(email, mark_erased=False)
-        removed += 1
-    db.session.flush()
-    return removed
+    due = db.session.execute(query).all()
+    # In chunks, a statement per table each: tens of thousands of people in a run must not cost a
+    # round trip (and a scan of the session) per person.
+    for start in range(0, len(due), _CHUNK):
+        chunk = due[start : start + _CHUNK]
+        ids = [person_id for person_id, _email in chunk]
+        _scrub_outbox(OutboxMessage.person_id.in_(ids))
+        for model in (ConsentEvent, ConsentState, Person):
+            key = Person.id if model is Person else model.person_id
+            db.session.execute(delete(model).where(key.in_(ids)).execution_options(synchronize_session=False))
+        _forget_addresses([email for _person_id, email in chunk], mark_erased=False)
+    db.session.expire_all()  # the rows are gone: nothing loaded may stand for them
+    return len(due)
+
+
+_CHUNK = 1000
 
 
 def run_retention(now: datetime | None = None) -> list[RetentionRun]:
