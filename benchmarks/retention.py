@@ -183,23 +183,12 @@ def main() -> int:
                 removing[0] += time.perf_counter() - t
                 return removed
 
-            forget, removed = privacy._forget_address, [0]
-
-            def counted_forget(email: str, *, mark_erased: bool) -> dict[str, int]:  # progress on stderr
-                removed[0] += 1
-                if removed[0] % 5000 == 0:
-                    print(
-                        f"  {removed[0]} people removed after {time.perf_counter() - started:.0f}s",
-                        file=sys.stderr,
-                    )
-                return forget(email, mark_erased=mark_erased)
-
-            privacy._remove_orphans, privacy._forget_address = timed_remove, counted_forget
+            privacy._remove_orphans = timed_remove
             started = time.perf_counter()
             [run] = privacy.run_retention(NOW)
             db.session.commit()
             seconds = time.perf_counter() - started
-            privacy._remove_orphans, privacy._forget_address = remove_orphans, forget
+            privacy._remove_orphans = remove_orphans
             rows = sum(run.counts.values())
             done = ", ".join(f"{k} {v}" for k, v in run.counts.items())
             print(
