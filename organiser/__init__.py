@@ -66,12 +66,23 @@ def _ensure_sqlite_dir(uri: str) -> None:
 def _init_extensions(app: Flask) -> None:
     from organiser.core.models import User
     from organiser.db import db
-    from organiser.extensions import babel, csrf, limiter, login_manager, mail, select_locale
+    from organiser.extensions import (
+        LeanSessionInterface,
+        babel,
+        csrf,
+        limiter,
+        login_manager,
+        mail,
+        select_locale,
+        skip_limiter_on_unlimited_endpoints,
+    )
 
     db.init_app(app)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    skip_limiter_on_unlimited_endpoints(app)
+    app.session_interface = LeanSessionInterface()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     login_manager.init_app(app)
     login_manager.login_view = "core.sign_in"

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -42,9 +43,14 @@ NOT_TAKEN_OUT = (
 # ---- rate limits ----------------------------------------------------------------------------------
 
 
-def _limits(setting: str) -> list[tuple[int, int]]:
+def _limits(setting: str) -> tuple[tuple[int, int], ...]:
     """(amount, seconds) pairs from a setting such as "10 per minute;100 per hour"."""
-    return [(item.amount, item.get_expiry()) for item in parse_many(current_app.config[setting])]
+    return _parsed_limits(current_app.config[setting])
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_limits(value: str) -> tuple[tuple[int, int], ...]:  # parsed once per value, not per request
+    return tuple((item.amount, item.get_expiry()) for item in parse_many(value))
 
 
 def coarse_key(ip: str, seconds: int, now: int) -> str:
