@@ -162,29 +162,26 @@ def _signed_again(
             Signature.petition_id == petition.id, Signature.person_id == person_id
         )
     ).one()
-    if (
-        not flagged
-        and existing.state == SignatureState.PENDING
-        and existing.confirmation_sends < MAX_CONFIRMATION_SENDS
-    ):
-        db.session.execute(
-            update(Signature)
-            .where(Signature.id == existing.id)
-            .values(confirmation_sends=Signature.confirmation_sends + 1)
-            .execution_options(synchronize_session=False)
-        )
-        _send_confirmation(petition, existing.id, name, address, person_id)
     confirmed = existing.confirmed_at is not None and existing.state in (
         SignatureState.CONFIRMED,
         SignatureState.COUNTED,
     )
-    if tell_if_signed and confirmed and not flagged and existing.confirmation_sends < MAX_CONFIRMATION_SENDS:
-        db.session.execute(
-            update(Signature)
-            .where(Signature.id == existing.id)
-            .values(confirmation_sends=Signature.confirmation_sends + 1)
-            .execution_options(synchronize_session=False)
-        )
+    pending = existing.state == SignatureState.PENDING
+    if (
+        flagged
+        or existing.confirmation_sends >= MAX_CONFIRMATION_SENDS
+        or not (pending or (confirmed and tell_if_signed))
+    ):
+        return SignResult(existing.id, False, confirmed, flagged)
+    db.session.execute(
+        update(Signature)
+        .where(Signature.id == existing.id)
+        .values(confirmation_sends=Signature.confirmation_sends + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if pending:
+        _send_confirmation(petition, existing.id, name, address, person_id)
+    else:
         _send_signed_already(petition, name, address, person_id)
     return SignResult(existing.id, False, confirmed, flagged)
 
@@ -313,19 +310,22 @@ def _send_confirmation(
 ) -> None:
     from organiser.actions.services import _serializer
 
-    link = external_url("actions.confirm", slug=petition.slug, token=_serializer().dumps(signature_id))
+    queue_email_coalesced(**_confirmation(petition, signature_id, name, address, person_id, _serializer()))
+
+
+def _confirmation(
+    petition: Petition, signature_id: int, name: str, address: str, person_id: int, serializer: Any
+) -> dict[str, Any]:
+    """The e-mail with the link that confirms a signature, in the current language."""
+    link = external_url("actions.confirm", slug=petition.slug, token=serializer.dumps(signature_id))
     text = render_with_holes(
         "actions/email/confirm.txt",
         (petition.id, petition.title),
         {"name": name, "link": link},
         petition=petition,
     )
-    queue_email_coalesced(
-        to=address,
-        subject=_("Confirm your signature: %(title)s", title=petition.title),
-        text=text,
-        person_id=person_id,
-    )
+    subject = _("Confirm your signature: %(title)s", title=petition.title)
+    return {"to": address, "subject": subject, "text": text, "person_id": person_id}
 
 
 def _send_signed_already(petition: Petition, name: str, address: str, person_id: int) -> None:
@@ -511,15 +511,10 @@ def _send_confirmations(confirmations: list[tuple[Entry, int, str, int]]) -> Non
     serializer = _serializer()
     messages = []
     for entry, signature_id, address, person_id in sorted(confirmations, key=lambda c: c[0].language):
-        petition = entry.petition
         with force_locale(entry.language):
-            link = external_url("actions.confirm", slug=petition.slug, token=serializer.dumps(signature_id))
-            text = render_with_holes(
-                "actions/email/confirm.txt",
-                (petition.id, petition.title),
-                {"name": entry.data["name"], "link": link},
-                petition=petition,
+            messages.append(
+                _confirmation(
+                    entry.petition, signature_id, entry.data["name"], address, person_id, serializer
+                )
             )
-            subject = _("Confirm your signature: %(title)s", title=petition.title)
-        messages.append({"to": address, "subject": subject, "text": text, "person_id": person_id})
     insert_messages(messages)
