@@ -23,14 +23,8 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 # The surge's endpoints have no Flask-Limiter limits: signing counts its own in one Redis round
-# trip (organiser/actions/abuse.py, intake.py) and the reads are cached. Skipping the limiter's
-# per-request lookup for them saves about a tenth of a sign request's time.
+# trip (organiser/actions/abuse.py, intake.py) and the reads are cached.
 UNLIMITED_ENDPOINTS = frozenset({"actions.sign", "actions.petition", "actions.count"})
-
-
-@limiter.request_filter
-def _unlimited() -> bool:
-    return request.endpoint in UNLIMITED_ENDPOINTS
 
 
 def skip_limiter_on_unlimited_endpoints(app: Any) -> None:

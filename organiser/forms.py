@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from babel import Locale, support
 from email_validator import EmailNotValidError, validate_email
@@ -10,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from organiser.core.services import MIN_PASSWORD_LENGTH
 
@@ -92,6 +93,22 @@ class KnownCountryCode:
     def __call__(self, form: object, field: SelectField) -> None:
         if field.data and field.data not in _COUNTRY_CODES:
             raise ValidationError(_l("Choose a country from the list"))
+
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # the end of a public address: petitions, letters, assemblies
+
+
+def slug_field(description: Any) -> StringField:
+    """The web address of a public page (a petition, a letter campaign, an assembly)."""
+    return StringField(
+        _l("Web address"),
+        description=description,
+        validators=[
+            DataRequired(message=_l("Enter the web address")),
+            Length(max=80),
+            Regexp(SLUG, message=_l("Use lower-case letters, digits and hyphens")),
+        ],
+    )
 
 
 class PublicForm(FlaskForm):

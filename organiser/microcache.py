@@ -78,3 +78,19 @@ def _shareable(answer: dict[str, Any]) -> bool:
 def forget_pages() -> None:
     """Empty this process's memory (for tests that turn it on)."""
     _pages.clear()
+
+
+def public_page(response: Any) -> Any:
+    """Mark a public page: anonymous visitors all get the same one, so shared caches (and this
+    module) may keep it for ``PUBLIC_CACHE_SECONDS``. Signed-in people see their controls, which no
+    cache may keep. (A response that sets a cookie is never public: organiser/__init__.py takes
+    ``public`` off it.)"""
+    from flask import current_app, session
+    from flask_login import current_user
+
+    if current_user.is_authenticated or session.modified:
+        response.headers["Cache-Control"] = "private, no-store"
+    else:
+        response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_CACHE_SECONDS']}"
+    response.vary.update(("Cookie", "Accept-Language"))  # the language comes from either
+    return response

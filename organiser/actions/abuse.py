@@ -58,9 +58,10 @@ def coarse_key(ip: str, seconds: int, now: int) -> str:
     return f"organiser:sign-coarse:{ip}:{seconds}:{now // seconds}"
 
 
-def limit_key(petition_id: int, kind: str, value: str, seconds: int, now: int) -> str:
-    """The Redis counter of a petition's attempts from one IP or e-mail domain in a window."""
-    return f"organiser:sign-limit:{petition_id}:{kind}:{value}:{seconds}:{now // seconds}"
+def limit_key(scope: int | str, kind: str, value: str, seconds: int, now: int) -> str:
+    """The Redis counter of an action's attempts (a petition's id, or another action's scope such as
+    ``letters-<id>``) from one IP or e-mail domain in a window."""
+    return f"organiser:sign-limit:{scope}:{kind}:{value}:{seconds}:{now // seconds}"
 
 
 def coarse_limited(ip: str) -> bool:
@@ -97,42 +98,43 @@ def petition_checks(ip: str, domain: str) -> list[tuple[str, str, int, int]]:
 
 def over_limit(petition_id: int, ip: str, domain: str) -> bool:
     """Count this attempt; True if it goes over a per-petition limit for its IP or e-mail domain."""
+    return over_action_limit(
+        petition_id, ip, domain, model=Signature, scope=Signature.petition_id == petition_id
+    )
+
+
+def over_action_limit(key: int | str, ip: str, domain: str, *, model: Any, scope: Any) -> bool:
+    """The per-petition limits, for any action: ``key`` names its counters in Redis (a petition's
+    id, ``letters-<id>``); without Redis, the people who acted on it (``model`` rows matching
+    ``scope``, with ``ip``, ``email_domain``, ``person_id`` and ``created_at``) in the window."""
     checks = petition_checks(ip, domain)
     if not checks:
         return False
     conn = redis_connection()
     if conn is not None:
-        return _over_in_redis(conn, petition_id, checks)
-    return _over_in_database(petition_id, checks)
-
-
-def _over_in_redis(conn: Any, petition_id: int, checks: list[tuple[str, str, int, int]]) -> bool:
-    now = int(time.time())
-    pipe = conn.pipeline(transaction=False)
-    for kind, value, _amount, seconds in checks:
-        key = limit_key(petition_id, kind, value, seconds, now)
-        pipe.incr(key)
-        pipe.expire(key, seconds, nx=True)
-    counts = pipe.execute()[::2]
-    return any(n > amount for n, (_kind, _value, amount, _s) in zip(counts, checks, strict=True))
-
-
-def _over_in_database(petition_id: int, checks: list[tuple[str, str, int, int]]) -> bool:
+        return _over_in_redis(conn, key, checks)
     now = utcnow()
     for kind, value, amount, seconds in checks:
-        column = Signature.ip if kind == "ip" else Signature.email_domain
+        column = model.ip if kind == "ip" else model.email_domain
         recent = db.session.scalar(
-            select(func.count())
-            .select_from(Signature)
-            .where(
-                Signature.petition_id == petition_id,
-                column == value,
-                Signature.created_at >= now - timedelta(seconds=seconds),
+            select(func.count(func.distinct(model.person_id))).where(
+                scope, column == value, model.created_at >= now - timedelta(seconds=seconds)
             )
         )
         if recent >= amount:  # this attempt would be one more than allowed
             return True
     return False
+
+
+def _over_in_redis(conn: Any, scope: int | str, checks: list[tuple[str, str, int, int]]) -> bool:
+    now = int(time.time())
+    pipe = conn.pipeline(transaction=False)
+    for kind, value, _amount, seconds in checks:
+        key = limit_key(scope, kind, value, seconds, now)
+        pipe.incr(key)
+        pipe.expire(key, seconds, nx=True)
+    counts = pipe.execute()[::2]
+    return any(n > amount for n, (_kind, _value, amount, _s) in zip(counts, checks, strict=True))
 
 
 # ---- trending -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.forms import PublicForm
+from organiser.forms import SLUG, PublicForm, slug_field
 
 
 class SignForm(PublicForm):
@@ -82,22 +82,14 @@ class SponsorInviteForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=80),
-            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
+            Regexp(SLUG, message=_l("Use lower-case letters, digits and hyphens")),
         ],
     )
 
 
 class PetitionForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
-    slug = StringField(
-        _l("Web address"),
-        description=_l("The end of the petition's address: lower-case letters, digits and hyphens."),
-        validators=[
-            DataRequired(message=_l("Enter the web address")),
-            Length(max=80),
-            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
-        ],
-    )
+    slug = slug_field(_l("The end of the petition's address: lower-case letters, digits and hyphens."))
     ask = TextAreaField(
         _l("What you ask for"),
         validators=[DataRequired(message=_l("Say what you ask for"))],

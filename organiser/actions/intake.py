@@ -207,6 +207,7 @@ def write_batch(entries: list[bytes], *, taken_from_intake: bool = False) -> int
     head of the intake (when they came from there), and send the confirmation e-mails (a crash
     before that leaves them in the outbox, where the sweep finds them). Returns how many were
     written."""
+    conn = redis_connection()
     try:
         _sign_entries(entries)
         db.session.commit()
@@ -223,10 +224,8 @@ def write_batch(entries: list[bytes], *, taken_from_intake: bool = False) -> int
             except Exception:
                 db.session.rollback()
                 log.exception("an intake entry could not be signed; kept in %s", DEAD_LETTERS)
-                conn = redis_connection()
                 if conn is not None:
                     conn.rpush(DEAD_LETTERS, entry)
-    conn = redis_connection()
     if taken_from_intake and conn is not None:
         conn.ltrim(INTAKE_LIST, len(entries), -1)
     _send_confirmations()

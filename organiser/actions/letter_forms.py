@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
 
-from organiser.forms import PublicForm
+from organiser.forms import PublicForm, slug_field
 from organiser.messaging.forms import MultiCheckboxField
 
 MAX_BODY = 5000
@@ -51,15 +51,7 @@ class LetterForm(PublicForm):
 
 class CampaignForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
-    slug = StringField(
-        _l("Web address"),
-        description=_l("The end of the campaign's address: lower-case letters, digits and hyphens."),
-        validators=[
-            DataRequired(message=_l("Enter the web address")),
-            Length(max=80),
-            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
-        ],
-    )
+    slug = slug_field(_l("The end of the campaign's address: lower-case letters, digits and hyphens."))
     intro = TextAreaField(
         _l("Why write"),
         description=_l("Shown above the letter: why this matters, and why a letter now."),
@@ -91,16 +83,3 @@ class CampaignForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose who the letters go to"))],
     )
     targets = MultiCheckboxField(_l("Decision-makers"), coerce=int, validate_choice=True)
-
-
-class LetterResponseForm(FlaskForm):
-    target = SelectField(
-        _l("Who responded"), coerce=int, validators=[DataRequired(message=_l("Choose who responded"))]
-    )
-    text = TextAreaField(
-        _l("Their response"),
-        description=_l("Shown on the campaign's public page."),
-        validators=[DataRequired(message=_l("Write the response")), Length(max=20000)],
-        render_kw={"rows": 8},
-    )
-    responded_on = DateField(_l("Date of the response"), description=_l("Optional."), validators=[Optional()])

@@ -35,7 +35,7 @@ ANONYMOUS = {
 def _collect(person: Person) -> list[dict[str, Any]]:
     from organiser.actions.letters import sync_statuses
 
-    sync_statuses()
+    sync_statuses(person_id=person.id)
     rows = db.session.execute(
         select(Letter, LetterCampaign.title, LetterCampaign.slug, Target.name)
         .join(LetterCampaign, LetterCampaign.id == Letter.campaign_id)

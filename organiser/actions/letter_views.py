@@ -10,16 +10,18 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from organiser.actions import abuse, letter_personal_data, letters  # noqa: F401  (letter_personal_data registers itself)
-from organiser.actions.letter_forms import CampaignForm, LetterForm, LetterResponseForm
+from organiser.actions.letter_forms import CampaignForm, LetterForm
 from organiser.actions.letter_models import CampaignStatus, LetterCampaign, TargetMode
+from organiser.actions.target_forms import ResponseForm
 from organiser.actions.targets import targets_of
-from organiser.actions.views import _cacheable, _country_choices
+from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.core.buttons import button_action
 from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.exports import logged_csv_download
 from organiser.extensions import csrf
+from organiser.microcache import public_page
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letters.responses_of, "letter_responses")
@@ -36,10 +38,11 @@ def _public_campaign(slug: str) -> LetterCampaign:
 
 def _letter_form(campaign: LetterCampaign) -> LetterForm:
     form = LetterForm(data={"subject": campaign.subject, "body": campaign.body})
-    form.country.choices = _country_choices(str(get_locale()))
-    form.constituency.choices = [("", _("Choose your region or constituency"))] + [
-        (r, r) for r in letters.regions_of(campaign)
-    ]
+    form.country.choices = sign_country_choices(str(get_locale()))
+    if campaign.target_mode == TargetMode.REGION:  # the list is asked for only where it is shown
+        form.constituency.choices = [("", _("Choose your region or constituency"))] + [
+            (r, r) for r in letters.regions_of(campaign)
+        ]
     return form
 
 
@@ -58,7 +61,7 @@ def _render_campaign(campaign: LetterCampaign, form: LetterForm) -> str:
 def campaign(slug: str) -> Response:
     """The campaign: why write, who the letter goes to, how many wrote, the letter form."""
     page = _public_campaign(slug)
-    return _cacheable(Response(_render_campaign(page, _letter_form(page)), mimetype="text/html"))
+    return public_page(Response(_render_campaign(page, _letter_form(page)), mimetype="text/html"))
 
 
 # The public write form and the e-mailed confirmation carry no CSRF token (no session, so the
@@ -74,8 +77,8 @@ def write(slug: str) -> str | tuple[str, int]:
         return render_template("actions/letters/closed.html", campaign=campaign), 409
     form = _letter_form(campaign)
     valid = form.validate()
-    if campaign.target_mode == TargetMode.REGION and form.constituency.data not in letters.regions_of(
-        campaign
+    if campaign.target_mode == TargetMode.REGION and form.constituency.data not in dict(
+        form.constituency.choices[1:]
     ):
         form.constituency.errors = [_("Choose your region or constituency from the list")]
         valid = False
@@ -207,7 +210,8 @@ def export(campaign: LetterCampaign) -> Response:
 @authorise(LetterCampaign, "can_manage")
 def responses(campaign: LetterCampaign) -> str | Response:
     """Record what each decision-maker answered; it is shown on the public page."""
-    form = LetterResponseForm()
+    form = ResponseForm()
+    form.text.description = _("Shown on the campaign's public page.")
     form.target.choices = [(0, _("Choose who responded"))] + [
         (t.id, t.name) for t in letters.response_targets(campaign)
     ]

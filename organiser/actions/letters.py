@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import current_app, render_template
@@ -185,30 +185,10 @@ class WriteResult:
 
 def over_limit(campaign: LetterCampaign, ip: str, domain: str) -> bool:
     """The petitions' per-IP and per-domain limits (``SIGN_IP_LIMIT``, ``SIGN_DOMAIN_LIMIT``), per
-    campaign: counted in Redis when configured, else from the campaign's letters in the window."""
-    checks: list[tuple[str, str, int, int]] = [
-        ("ip", ip, amount, seconds) for amount, seconds in abuse._limits("SIGN_IP_LIMIT")
-    ]
-    if domain and domain not in current_app.config["SIGN_WEBMAIL_DOMAINS"]:
-        checks += [("domain", domain, a, s) for a, s in abuse._limits("SIGN_DOMAIN_LIMIT")]
-    from organiser.jobs import redis_connection
-
-    conn = redis_connection()
-    if conn is not None:
-        return abuse._over_in_redis(conn, f"letters-{campaign.id}", checks)  # type: ignore[arg-type]
-    now = utcnow()
-    for kind, value, amount, seconds in checks:
-        column = Letter.ip if kind == "ip" else Letter.email_domain
-        writers = db.session.scalar(
-            select(func.count(func.distinct(Letter.person_id))).where(
-                Letter.campaign_id == campaign.id,
-                column == value,
-                Letter.created_at >= now - timedelta(seconds=seconds),
-            )
-        )
-        if writers >= amount:
-            return True
-    return False
+    campaign (without Redis: the people who wrote to it in the window)."""
+    return abuse.over_action_limit(
+        f"letters-{campaign.id}", ip, domain, model=Letter, scope=Letter.campaign_id == campaign.id
+    )
 
 
 def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteResult:
@@ -352,7 +332,7 @@ def _queue_letter(letter: Letter) -> None:
     log.info("letter %s of campaign %s queued to target %s", letter.id, letter.campaign_id, target.id)
 
 
-def sync_statuses(campaign_id: int | None = None) -> int:
+def sync_statuses(campaign_id: int | None = None, *, person_id: int | None = None) -> int:
     """Queued letters whose outbox row was sent become ``sent``; given up on, ``failed``."""
     changed = 0
     outcomes = {
@@ -364,6 +344,8 @@ def sync_statuses(campaign_id: int | None = None) -> int:
         condition = [Letter.status == LetterStatus.QUEUED, Letter.outbox_message_id.in_(finished)]
         if campaign_id is not None:
             condition.append(Letter.campaign_id == campaign_id)
+        if person_id is not None:
+            condition.append(Letter.person_id == person_id)
         sent_at = (
             select(OutboxMessage.sent_at)
             .where(OutboxMessage.id == Letter.outbox_message_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from organiser.actions import (  # noqa: F401  (personal_data registers itself)
 from organiser.actions.forms import PetitionForm, SignForm
 from organiser.actions.lifecycle import close_if_overdue
 from organiser.actions.models import Petition, PetitionStatus
-from organiser.coalitions.forms import country_choices
+from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
@@ -46,6 +45,7 @@ from organiser.core.permissions import authorise
 from organiser.db import db, utcnow
 from organiser.exports import logged_csv_download
 from organiser.extensions import csrf, may_be_signed_in
+from organiser.microcache import public_page
 from organiser.templating import render_with_holes
 
 bp = Blueprint("actions", __name__)
@@ -62,14 +62,9 @@ def _public_petition(slug: str) -> Petition:
     return petition
 
 
-@functools.lru_cache(maxsize=16)
-def _country_choices(locale: str) -> list[object]:
-    return country_choices(_("Choose a country"))
-
-
 def _sign_form() -> SignForm:
     form = SignForm()
-    form.country.choices = _country_choices(str(get_locale()))  # built once per language
+    form.country.choices = sign_country_choices(str(get_locale()))  # built once per language
     return form
 
 
@@ -85,7 +80,7 @@ def _submitted_sign_form(locale: str) -> SignForm:
     form = forms.get(key)
     if form is None:
         form = forms[key] = SignForm(formdata=None)
-        form.country.choices = _country_choices(locale)
+        form.country.choices = sign_country_choices(locale)
     form.process(request.form)
     return form
 
@@ -103,23 +98,11 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
     ), status
 
 
-def _cacheable(response: Response) -> Response:
-    """Anonymous visitors all get the same page: shared caches may keep it for a few seconds.
-    Signed-in coordinators see their controls, which no cache may keep. (A response that sets a
-    cookie is never public: organiser/__init__.py takes ``public`` off it.)"""
-    if current_user.is_authenticated or session.modified:
-        response.headers["Cache-Control"] = "private, no-store"
-    else:
-        response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_CACHE_SECONDS']}"
-    response.vary.update(("Cookie", "Accept-Language"))  # the language comes from either
-    return response
-
-
 @bp.get("/petitions/<slug>")
 def petition(slug: str) -> Response:
     """The petition: the ask, the count against the goal, recent public signers, the sign form."""
     body, status = _render_petition(_public_petition(slug), _sign_form())
-    return _cacheable(Response(body, status, mimetype="text/html"))
+    return public_page(Response(body, status, mimetype="text/html"))
 
 
 @bp.get("/petitions/<slug>/count.json")
@@ -129,7 +112,7 @@ def count(slug: str) -> Response:
     response = Response(
         f'{{"count": {petition.signature_count}, "goal": {petition.goal}}}', mimetype="application/json"
     )
-    return _cacheable(response)
+    return public_page(response)
 
 
 @dataclass(frozen=True)

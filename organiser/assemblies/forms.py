@@ -29,12 +29,11 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from organiser.forms import PublicForm
+from organiser.forms import PublicForm, slug_field
 
 KIND_LABELS = {
     "peoples_assembly": _l("People's assembly"),
@@ -65,15 +64,7 @@ class AssemblyForm(FlaskForm):
         default="peoples_assembly",
     )
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
-    slug = StringField(
-        _l("Web address"),
-        description=_l("The end of the assembly's address: lower-case letters, digits and hyphens."),
-        validators=[
-            DataRequired(message=_l("Enter the web address")),
-            Length(max=80),
-            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens")),
-        ],
-    )
+    slug = slug_field(_l("The end of the assembly's address: lower-case letters, digits and hyphens."))
     description = TextAreaField(
         _l("What it is about"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5}
     )

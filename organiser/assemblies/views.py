@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from organiser.assemblies import personal_data, services  # noqa: F401  (persona
 from organiser.assemblies.forms import KIND_LABELS, AgendaItemForm, AssemblyForm, CheckInForm, RegisterForm
 from organiser.assemblies.ics import calendar_for
 from organiser.assemblies.models import AgendaItem, Assembly, Registration, RegistrationStatus
-from organiser.coalitions.forms import country_choices
+from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
@@ -29,6 +29,7 @@ from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.exports import logged_csv_download
 from organiser.extensions import csrf
+from organiser.microcache import public_page
 
 bp = Blueprint("assemblies", __name__)
 
@@ -66,16 +67,6 @@ def _public_assembly(slug: str) -> Assembly:
     return assembly
 
 
-def _cacheable(response: Response) -> Response:
-    """Anonymous visitors all get the same page; signed-in organisers see their controls."""
-    if current_user.is_authenticated or session.modified:
-        response.headers["Cache-Control"] = "private, no-store"
-    else:
-        response.headers["Cache-Control"] = f"public, max-age={current_app.config['PUBLIC_CACHE_SECONDS']}"
-    response.vary.update(("Cookie", "Accept-Language"))
-    return response
-
-
 def _private(body: str, status: int = 200) -> Response:
     """A page for one registrant (their link is its key): never kept by any cache."""
     response = Response(body, status, mimetype="text/html")
@@ -83,14 +74,9 @@ def _private(body: str, status: int = 200) -> Response:
     return response
 
 
-@functools.lru_cache(maxsize=16)
-def _country_choices(locale: str) -> list[object]:
-    return country_choices(_("Choose a country"))
-
-
 def _register_form() -> RegisterForm:
     form = RegisterForm()
-    form.country.choices = _country_choices(str(get_locale()))
+    form.country.choices = sign_country_choices(str(get_locale()))
     return form
 
 
@@ -106,7 +92,7 @@ def _render_public(assembly: Assembly, form: RegisterForm, status: int = 200) ->
         figures=services.counts(assembly) if can_manage or assembly.has_ended() else None,
         consent_wording=services.consent_wording(assembly),
     )
-    return _cacheable(Response(body, status, mimetype="text/html"))
+    return public_page(Response(body, status, mimetype="text/html"))
 
 
 @bp.get("/assemblies/<slug>")
@@ -121,7 +107,7 @@ def ics(slug: str) -> Response:
     assembly = _public_assembly(slug)
     response = Response(calendar_for(assembly), mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{assembly.slug}.ics"'
-    return _cacheable(response)
+    return public_page(response)
 
 
 def _over_rate_limit(assembly_id: int, ip: str) -> bool:

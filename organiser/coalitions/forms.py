@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -40,6 +42,15 @@ def country_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [
         SelectChoice(code, name) for code, name in sorted(names.items(), key=lambda item: item[1])
     ]
+
+
+@functools.lru_cache(maxsize=16)
+def sign_country_choices(locale: str) -> list[SelectChoice]:
+    """The country list of the public forms (signing, writing, registering), built once per language
+    (``locale`` is the key; the caller passes ``str(get_locale())``)."""
+    from flask_babel import gettext
+
+    return country_choices(gettext("Choose a country"))
 
 
 def type_choices(blank: str) -> list[SelectChoice]:

@@ -3,15 +3,19 @@ batch job, which a real worker runs; the batch writes each signature once, whate
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 
 import pytest
+from redis import Redis
 from sqlalchemy import select
 
 from organiser.actions import intake
 from organiser.actions.models import Petition, PetitionStatus, Signature
 from organiser.core.people import Person
 from organiser.db import db, utcnow
+from tests.conftest import worker_env
 from tests.factories import CoalitionFactory
 from tests.helpers import links_in, path_of, text_of
 
@@ -166,3 +170,27 @@ def test_a_batch_writes_each_person_once_keeps_the_flagged_silent_and_tells_who_
     with app.app_context():
         bo = db.session.scalar(select(Signature).join(Person).where(Person.email == "bo@example.org"))
         assert bo.state in ("confirmed", "counted")
+
+
+@pytest.mark.worker
+def test_signatures_whose_job_was_lost_are_written_by_the_workers_sweep(live, smtp_server, mail):
+    _open_petition(live)
+    client = live.test_client()
+    for n in range(2):
+        client.post(SIGN, data={**FORM, "email": f"lost{n}@example.org"})
+    redis = Redis.from_url(live.config["REDIS_URL"])
+    redis.delete("rq:queue:transactional", intake.INGEST_FLAG)  # the job is gone and its flag expired
+    with live.app_context():
+        assert intake.pending() == 2 and not db.session.scalars(select(Signature)).all()
+    proc = subprocess.run(
+        [sys.executable, "-m", "organiser", "worker", "--burst"],
+        env=worker_env(live, smtp_server),
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout.decode()[-2000:]
+    for n in range(2):  # the sweep queued a job: written, and each signer has their link
+        [message] = mail.wait_for_to(f"lost{n}@example.org")
+        assert "fair-tax/confirm/" in links_in(message)[0]
+    with live.app_context():
+        assert intake.pending() == 0 and len(db.session.scalars(select(Signature)).all()) == 2
