@@ -105,3 +105,15 @@ class Database:
 
 
 db = Database()
+
+
+def dialect_insert(model: type) -> Any:
+    """An ``INSERT`` with ``ON CONFLICT`` for this database (PostgreSQL, SQLite), or None."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(model)
+    if name == "sqlite":
+        return sqlite.insert(model)
+    return None

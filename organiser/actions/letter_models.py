@@ -36,10 +36,6 @@ class TargetMode(enum.StrEnum):
     REGION = "region"  # the writer picks their region: the coalition's targets with that region
 
 
-class DeliveryMode(enum.StrEnum):
-    EACH = "each"  # each letter is sent as soon as its writer confirms it (the only mode so far)
-
-
 class LetterCampaign(Base):
     __tablename__ = "letter_campaigns"
 
@@ -51,7 +47,6 @@ class LetterCampaign(Base):
     subject: Mapped[str] = mapped_column(String(300))  # suggested; the writer may edit it
     body: Mapped[str] = mapped_column(Text)  # suggested; the writer may edit it
     target_mode: Mapped[TargetMode] = mapped_column(String(20), default=TargetMode.FIXED)
-    delivery_mode: Mapped[DeliveryMode] = mapped_column(String(20), default=DeliveryMode.EACH)
     status: Mapped[CampaignStatus] = mapped_column(String(20), default=CampaignStatus.DRAFT, index=True)
     # Letters confirmed by their writers (one per target): queued, sent or failed. Kept on the row so
     # the public page counts no rows, and so erasing a writer never changes it.

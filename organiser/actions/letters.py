@@ -196,7 +196,7 @@ def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteRe
 
     Writing again is not an error and sends nothing twice: letters already written are kept as
     they are; pending ones get their confirmation again (a few times at most)."""
-    from organiser.actions.signing import person_id_for
+    from organiser.core.people import person_id_for
 
     address = supporter_email(data["email"])
     region = (data.get("region") or "").strip()

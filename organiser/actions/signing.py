@@ -21,12 +21,18 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from organiser.actions import abuse
 from organiser.actions.models import Petition, Signature, SignatureState
-from organiser.core.people import ConsentEvent, ConsentState, ConsentSubject, Person, supporter_email
-from organiser.db import db, utcnow
+from organiser.core.people import (
+    ConsentEvent,
+    ConsentState,
+    ConsentSubject,
+    Person,
+    person_id_for,
+    supporter_email,
+)
+from organiser.db import db, dialect_insert, utcnow
 from organiser.messaging.services.outbox import queue_email_coalesced
 from organiser.templating import render_with_holes
 from organiser.urls import external_url
@@ -40,15 +46,6 @@ class SignResult:
     created: bool
     confirmed: bool  # signed and confirmed before: the person is told so
     flagged: bool  # over a rate limit: stored, not e-mailed, never counted (never shown as such)
-
-
-def _dialect_insert(model: type) -> Any:
-    name = db.session.get_bind().dialect.name
-    if name == "postgresql":
-        return postgresql.insert(model)
-    if name == "sqlite":
-        return sqlite.insert(model)
-    return None
 
 
 def sign(
@@ -186,25 +183,6 @@ def _signed_again(
     return SignResult(existing.id, False, confirmed, flagged)
 
 
-def person_id_for(tree_id: int, address: str, fields: dict[str, Any]) -> int:
-    """The id of the person with this (normalised) address in the tree; a new one starts from
-    ``fields``, a known one is left as it is (only a confirmation may change it)."""
-    fields = {key: value for key, value in fields.items() if value}
-    statement = _dialect_insert(Person)
-    if statement is None:
-        person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
-        if person is None:
-            person = Person(tree_id=tree_id, email=address, **fields)
-            db.session.add(person)
-            db.session.flush()
-        return person.id
-    statement = statement.values(tree_id=tree_id, email=address, **fields).on_conflict_do_update(
-        index_elements=[Person.tree_id, Person.email],
-        set_={"email": statement.excluded.email},  # a no-op update, so RETURNING answers
-    )
-    return db.session.execute(statement.returning(Person.id)).scalar_one()
-
-
 def _record_coalition_consent(person_id: int, petition: Petition) -> None:
     """The ledger event and the current state, as ``core.people.record_consent`` keeps them."""
     from organiser.actions.services import consent_wording
@@ -225,7 +203,7 @@ def _record_coalition_consent(person_id: int, petition: Petition) -> None:
             created_at=now,
         )
     )
-    statement = _dialect_insert(ConsentState)
+    statement = dialect_insert(ConsentState)
     if statement is None:
         from organiser.core.people import record_consent
 
@@ -285,7 +263,7 @@ def _record_sponsor_consent(person_id: int, petition: Petition, sponsor: tuple[i
 
 def _insert_signature(values: dict[str, Any]) -> int | None:
     """The new signature's id, or None if this person has signed this petition already."""
-    statement = _dialect_insert(Signature)
+    statement = dialect_insert(Signature)
     if statement is None:
         if db.session.scalar(
             select(Signature.id).where(

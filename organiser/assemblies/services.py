@@ -31,7 +31,7 @@ from organiser.assemblies.models import (
     RegistrationStatus,
 )
 from organiser.coalitions.models import Organisation
-from organiser.core.people import ConsentSubject, Person, record_consent, supporter_email
+from organiser.core.people import ConsentSubject, Person, person_id_for, record_consent, supporter_email
 from organiser.core.scopes import ScopeKind, register_scope
 from organiser.db import db, utcnow
 from organiser.messaging.mime import Attachment
@@ -275,7 +275,12 @@ def register(assembly: Assembly, data: dict[str, Any], *, ip: str) -> RegisterRe
     with a place or on the waitlist is sent a reminder with the link to their registration page.
     The page answers the same in every case, so it tells no one who has registered."""
     address = supporter_email(data["email"])
-    person = _person_for(assembly.coalition.lineage()[-1].id, address, data)
+    fields = {
+        "name": data["name"].strip(),
+        "region": (data.get("region") or "").strip(),
+        "country": data.get("country") or None,
+    }  # a new person starts from what they typed; a known one waits for the confirmation
+    person = db.session.get(Person, person_id_for(assembly.coalition.lineage()[-1].id, address, fields))
     details = {
         "name": data["name"].strip(),
         "email": address,
@@ -310,28 +315,6 @@ def _registration_of(assembly_id: int, person_id: int) -> Registration | None:
             Registration.assembly_id == assembly_id, Registration.person_id == person_id
         )
     )
-
-
-def _person_for(tree_id: int, address: str, data: dict[str, Any]) -> Person:
-    """The person with this address in the tree; a new one starts from what they typed, a known one
-    is left as it is until the link in that mailbox confirms the registration."""
-    person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
-    if person is not None:
-        return person
-    try:
-        with db.session.begin_nested():
-            person = Person(
-                tree_id=tree_id,
-                email=address,
-                name=data["name"].strip(),
-                region=(data.get("region") or "").strip(),
-                country=data.get("country") or None,
-            )
-            db.session.add(person)
-    except IntegrityError:
-        person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
-    assert person is not None
-    return person
 
 
 def _registered_again(registration: Registration, details: dict[str, Any]) -> None:

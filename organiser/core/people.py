@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from organiser.core.models import normalise_email
-from organiser.db import Base, db, utcnow
+from organiser.db import Base, db, dialect_insert, utcnow
 
 
 class Person(Base):
@@ -156,3 +157,22 @@ def has_consent(
             )
         )
     )
+
+
+def person_id_for(tree_id: int, address: str, fields: dict[str, Any]) -> int:
+    """The id of the person with this (normalised) address in the tree; a new one starts from
+    ``fields``, a known one is left as it is (only a confirmation may change it)."""
+    fields = {key: value for key, value in fields.items() if value}
+    statement = dialect_insert(Person)
+    if statement is None:
+        person = db.session.scalar(select(Person).where(Person.tree_id == tree_id, Person.email == address))
+        if person is None:
+            person = Person(tree_id=tree_id, email=address, **fields)
+            db.session.add(person)
+            db.session.flush()
+        return person.id
+    statement = statement.values(tree_id=tree_id, email=address, **fields).on_conflict_do_update(
+        index_elements=[Person.tree_id, Person.email],
+        set_={"email": statement.excluded.email},  # a no-op update, so RETURNING answers
+    )
+    return db.session.execute(statement.returning(Person.id)).scalar_one()

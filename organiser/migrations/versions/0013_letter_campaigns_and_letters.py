@@ -28,7 +28,6 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("target_mode", sa.String(length=20), nullable=False),
-        sa.Column("delivery_mode", sa.String(length=20), nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("letter_count", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),
