@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
         _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    from organiser import inputs
+
+    inputs.init_app(app)  # before the blueprints: their routes use its converters
     _init_extensions(app)
     _register_blueprints(app)
     _register_security_headers(app)

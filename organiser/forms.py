@@ -10,10 +10,28 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
 
 from organiser.core.services import MIN_PASSWORD_LENGTH
+from organiser.inputs import PlainText
+
+_SINGLE_LINE, _MULTILINE = PlainText(), PlainText(multiline=True)
+
+
+class Form(FlaskForm):
+    """Every form of the app: each text field refuses control characters (``PlainText``, first
+    among its validators, so the others see the cleaned text). Hidden fields carry our own data
+    (an import's file, checked row by row) and are left alone."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            field_class = unbound_field.field_class
+            if issubclass(field_class, StringField) and not issubclass(field_class, HiddenField):
+                plain = _MULTILINE if issubclass(field_class, TextAreaField) else _SINGLE_LINE
+                validators = unbound_field.kwargs.get("validators") or ()
+                options["validators"] = [plain, *validators]
+            return unbound_field.bind(form=form, **options)
 
 
 class EmailAddress:
@@ -111,13 +129,13 @@ def slug_field(description: Any) -> StringField:
     )
 
 
-class PublicForm(FlaskForm):
+class PublicForm(Form):
     """What anyone may submit without an account or a session — signing a petition, writing a
     letter, registering for an assembly: the supporter's name, e-mail address and country, and a
     honeypot. No CSRF token (there is no session to tie it to): double opt-in, rate limits and the
     honeypot guard these forms. WTForms' messages come from the cached catalogue (hot paths)."""
 
-    class Meta:
+    class Meta(Form.Meta):
         csrf = False
 
         def get_translations(self, form: object) -> object:

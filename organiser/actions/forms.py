@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.forms import SLUG, PublicForm, slug_field
+from organiser.forms import SLUG, Form, PublicForm, slug_field
 
 
 class SignForm(PublicForm):
@@ -42,7 +41,7 @@ class SignForm(PublicForm):
     consent_sponsor = BooleanField("")  # shown only through an accepted co-sponsor's tracking link
 
 
-def valid_milestones(_form: FlaskForm, field: StringField) -> None:
+def valid_milestones(_form: Form, field: StringField) -> None:
     """ "100, 500, 1000": whole numbers separated by commas (the goal is always a milestone too)."""
     from organiser.actions.milestones import parse_milestones
 
@@ -63,11 +62,11 @@ def milestones_field() -> StringField:
     )
 
 
-class MilestonesForm(FlaskForm):
+class MilestonesForm(Form):
     milestones = milestones_field()
 
 
-class SponsorInviteForm(FlaskForm):
+class SponsorInviteForm(Form):
     organisation = SelectField(
         _l("Organisation"),
         validators=[DataRequired(message=_l("Choose an organisation"))],
@@ -87,7 +86,7 @@ class SponsorInviteForm(FlaskForm):
     )
 
 
-class PetitionForm(FlaskForm):
+class PetitionForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
     slug = slug_field(_l("The end of the petition's address: lower-case letters, digits and hyphens."))
     ask = TextAreaField(
@@ -115,7 +114,7 @@ class PetitionForm(FlaskForm):
     milestones = milestones_field()
 
 
-class InvalidationForm(FlaskForm):
+class InvalidationForm(Form):
     """Which signatures to take out: at least one of domain, IP address and time window."""
 
     domain = StringField(

@@ -4,12 +4,11 @@ guard it), and the coordinators' campaign and response forms."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from organiser.forms import PublicForm, slug_field
+from organiser.forms import Form, PublicForm, slug_field
 from organiser.messaging.forms import MultiCheckboxField
 
 MAX_BODY = 5000
@@ -49,7 +48,7 @@ class LetterForm(PublicForm):
     consent_coalition = BooleanField("")  # labelled in the template, with the coalition's name
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
     slug = slug_field(_l("The end of the campaign's address: lower-case letters, digits and hyphens."))
     intro = TextAreaField(

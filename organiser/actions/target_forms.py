@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from organiser.forms import EmailAddress
+from organiser.forms import EmailAddress, Form
 from organiser.messaging.forms import MultiCheckboxField
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(message=_l("Enter the name")), Length(max=200)])
     role = StringField(
         _l("Role"), description=_l("For example: Chancellor of the Exchequer."), validators=[Length(max=200)]
@@ -29,7 +28,7 @@ class TargetForm(FlaskForm):
     )
 
 
-class TargetImportForm(FlaskForm):
+class TargetImportForm(Form):
     file = FileField(
         _l("CSV file"),
         description=_l(
@@ -43,15 +42,15 @@ class TargetImportForm(FlaskForm):
     )
 
 
-class ConfirmTargetImportForm(FlaskForm):
+class ConfirmTargetImportForm(Form):
     payload = HiddenField()
 
 
-class PetitionTargetsForm(FlaskForm):
+class PetitionTargetsForm(Form):
     targets = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
 
 
-class DeliveryForm(FlaskForm):
+class DeliveryForm(Form):
     message = TextAreaField(
         _l("Covering message"),
         description=_l("Optional. It comes first in the e-mail, above the petition."),
@@ -60,7 +59,7 @@ class DeliveryForm(FlaskForm):
     )
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     target = SelectField(
         _l("Who responded"), coerce=int, validators=[DataRequired(message=_l("Choose who responded"))]
     )

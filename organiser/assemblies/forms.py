@@ -10,7 +10,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -33,7 +32,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from organiser.forms import PublicForm, slug_field
+from organiser.forms import Form, PublicForm, slug_field
 
 KIND_LABELS = {
     "peoples_assembly": _l("People's assembly"),
@@ -47,7 +46,7 @@ def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def known_zone(_form: FlaskForm, field: StringField) -> None:
+def known_zone(_form: Form, field: StringField) -> None:
     if (field.data or "").strip() not in _zones():
         raise ValidationError(_l("Enter a time zone from the IANA list, like Africa/Lusaka or Europe/London"))
 
@@ -57,7 +56,7 @@ class _Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class AssemblyForm(FlaskForm):
+class AssemblyForm(Form):
     kind = SelectField(
         _l("Kind"),
         choices=[SelectChoice(key, label) for key, label in KIND_LABELS.items()],
@@ -219,7 +218,7 @@ class RegisterForm(PublicForm):
     consent_coalition = BooleanField("")  # labelled in the template, with the coalition's name
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     code = StringField(
         _l("Check-in code"),
         description=_l("The code in the person's confirmation e-mail."),
@@ -228,7 +227,7 @@ class CheckInForm(FlaskForm):
     )
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(Form):
     starts = DateTimeLocalField(
         _l("Time"),
         format="%Y-%m-%dT%H:%M",

@@ -7,14 +7,13 @@ import functools
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from organiser.coalitions.models import MembershipRole, OrganisationType
-from organiser.forms import email_field
+from organiser.forms import Form, email_field
 
 TYPE_LABELS = {
     OrganisationType.NGO: _l("NGO or charity"),
@@ -58,12 +57,12 @@ def type_choices(blank: str) -> list[SelectChoice]:
 
 
 class KnownCountry:
-    def __call__(self, form: FlaskForm, field: SelectField) -> None:
+    def __call__(self, form: Form, field: SelectField) -> None:
         if field.data and field.data not in {c.value for c in country_choices("")}:
             raise ValidationError(_l("Choose a country from the list"))
 
 
-class OrganisationFields(FlaskForm):
+class OrganisationFields(Form):
     name = StringField(
         _l("Organisation name"),
         validators=[DataRequired(message=_l("Enter the organisation's name")), Length(max=200)],
@@ -125,7 +124,7 @@ class JoinForm(OrganisationFields):
     )
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     role = SelectField(_l("Role in the coalition"), validators=[DataRequired()], validate_choice=False)
 
     def set_choices(self) -> None:
@@ -136,7 +135,7 @@ class ApproveForm(FlaskForm):
             raise ValidationError(_l("Choose a role"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         description=_l("Sent to the applicant."),
@@ -145,7 +144,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("CSV file"),
         description=_l(
@@ -159,7 +158,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     payload = HiddenField()
 
 

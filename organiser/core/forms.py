@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from organiser.forms import email_field, new_password_fields
+from organiser.forms import Form, email_field, new_password_fields
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -19,15 +18,15 @@ class SignInForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(message=_l("Enter your name")), Length(max=200)],
@@ -36,11 +35,11 @@ class AcceptInvitationForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button-only action: the form carries the CSRF token."""
 
 
-class InviteForm(FlaskForm):
+class InviteForm(Form):
     email = email_field(_l("Their e-mail address"))
 
 

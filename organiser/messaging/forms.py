@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from organiser.forms import EmailAddress
+from organiser.forms import EmailAddress, Form
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -17,7 +16,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MailingForm(FlaskForm):
+class MailingForm(Form):
     subject = StringField(
         _l("Subject"),
         validators=[DataRequired(message=_l("Enter a subject")), Length(max=300)],
@@ -49,7 +48,7 @@ class MailingForm(FlaskForm):
     )
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     when = DateTimeLocalField(
         _l("Send at"),
         format="%Y-%m-%dT%H:%M",
@@ -64,7 +63,7 @@ class ScheduleForm(FlaskForm):
             raise ValidationError(_l("Choose a time in the future"))
 
 
-class UnsubscribeForm(FlaskForm):
+class UnsubscribeForm(Form):
     scope = RadioField(
         _l("What do you want to stop?"),
         choices=[SelectChoice("sender"), SelectChoice("everything")],

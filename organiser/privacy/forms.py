@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from organiser.forms import email_field
+from organiser.forms import Form, email_field
 
 
-class DataLinkForm(FlaskForm):
+class DataLinkForm(Form):
     email = email_field()
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     """The person's own request: the button is the confirmation."""
 
 
-class CoordinatorEraseForm(FlaskForm):
+class CoordinatorEraseForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         description=_l("For the record, e.g. “asked by e-mail on 3 March”. Kept with the erasure log."),
@@ -27,11 +26,11 @@ class CoordinatorEraseForm(FlaskForm):
     )
 
 
-class FindPersonForm(FlaskForm):
+class FindPersonForm(Form):
     email = email_field(_l("Their e-mail address"))
 
 
-class PrivacySettingsForm(FlaskForm):
+class PrivacySettingsForm(Form):
     retention_months = IntegerField(
         _l("Keep data of people who gave no ongoing consent for (months)"),
         description=_l(
