@@ -93,10 +93,9 @@ def write(slug: str) -> str | tuple[str, int]:
     domain = (form.email.data or "").rpartition("@")[2].lower()
     if letters.over_limit(campaign, ip, domain):  # quietly: a bot learns nothing
         return _check_email(campaign, form.email.data)
-    result = letters.write(campaign, data, ip=ip)
+    # The same page whoever writes: someone whose letter went already is told so by e-mail.
+    letters.write(campaign, data, ip=ip)
     db.session.commit()
-    if result.already_sent:
-        return render_template("actions/letters/thanks.html", campaign=campaign, already=True)
     return _check_email(campaign, form.email.data)
 
 

@@ -174,13 +174,13 @@ def letters_for_token(token: str) -> list[Letter]:
         return []
     if not ids:
         return []
-    return list(db.session.scalars(select(Letter).where(Letter.id.in_(ids)).order_by(Letter.id)))
+    query = select(Letter).where(Letter.id.in_(ids), Letter.person_id.is_not(None))  # erased: links die
+    return list(db.session.scalars(query.order_by(Letter.id)))
 
 
 @dataclass(frozen=True)
 class WriteResult:
     created: int  # new letters (one per recipient not written to before)
-    already_sent: bool  # every letter was confirmed before: the writer is told so
 
 
 def over_limit(campaign: LetterCampaign, ip: str, domain: str) -> bool:
@@ -235,13 +235,36 @@ def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteRe
     pending = [x for x in existing.values() if x.status == LetterStatus.PENDING]
     if created:
         _send_confirmation(campaign, [x.id for x in created + pending], data["name"], address, person_id)
-    elif pending and pending[0].confirmation_sends < MAX_CONFIRMATION_SENDS:
-        for letter in pending:
+    elif existing and _may_send_again(list(existing.values())):
+        for letter in existing.values():
             letter.confirmation_sends += 1
-        _send_confirmation(campaign, [x.id for x in pending], data["name"], address, person_id)
+        if pending:
+            _send_confirmation(campaign, [x.id for x in pending], data["name"], address, person_id)
+        else:
+            _send_written_already(campaign, data["name"], address, person_id)
     db.session.flush()
     log.info("letter campaign %s: %s letters written", campaign.id, len(created))
-    return WriteResult(len(created), bool(existing) and not created and not pending)
+    return WriteResult(len(created))
+
+
+def _may_send_again(written: list[Letter]) -> bool:
+    """Writing again re-sends the confirmation, or says the letter went, a few times at most."""
+    return min(x.confirmation_sends for x in written) < MAX_CONFIRMATION_SENDS
+
+
+def _send_written_already(campaign: LetterCampaign, name: str, address: str, person_id: int) -> None:
+    """Someone wrote again after confirming: the mailbox's owner is told the letter went already."""
+    queue_email_coalesced(
+        to=address,
+        subject=_("Your letter is on its way already: %(title)s", title=campaign.title),
+        text=render_template(
+            "actions/letters/email/written_already.txt",
+            campaign=campaign,
+            name=name,
+            link=external_url("letters.campaign", slug=campaign.slug),
+        ),
+        person_id=person_id,
+    )
 
 
 def _send_confirmation(

@@ -53,7 +53,10 @@ def signature_for_token(token: str) -> Signature | None:
         signature_id = int(_serializer().loads(token))
     except (BadSignature, ValueError, TypeError):
         return None
-    return db.session.get(Signature, signature_id)
+    signature = db.session.get(Signature, signature_id)
+    if signature is None or signature.person_id is None:  # erased: the links die with the data
+        return None
+    return signature
 
 
 def consent_wording(petition: Petition) -> str:

@@ -132,9 +132,11 @@ def invite_sponsor(
 
 
 def _mail_invitation(sponsor: PetitionSponsor, by: User) -> None:
-    """E-mail the organisation's admins; an organisation without one gets its membership contact
-    invited as its administrator (as approving an application does), so someone can answer."""
-    from organiser.coalitions.services import admins_of
+    """E-mail the organisation's admins. An organisation without one that belongs to this coalition
+    tree alone gets its membership contact invited as its administrator (as approving its
+    application does), so someone can answer; one that is also another body's member is not
+    given an administrator by this coalition's decision (a platform admin can invite one)."""
+    from organiser.coalitions.services import admins_of, belongs_only_to
     from organiser.core.services import in_locale, invite
 
     organisation, petition = sponsor.organisation, sponsor.petition
@@ -157,7 +159,7 @@ def _mail_invitation(sponsor: PetitionSponsor, by: User) -> None:
                     link=link,
                 ),
             )
-    if not admins:
+    if not admins and belongs_only_to(organisation, set(_tree(petition.coalition))):
         contact = _membership_contact(organisation, petition.coalition)
         if contact:
             invite(contact, Role.ORGANISATION_ADMIN, organisation.id, by=by, scope_name=organisation.name)

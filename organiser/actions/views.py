@@ -245,11 +245,10 @@ def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
     """A valid submission on an open petition (the ORM object, or the snapshot)."""
     if form.website.data:  # the honeypot: say the same as to a person, store nothing
         return _check_email_page(petition, form.email.data, embed)
-    result = services.sign(petition, form.data, source=_source_fields())
+    # The same page whoever signs: someone who signed already is told so by e-mail, never here
+    # (the form would otherwise tell anyone whether an address signed).
+    services.sign(petition, form.data, source=_source_fields(), tell_if_signed=True)
     db.session.commit()
-    if result.confirmed:
-        full = _public_petition(petition.slug)
-        return render_template("actions/thanks.html", petition=full, already=True, embed=embed)
     return _check_email_page(petition, form.email.data, embed)
 
 

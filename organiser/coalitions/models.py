@@ -117,6 +117,15 @@ class MembershipRole(enum.StrEnum):
     CHAIR = "chair"
 
 
+class OrganisationConsent(enum.StrEnum):
+    """An application or import that names an organisation already on the platform only proposes
+    it: the organisation's own administrators (or a platform admin) confirm it is theirs."""
+
+    PENDING = "pending"
+    GIVEN = "given"
+    REFUSED = "refused"
+
+
 class Membership(Base):
     """An organisation's place in a coalition, from application to leaving."""
 
@@ -137,6 +146,8 @@ class Membership(Base):
     endorsed_principles: Mapped[list[str]] = mapped_column(JSON, default=list)
     endorsed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+    # None: the application created the organisation, or it is this coalition's alone.
+    organisation_consent: Mapped[OrganisationConsent | None] = mapped_column(String(20))
 
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
     coalition: Mapped[Coalition] = relationship(back_populates="memberships")

@@ -15,8 +15,9 @@ from organiser.coalitions.models import (
     MembershipRole,
     MembershipStatus,
     Organisation,
+    OrganisationConsent,
 )
-from organiser.core.models import Role, User, normalise_email
+from organiser.core.models import PLATFORM_SCOPE, Role, User, normalise_email
 from organiser.core.scopes import ScopeKind, register_scope
 from organiser.core.services import holders_of
 from organiser.db import db, utcnow
@@ -94,14 +95,6 @@ register_segment(Segment("coalition_supporters", _supporter_choices, _supporters
 # ---- applications and membership --------------------------------------------------------------
 
 
-class DuplicateApplication(Exception):
-    """The organisation already applied to, or belongs to, this coalition."""
-
-    def __init__(self, membership: Membership) -> None:
-        super().__init__(membership.status)
-        self.membership = membership
-
-
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
@@ -134,24 +127,25 @@ def _event(membership: Membership, by: User | None, note: str = "") -> None:
 
 def apply_to_join(
     coalition: Coalition, *, organisation: dict[str, str], contact_name: str, contact_email: str
-) -> Membership:
-    """Record an application with the principles endorsed, word for word; tell the applicant."""
+) -> Membership | None:
+    """Record an application with the principles endorsed, word for word; tell the applicant.
+
+    An application naming an organisation that is already someone else's (it has administrators,
+    or belongs to another coalition) only proposes it: that organisation's administrators, or a
+    platform admin, are asked to confirm, and the application cannot be approved before they do.
+    Its profile is never changed by the application. One that repeats an open application or a
+    membership records nothing and returns None; the page says the same either way, and only the
+    applicant's mailbox is told which (a public form reveals nothing about who applied)."""
     org = find_organisation(organisation["name"], organisation["country"])
+    created = org is None
     if org is None:
         org = Organisation(slug=unique_slug(organisation["name"]), **organisation)
         db.session.add(org)
         db.session.flush()
-    membership = db.session.scalar(
-        select(Membership).where(
-            Membership.organisation_id == org.id, Membership.coalition_id == coalition.id
-        )
-    )
-    if membership is not None and membership.status in (
-        MembershipStatus.APPLIED,
-        MembershipStatus.ACTIVE,
-        MembershipStatus.SUSPENDED,
-    ):
-        raise DuplicateApplication(membership)
+    membership = _membership_of(org, coalition)
+    if membership is not None and membership.status in OPEN_STATUSES:
+        _mail_applied_already(membership, contact_email)
+        return None
     if membership is None:
         membership = Membership(organisation=org, coalition=coalition)
         db.session.add(membership)
@@ -159,6 +153,7 @@ def apply_to_join(
     membership.contact_name, membership.contact_email = contact_name.strip(), normalise_email(contact_email)
     membership.endorsed_principles, membership.endorsed_at = list(coalition.principles), utcnow()
     membership.decline_reason = ""
+    membership.organisation_consent = None if created else _consent_needed(org, coalition)
     _event(membership, None, f"applied by {membership.contact_name} <{membership.contact_email}>")
     db.session.flush()
     _mail_applicant(
@@ -166,14 +161,48 @@ def apply_to_join(
         "coalitions/email/application_received.txt",
         _("We have your application to join %(coalition)s", coalition=coalition.name),
     )
+    if membership.organisation_consent == OrganisationConsent.PENDING:
+        _ask_organisation(membership)
     log.info("organisation %s applied to coalition %s", org.id, coalition.id)
     return membership
 
 
+OPEN_STATUSES = (MembershipStatus.APPLIED, MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED)
+
+
+def _membership_of(org: Organisation, coalition: Coalition) -> Membership | None:
+    return db.session.scalar(
+        select(Membership).where(
+            Membership.organisation_id == org.id, Membership.coalition_id == coalition.id
+        )
+    )
+
+
+def belongs_only_to(org: Organisation, coalition_ids: set[int]) -> bool:
+    """Whether the organisation is these coalitions' alone: no administrators of its own, and no
+    membership anywhere else. Only then may these coalitions' decisions give someone a role in it
+    (approving its application invites its contact as administrator)."""
+    return not admins_of(org) and all(m.coalition_id in coalition_ids for m in org.memberships)
+
+
+def _consent_needed(org: Organisation, coalition: Coalition) -> OrganisationConsent | None:
+    return None if belongs_only_to(org, {coalition.id}) else OrganisationConsent.PENDING
+
+
+class ApplicationError(Exception):
+    """The application cannot be decided on that way now."""
+
+
 def approve(membership: Membership, role: MembershipRole, *, by: User) -> None:
-    """Make the organisation a member; e-mail the applicant and invite them as its administrator."""
+    """Make the organisation a member and e-mail the applicant. The contact is invited as the
+    organisation's administrator only when the organisation is this coalition's alone; one that
+    is someone else's must have confirmed the application first, and keeps its administrators."""
     from organiser.core.services import invite
 
+    if membership.status != MembershipStatus.APPLIED:
+        raise ApplicationError("only an application can be approved")
+    if membership.organisation_consent in (OrganisationConsent.PENDING, OrganisationConsent.REFUSED):
+        raise ApplicationError("the organisation has not confirmed this application")
     membership.status, membership.role, membership.joined_at = MembershipStatus.ACTIVE, role, utcnow()
     _event(membership, by, "application approved")
     db.session.flush()
@@ -187,8 +216,99 @@ def approve(membership: Membership, role: MembershipRole, *, by: User) -> None:
             coalition=coalition.name,
         ),
     )
-    invite(membership.contact_email, Role.ORGANISATION_ADMIN, org.id, by=by, scope_name=org.name)
+    if belongs_only_to(org, {coalition.id}):
+        invite(membership.contact_email, Role.ORGANISATION_ADMIN, org.id, by=by, scope_name=org.name)
     log.info("membership %s approved as %s by %s", membership.id, role, by.id)
+
+
+def _ask_organisation(membership: Membership) -> None:
+    """Ask the organisation's administrators (or, with none, the platform admins) to confirm."""
+    from flask import render_template
+
+    from organiser.core.services import in_locale
+    from organiser.messaging.services import queue_email
+    from organiser.urls import external_url
+
+    org = membership.organisation
+    deciders = admins_of(org) or holders_of(Role.PLATFORM_ADMIN, PLATFORM_SCOPE)
+    link = external_url("coalitions.organisation_team", slug=org.slug)
+    for user in deciders:
+        with in_locale(user.locale):
+            queue_email(
+                to=user.email,
+                subject=_(
+                    "Is this application to %(coalition)s from %(organisation)s?",
+                    coalition=membership.coalition.name,
+                    organisation=org.name,
+                ),
+                text=render_template(
+                    "coalitions/email/organisation_consent.txt",
+                    membership=membership,
+                    organisation=org,
+                    coalition=membership.coalition,
+                    link=link,
+                    on_behalf=not admins_of(org),
+                ),
+            )
+
+
+def answer_for_organisation(membership: Membership, *, agree: bool, by: User) -> None:
+    """The organisation's administrators (or a platform admin) say whether an application made in
+    its name is theirs. Refusing declines it, and the applicant is told."""
+    if membership.organisation_consent != OrganisationConsent.PENDING:
+        raise ApplicationError("this application is not waiting for the organisation")
+    if agree:
+        membership.organisation_consent = OrganisationConsent.GIVEN
+        _event(membership, by, "the organisation confirmed this application is its own")
+        db.session.flush()
+        log.info(
+            "membership %s confirmed for organisation %s by %s",
+            membership.id,
+            membership.organisation_id,
+            by.id,
+        )
+        return
+    membership.organisation_consent = OrganisationConsent.REFUSED
+    decline(
+        membership,
+        _(
+            "%(organisation)s says this application was not made by it.",
+            organisation=membership.organisation.name,
+        ),
+        by=by,
+    )
+
+
+def waiting_for_organisation(org: Organisation) -> list[Membership]:
+    """Applications in this organisation's name that wait for its answer."""
+    query = (
+        select(Membership)
+        .where(
+            Membership.organisation_id == org.id,
+            Membership.organisation_consent == OrganisationConsent.PENDING,
+            Membership.status == MembershipStatus.APPLIED,
+        )
+        .options(joinedload(Membership.coalition))
+        .order_by(Membership.created_at)
+    )
+    return list(db.session.scalars(query))
+
+
+def _mail_applied_already(membership: Membership, contact_email: str) -> None:
+    from flask import render_template
+
+    from organiser.messaging.services import queue_email
+
+    queue_email(
+        to=normalise_email(contact_email),
+        subject=_("Your application to join %(coalition)s", coalition=membership.coalition.name),
+        text=render_template(
+            "coalitions/email/applied_already.txt",
+            membership=membership,
+            coalition=membership.coalition,
+            organisation=membership.organisation,
+        ),
+    )
 
 
 def decline(membership: Membership, reason: str, *, by: User) -> None:
@@ -325,7 +445,11 @@ def admins_of(organisation: Organisation) -> list[User]:
 
 
 def import_members(coalition: Coalition, rows: list, *, by: User) -> int:
-    """Write the rows that passed every check as active members; returns how many."""
+    """Write the rows that passed every check as active members; returns how many.
+
+    A row naming an organisation that is someone else's (it has administrators, or belongs to
+    another coalition) becomes an application waiting for that organisation to confirm it, as a
+    public application would: an import never attaches another body's organisation by itself."""
     written = 0
     for row in rows:
         if not row.ok:
@@ -333,39 +457,36 @@ def import_members(coalition: Coalition, rows: list, *, by: User) -> int:
         v = row.values
         org = find_organisation(v["name"], v["country"])
         if org is None:
-            org = Organisation(
-                slug=unique_slug(v["name"]),
-                name=v["name"],
-                type=v["type"],
-                country=v["country"],
-                region=v["region"],
-                website=v["website"],
-                description=v["description"],
-            )
+            org = Organisation(slug=unique_slug(v["name"]), **{k: v[k] for k in _IMPORTED_PROFILE})
             db.session.add(org)
             db.session.flush()
-        membership = db.session.scalar(
-            select(Membership).where(
-                Membership.organisation_id == org.id, Membership.coalition_id == coalition.id
-            )
-        )
+        membership = _membership_of(org, coalition)
         if membership is None:
             membership = Membership(organisation=org, coalition=coalition)
             db.session.add(membership)
-        membership.status, membership.role, membership.joined_at = (
-            MembershipStatus.ACTIVE,
-            v["role"],
-            utcnow(),
-        )
+        elif membership.status in OPEN_STATUSES:
+            continue  # the preview said so; a second import changes nothing
         membership.contact_name, membership.contact_email = (
             v["contact_name"],
             normalise_email(v["contact_email"]),
         )
-        _event(membership, by, "imported from CSV")
+        membership.role = v["role"]
+        membership.organisation_consent = _consent_needed(org, coalition)
+        if membership.organisation_consent == OrganisationConsent.PENDING:
+            membership.status = MembershipStatus.APPLIED
+            _event(membership, by, "imported from CSV; waits for the organisation to confirm")
+            db.session.flush()
+            _ask_organisation(membership)
+        else:
+            membership.status, membership.joined_at = MembershipStatus.ACTIVE, utcnow()
+            _event(membership, by, "imported from CSV")
         written += 1
     db.session.flush()
     log.info("%s members imported into coalition %s by %s", written, coalition.id, by.id)
     return written
+
+
+_IMPORTED_PROFILE = ("name", "type", "country", "region", "website", "description")
 
 
 def logo_of(slug: str) -> tuple[bytes, int] | None:

@@ -20,7 +20,14 @@ from organiser.coalitions.forms import (
     OrganisationProfileForm,
     country_choices,
 )
-from organiser.coalitions.models import Coalition, Membership, MembershipRole, MembershipStatus, Organisation
+from organiser.coalitions.models import (
+    Coalition,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrganisationConsent,
+)
 from organiser.core import services as core_services
 from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm, InviteForm
@@ -122,19 +129,17 @@ def join(slug: str) -> str | Response:
     form = JoinForm()
     form.set_choices()
     if form.validate_on_submit():
-        try:
-            services.apply_to_join(
-                coalition,
-                organisation=_organisation_fields(form),
-                contact_name=form.contact_name.data,
-                contact_email=form.contact_email.data,
-            )
-        except services.DuplicateApplication as exc:
-            db.session.rollback()
-            return render_template("coalitions/join_done.html", coalition=coalition, duplicate=exc.membership)
+        # The same answer whether the organisation applied before or not: what differs goes only
+        # to the contact's mailbox.
+        services.apply_to_join(
+            coalition,
+            organisation=_organisation_fields(form),
+            contact_name=form.contact_name.data,
+            contact_email=form.contact_email.data,
+        )
         db.session.commit()
         return render_template(
-            "coalitions/join_done.html", coalition=coalition, duplicate=None, email=form.contact_email.data
+            "coalitions/join_done.html", coalition=coalition, email=form.contact_email.data
         )
     return render_template("coalitions/join.html", coalition=coalition, form=form)
 
@@ -188,7 +193,16 @@ def approve(membership_id: int) -> Response:
     membership = _membership_for_coordinator(membership_id)
     form = ApproveForm()
     form.set_choices()
-    if membership.status != MembershipStatus.APPLIED or not form.validate_on_submit():
+    if membership.organisation_consent == OrganisationConsent.PENDING:
+        flash(
+            _(
+                "%(name)s is already on Organiser: its administrators must first confirm that this "
+                "application is theirs. They have been asked by e-mail.",
+                name=membership.organisation.name,
+            ),
+            "error",
+        )
+    elif membership.status != MembershipStatus.APPLIED or not form.validate_on_submit():
         flash(_("That application cannot be approved now."), "error")
     else:
         services.approve(membership, MembershipRole(form.role.data), by=current_user)
@@ -289,6 +303,7 @@ def organisation_team(organisation: Organisation) -> str | Response:
         form=form,
         leave_form=ConfirmForm(),
         admins=services.admins_of(organisation),
+        waiting=services.waiting_for_organisation(organisation),
         role_labels=ROLE_LABELS,
     )
 
@@ -313,6 +328,40 @@ def leave(membership_id: int) -> Response:
         ),
         back=url_for("coalitions.organisation_team", slug=membership.organisation.slug),
     )
+
+
+def _answer_for_organisation(membership_id: int, *, agree: bool) -> Response:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        abort(404)
+    if not membership.organisation.can_manage(current_user):
+        abort(403)
+    names = {"organisation": membership.organisation.name, "coalition": membership.coalition.name}
+    return button_action(
+        lambda: services.answer_for_organisation(membership, agree=agree, by=current_user),
+        refused=services.ApplicationError,
+        refused_message=_("This application has been answered already."),
+        done_message=(
+            _("Confirmed: the coordinators of %(coalition)s can now decide on it.", **names)
+            if agree
+            else _("Refused: the application to %(coalition)s is declined, and the applicant told.", **names)
+        ),
+        back=url_for("coalitions.organisation_team", slug=membership.organisation.slug),
+    )
+
+
+@bp.post("/memberships/<int:membership_id>/organisation/confirm")
+@login_required
+def confirm_for_organisation(membership_id: int) -> Response:
+    """An organisation's admin confirms that an application made in its name is its own."""
+    return _answer_for_organisation(membership_id, agree=True)
+
+
+@bp.post("/memberships/<int:membership_id>/organisation/refuse")
+@login_required
+def refuse_for_organisation(membership_id: int) -> Response:
+    """An organisation's admin says an application made in its name is not its own."""
+    return _answer_for_organisation(membership_id, agree=False)
 
 
 @bp.route("/coalitions/<slug>/members/import", methods=["GET", "POST"])

@@ -68,9 +68,11 @@ class Mailing(Base):
     organisation = relationship("Organisation")
 
     def can_manage(self, user: Any) -> bool:
-        """Whoever manages the coalition; for an organisation's mailing, its admins too."""
-        if self.organisation is not None and self.organisation.can_manage(user):
-            return True
+        """A coalition's mailing: whoever manages the coalition. An organisation's mailing is the
+        organisation's (its supporters agreed to hear from it, not from the coalition): only its
+        admins and platform admins; the coalition's coordinators see that it exists, nothing more."""
+        if self.organisation_id is not None:
+            return bool(self.organisation.can_manage(user))
         return bool(self.coalition.can_manage(user))
 
     @property

@@ -18,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 
 from organiser.core.buttons import button_action
 from organiser.core.forms import ConfirmForm
+from organiser.core.models import normalise_email
 from organiser.core.people import ConsentSubject, Person
 from organiser.core.permissions import authorise
 from organiser.db import db
@@ -196,9 +197,10 @@ def unsubscribe_page(token: str) -> tuple[str, int] | str:
     """GET shows the choice and changes nothing (mail scanners follow links). POST unsubscribes at
     once, with or without a cookie: RFC 8058 one-click sends ``List-Unsubscribe=One-Click``."""
     parsed = read_unsubscribe_token(token)
-    if parsed is None:
+    person = db.session.get(Person, parsed[0]) if parsed is not None else None
+    if parsed is None or person is None:  # an erased person's links die with their data
         return render_template("messaging/unsubscribe_invalid.html"), 404
-    person_id, subject_type, subject_id = parsed
+    _person_id, subject_type, subject_id = parsed
     sender = _sender_name(subject_type, subject_id)
     form = UnsubscribeForm(meta={"csrf": False})
     form.scope.choices = [
@@ -208,16 +210,14 @@ def unsubscribe_page(token: str) -> tuple[str, int] | str:
     if request.method == "POST":
         one_click = request.form.get("List-Unsubscribe") == "One-Click"
         everything = not one_click and form.scope.data == "everything"
-        person = db.session.get(Person, person_id)
-        if person is not None:
-            unsubscribe(
-                person,
-                subject_type,
-                subject_id,
-                everything=everything,
-                source="one-click" if one_click else "unsubscribe page",
-            )
-            db.session.commit()
+        unsubscribe(
+            person,
+            subject_type,
+            subject_id,
+            everything=everything,
+            source="one-click" if one_click else "unsubscribe page",
+        )
+        db.session.commit()
         return render_template("messaging/unsubscribed.html", sender=sender, everything=everything)
     return render_template("messaging/unsubscribe.html", form=form, sender=sender)
 
@@ -260,12 +260,14 @@ def bounce_webhook() -> tuple[dict[str, Any], int]:
 # ---- the local outbox (embedded default) ---------------------------------------------------------
 
 
-def _require_local_mail_reader() -> None:
-    """Only while mail is local, and only for people who run things (admins, coordinators, organisers)."""
+def _local_mail_reader() -> str | None:
+    """Who may read the local outbox (the embedded default only): a platform admin reads every
+    message; anyone else signed in, only those addressed to their own account. Returns the address
+    to keep to, or None for everything. (It holds password-reset and invitation links, and
+    supporters' confirmation and data-page links: reading another's would take their account.)"""
     if current_app.config["MAIL_BACKEND"] != "local":
         abort(404)
-    if not current_user.grants:
-        abort(403)
+    return None if current_user.is_platform_admin else normalise_email(current_user.email)
 
 
 def linkify(text: str) -> Markup:
@@ -283,17 +285,17 @@ def linkify(text: str) -> Markup:
 @login_required
 def outbox() -> str:
     """The latest messages in the local outbox."""
-    _require_local_mail_reader()
-    return render_template("messaging/outbox.html", messages=recent_messages())
+    to = _local_mail_reader()
+    return render_template("messaging/outbox.html", messages=recent_messages(to=to), only_to=to)
 
 
 @bp.get("/dev/mail/<int:message_id>")
 @login_required
 def message(message_id: int) -> str:
     """One message from the local outbox, its links clickable."""
-    _require_local_mail_reader()
+    to = _local_mail_reader()
     row = db.session.get(OutboxMessage, message_id)
-    if row is None:
+    if row is None or (to is not None and row.recipient != to):
         abort(404)
     text = row.body_text
     if text is None and row.mailing_id is not None:  # a mailing's rows are rendered when sent

@@ -481,5 +481,9 @@ def status_counts(mailing_id: int) -> dict[str, int]:
     return counts
 
 
-def recent_messages(limit: int = 50) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+def recent_messages(limit: int = 50, *, to: str | None = None) -> list[OutboxMessage]:
+    """The newest messages, or only those addressed to ``to``."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if to is not None:
+        query = query.where(OutboxMessage.recipient == to)
+    return list(db.session.scalars(query))
