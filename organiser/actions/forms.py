@@ -8,8 +8,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -19,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from organiser.forms import SLUG, Form, PublicForm, slug_field
+from organiser.times import DateInput, InTheFuture, LocalDateTimeInput, NotInTheFuture
 
 
 class SignForm(PublicForm):
@@ -110,8 +109,27 @@ class PetitionForm(Form):
             NumberRange(min=1, max=100_000_000, message=_l("Enter a number")),
         ],
     )
-    close_date = DateField(_l("Closes on"), validators=[Optional()], description=_l("Optional."))
+    close_date = DateInput(
+        _l("Closes on"),
+        validators=[Optional(), InTheFuture()],
+        description=_l("Optional. The petition takes signatures until the end of this day (UTC)."),
+    )
     milestones = milestones_field()
+
+    DETAILS = ("title", "ask", "background", "target", "goal", "close_date")
+
+    @classmethod
+    def for_editing(cls, petition: Any) -> PetitionForm:
+        """The form filled in from a petition, without its address (fixed: links are out) and its
+        milestones (their own page); a close date left as saved is accepted as it is."""
+        form = cls(obj=petition)
+        del form.slug
+        del form.milestones
+        form.saved = {"close_date": petition.close_date}
+        return form
+
+    def details(self) -> dict[str, Any]:
+        return {name: self.data[name] for name in self.DETAILS}
 
 
 class InvalidationForm(Form):
@@ -135,12 +153,10 @@ class InvalidationForm(Form):
         validators=[Optional(), Length(max=64)],
         render_kw={"spellcheck": "false", "inputmode": "decimal"},
     )
-    since = DateTimeLocalField(
-        _l("Signed from"), format="%Y-%m-%dT%H:%M", description=_l("In UTC."), validators=[Optional()]
+    since = LocalDateTimeInput(
+        _l("Signed from"), description=_l("In UTC."), validators=[Optional(), NotInTheFuture()]
     )
-    until = DateTimeLocalField(
-        _l("Signed before"), format="%Y-%m-%dT%H:%M", description=_l("In UTC."), validators=[Optional()]
-    )
+    until = LocalDateTimeInput(_l("Signed before"), description=_l("In UTC."), validators=[Optional()])
     reason = TextAreaField(
         _l("Why"),
         description=_l("Kept with the invalidation, for the record."),
@@ -158,7 +174,7 @@ class InvalidationForm(Form):
             except ValueError as exc:
                 raise ValidationError(_l("Enter an IP address like 203.0.113.7 or 2001:db8::1")) from exc
 
-    def validate_until(self, field: DateTimeLocalField) -> None:
+    def validate_until(self, field: LocalDateTimeInput) -> None:
         if field.data and self.since.data and field.data <= self.since.data:
             raise ValidationError(_l("Choose a time after “Signed from”"))
 

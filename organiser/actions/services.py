@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -10,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from organiser.actions import counting, signing
+from organiser.actions.lifecycle import today
 from organiser.actions.models import VALID_STATES, Petition, PetitionStatus, Signature
 from organiser.actions.signing import MAX_CONFIRMATION_SENDS, SignResult  # noqa: F401 (used by callers)
 from organiser.db import db, utcnow
@@ -30,12 +32,40 @@ def create_petition(coalition_id: int, *, by: Any, **fields: Any) -> Petition:
     return petition
 
 
+class CloseDatePassed(PetitionStateError):
+    """Opening a petition whose close date has passed would close it at once, so it is refused:
+    the coordinators choose a later close date (or none) first."""
+
+    def __init__(self, close_date: date) -> None:
+        super().__init__(f"the close date {close_date} has passed")
+        self.close_date = close_date
+
+
 def open_petition(petition: Petition, *, by: Any) -> None:
     if petition.status != PetitionStatus.DRAFT:
         raise PetitionStateError("only a draft can be opened")
+    if petition.close_date is not None and petition.close_date < today():
+        raise CloseDatePassed(petition.close_date)
     petition.status, petition.opened_at = PetitionStatus.OPEN, utcnow()
     db.session.flush()
     log.info("petition %s opened by %s", petition.id, by.id)
+
+
+EDITABLE_STATES = (PetitionStatus.DRAFT, PetitionStatus.OPEN)
+
+
+def update_petition(petition: Petition, *, by: Any, **fields: Any) -> None:
+    """Change a draft or open petition's details (its address stays: links to it are out). A close
+    date moved into the past is refused: it would close the petition at once."""
+    if petition.status not in EDITABLE_STATES:
+        raise PetitionStateError("only a draft or open petition can be changed")
+    close_date = fields.get("close_date", petition.close_date)
+    if close_date is not None and close_date != petition.close_date and close_date < today():
+        raise CloseDatePassed(close_date)
+    for key, value in fields.items():
+        setattr(petition, key, value)
+    db.session.flush()
+    log.info("petition %s changed by %s", petition.id, by.id)
 
 
 def _serializer() -> URLSafeSerializer:

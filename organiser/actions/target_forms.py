@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from organiser.forms import EmailAddress, Form
 from organiser.messaging.forms import MultiCheckboxField
+from organiser.times import DateInput, NotInTheFuture
 
 
 class TargetForm(Form):
@@ -69,4 +70,6 @@ class ResponseForm(Form):
         validators=[DataRequired(message=_l("Write the response")), Length(max=20000)],
         render_kw={"rows": 8},
     )
-    responded_on = DateField(_l("Date of the response"), description=_l("Optional."), validators=[Optional()])
+    responded_on = DateInput(
+        _l("Date of the response"), description=_l("Optional."), validators=[Optional(), NotInTheFuture()]
+    )

@@ -19,7 +19,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -316,10 +316,7 @@ def new_petition(coalition: Coalition) -> str | Response:
         if db.session.scalar(select(Petition.id).where(Petition.slug == form.slug.data)) is not None:
             form.slug.errors.append(_("Another petition has this address already"))
         else:
-            fields = {
-                k: form.data[k]
-                for k in ("title", "slug", "ask", "background", "target", "goal", "close_date")
-            }
+            fields = {**form.details(), "slug": form.slug.data}
             fields["milestones"] = milestones.parse_milestones(form.milestones.data or "")
             petition = services.create_petition(coalition.id, by=current_user, **fields)
             db.session.commit()
@@ -328,14 +325,54 @@ def new_petition(coalition: Coalition) -> str | Response:
     return render_template("actions/petition_form.html", coalition=coalition, form=form)
 
 
+@bp.route("/petitions/<slug>/edit", methods=["GET", "POST"])
+@authorise(Petition, "can_manage")
+def edit_petition(petition: Petition) -> str | Response:
+    """Change a draft or open petition's details: its words, goal and close date (the address stays)."""
+    if close_if_overdue(petition):  # its close date passed and nothing has swept it yet
+        db.session.commit()
+    if petition.status not in services.EDITABLE_STATES:
+        flash(_("This petition is closed: its details can no longer be changed."), "error")
+        return redirect(url_for("actions.petition", slug=petition.slug))
+    form = PetitionForm.for_editing(petition)
+    if form.validate_on_submit():
+        try:
+            services.update_petition(petition, by=current_user, **form.details())
+        except services.CloseDatePassed:
+            db.session.rollback()
+            form.close_date.errors.append(_("Choose today or a later date"))
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("actions.petition", slug=petition.slug))
+    return render_template(
+        "actions/petition_form.html", coalition=petition.coalition, form=form, petition=petition
+    )
+
+
 @bp.post("/petitions/<slug>/open")
 @authorise(Petition, "can_manage")
 def open_petition(petition: Petition) -> Response:
-    """Open a draft for signatures."""
+    """Open a draft for signatures; one whose close date has passed is refused (it would close at once)."""
+    refusal: list[str] = []
+
+    def act() -> None:
+        try:
+            services.open_petition(petition, by=current_user)
+        except services.CloseDatePassed as passed:
+            refusal.append(
+                _(
+                    "Its close date, %(date)s, has passed, so it would close at once. Choose a later "
+                    "close date, or none, under “Change the details”, then open it.",
+                    date=format_date(passed.close_date, "long"),
+                )
+            )
+            raise
+
     return button_action(
-        lambda: services.open_petition(petition, by=current_user),
+        act,
         refused=services.PetitionStateError,
-        refused_message=_("Only a draft can be opened."),
+        refused_message=lambda: refusal[0] if refusal else _("Only a draft can be opened."),
         done_message=_("The petition is open for signatures."),
         back=url_for("actions.petition", slug=petition.slug),
     )

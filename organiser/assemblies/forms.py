@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -32,7 +32,9 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from organiser.db import as_utc, utcnow
 from organiser.forms import Form, PublicForm, slug_field
+from organiser.times import LocalDateTimeInput, NonexistentTime, in_the_future, offset_if_ambiguous, to_utc
 
 KIND_LABELS = {
     "peoples_assembly": _l("People's assembly"),
@@ -44,6 +46,11 @@ KIND_LABELS = {
 @functools.cache
 def _zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
+
+
+def _minute(moment: datetime, zone_name: str) -> datetime:
+    """A stored time as the form shows it: local, naive, to the minute."""
+    return moment.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def known_zone(_form: Form, field: StringField) -> None:
@@ -73,12 +80,8 @@ class AssemblyForm(Form):
         validators=[DataRequired(message=_l("Enter the time zone")), known_zone],
         render_kw={"spellcheck": "false", "autocapitalize": "none"},
     )
-    starts = DateTimeLocalField(
-        _l("Starts"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Enter when it starts"))]
-    )
-    ends = DateTimeLocalField(
-        _l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired(message=_l("Enter when it ends"))]
-    )
+    starts = LocalDateTimeInput(_l("Starts"), validators=[InputRequired(message=_l("Enter when it starts"))])
+    ends = LocalDateTimeInput(_l("Ends"), validators=[InputRequired(message=_l("Enter when it ends"))])
     venue = TextAreaField(
         _l("Venue"),
         description=_l("The place and its address. Leave empty for an online-only assembly."),
@@ -98,15 +101,13 @@ class AssemblyForm(Form):
             NumberRange(min=1, max=1_000_000, message=_l("Enter a whole number of at least 1")),
         ],
     )
-    registration_opens = DateTimeLocalField(
+    registration_opens = LocalDateTimeInput(
         _l("Registration opens"),
-        format="%Y-%m-%dT%H:%M",
         description=_l("Optional: at once if empty."),
         validators=[Optional()],
     )
-    registration_closes = DateTimeLocalField(
+    registration_closes = LocalDateTimeInput(
         _l("Registration closes"),
-        format="%Y-%m-%dT%H:%M",
         description=_l("Optional: when the assembly starts if empty."),
         validators=[Optional()],
     )
@@ -127,21 +128,87 @@ class AssemblyForm(Form):
         if not (field.data or "").strip() and not (self.online_url.data or "").strip():
             raise ValidationError(_l("Give a venue, an online link, or both"))
 
-    def validate_ends(self, field: DateTimeLocalField) -> None:
-        if field.data and self.starts.data and field.data <= self.starts.data:
+    # ---- times: typed in the assembly's zone, checked and turned into UTC here (organiser.times) ----
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.moments: dict[str, datetime] = {}  # each time field's value in UTC, once validated
+        self.kept: set[str] = set()  # the time fields left as they were saved
+        self.saved: dict[str, datetime | None] = {}  # set by ``for_editing``: the saved times (UTC)
+        self.saved_zone = ""
+
+    def validate_starts(self, field: LocalDateTimeInput) -> None:
+        moment = self._utc(field)
+        if moment is not None and self._must_lie_ahead(field):
+            in_the_future(moment)
+
+    def validate_ends(self, field: LocalDateTimeInput) -> None:
+        moment, starts = self._utc(field), self.moments.get("starts")
+        if moment is None:
+            return
+        if starts is not None and moment <= starts:
             raise ValidationError(_l("Choose an end after the start"))
+        if self._must_lie_ahead(field):
+            in_the_future(moment)
 
-    def validate_registration_closes(self, field: DateTimeLocalField) -> None:
-        if field.data and self.registration_opens.data and field.data <= self.registration_opens.data:
+    def validate_registration_opens(self, field: LocalDateTimeInput) -> None:
+        moment, starts = self._utc(field), self.moments.get("starts")
+        if moment is not None and starts is not None and moment >= starts:
+            raise ValidationError(_l("Choose a time before the assembly starts"))
+
+    def validate_registration_closes(self, field: LocalDateTimeInput) -> None:
+        moment = self._utc(field)
+        opens, ends = self.moments.get("registration_opens"), self.moments.get("ends")
+        if moment is None:
+            return
+        if opens is not None and moment <= opens:
             raise ValidationError(_l("Choose a time after registration opens"))
+        if ends is not None and moment > ends:
+            raise ValidationError(_l("Choose a time before the assembly ends"))
+        if self._must_lie_ahead(field):
+            in_the_future(moment)
 
-    def in_utc(self, value: datetime | None) -> datetime | None:
-        """A local time typed in the form, in the assembly's zone, as an aware UTC time."""
-        from datetime import UTC
-
-        if value is None:
+    def _utc(self, field: LocalDateTimeInput) -> datetime | None:
+        """The field's local time as UTC (a time that does not exist in the zone is refused); the
+        saved time itself when the field shows it unchanged."""
+        zone_name = (self.timezone.data or "").strip()
+        if field.data is None or self.timezone.errors or not zone_name:
             return None
-        return value.replace(tzinfo=ZoneInfo(self.timezone.data.strip())).astimezone(UTC)
+        saved = as_utc(self.saved.get(field.name))
+        if saved is not None and zone_name == self.saved_zone and _minute(saved, zone_name) == field.data:
+            self.kept.add(field.name)
+            self.moments[field.name] = saved
+            return saved
+        try:
+            self.moments[field.name] = to_utc(field.data, ZoneInfo(zone_name))
+        except NonexistentTime as gap:
+            raise ValidationError(gap.message(zone_name)) from None
+        return self.moments[field.name]
+
+    def _must_lie_ahead(self, field: LocalDateTimeInput) -> bool:
+        """A time typed for an assembly still to come lies ahead; once an assembly has started, its
+        organisers may correct its times for the record, and a time left as saved stays."""
+        started = as_utc(self.saved.get("starts"))
+        return field.name not in self.kept and (started is None or started > utcnow())
+
+    def notes(self) -> list[str]:
+        """What to tell the organiser about the times saved: which of two a repeated time is."""
+        zone_name = self.timezone.data.strip()
+        notes = []
+        for name, moment in self.moments.items():
+            local = moment.astimezone(ZoneInfo(zone_name))
+            if name not in self.kept and offset_if_ambiguous(local):
+                notes.append(
+                    _(
+                        "%(label)s: %(time)s happens twice that night in %(zone)s, when the clocks go "
+                        "back. It is taken as the first of the two, at %(offset)s.",
+                        label=self[name].label.text,
+                        time=local.strftime("%H:%M"),
+                        zone=zone_name,
+                        offset=offset_if_ambiguous(local),
+                    )
+                )
+        return notes
 
     def fields_for_service(self) -> dict[str, Any]:
         languages = [part.strip() for part in (self.languages.data or "").split(",") if part.strip()]
@@ -150,13 +217,13 @@ class AssemblyForm(Form):
             "title": self.title.data.strip(),
             "description": self.description.data or "",
             "timezone": self.timezone.data.strip(),
-            "starts_at": self.in_utc(self.starts.data),
-            "ends_at": self.in_utc(self.ends.data),
+            "starts_at": self.moments.get("starts"),
+            "ends_at": self.moments.get("ends"),
             "venue": (self.venue.data or "").strip(),
             "online_url": (self.online_url.data or "").strip(),
             "capacity": self.capacity.data,
-            "registration_opens_at": self.in_utc(self.registration_opens.data),
-            "registration_closes_at": self.in_utc(self.registration_closes.data),
+            "registration_opens_at": self.moments.get("registration_opens"),
+            "registration_closes_at": self.moments.get("registration_closes"),
             "languages": languages,
             "accessibility": self.accessibility.data or "",
         }
@@ -191,6 +258,13 @@ class AssemblyForm(Form):
             }
         )
         del form.slug
+        form.saved_zone = assembly.timezone
+        form.saved = {
+            "starts": assembly.starts_at,
+            "ends": assembly.ends_at,
+            "registration_opens": assembly.registration_opens_at,
+            "registration_closes": assembly.registration_closes_at,
+        }
         return form
 
 
@@ -228,9 +302,14 @@ class CheckInForm(Form):
 
 
 class AgendaItemForm(Form):
-    starts = DateTimeLocalField(
+    """One part of the programme; ``zone_name`` (the assembly's) is set before validating, and
+    ``starts_at`` is the time in UTC once valid."""
+
+    zone_name = ""
+    starts_at: datetime | None = None
+
+    starts = LocalDateTimeInput(
         _l("Time"),
-        format="%Y-%m-%dT%H:%M",
         description=_l("In the assembly's own time zone."),
         validators=[InputRequired(message=_l("Enter when it starts"))],
     )
@@ -247,3 +326,9 @@ class AgendaItemForm(Form):
         validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
+
+    def validate_starts(self, field: LocalDateTimeInput) -> None:
+        try:
+            self.starts_at = to_utc(field.data, ZoneInfo(self.zone_name))
+        except NonexistentTime as gap:
+            raise ValidationError(gap.message(self.zone_name)) from None

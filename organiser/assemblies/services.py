@@ -190,26 +190,32 @@ def _locale() -> Any:
 
 def local_time(assembly: Assembly, moment: Any) -> str:
     """A stored time as the assembly's local date and time, in the reader's language."""
-    from babel.dates import format_date, format_time
+    from babel.dates import format_date
 
     local = assembly.local(moment)
     if local is None:
         return ""
-    locale = _locale()
-    day = format_date(local.date(), "full", locale=locale)
-    return f"{day}, {format_time(local.time(), 'short', locale=locale)}"
+    return f"{format_date(local.date(), 'full', locale=_locale())}, {_clock(local)}"
+
+
+def _clock(local: Any) -> str:
+    """The time of day; with its UTC offset when the clocks go back and the zone shows it twice
+    (organiser.times: a repeated time typed in the form is the first of the two)."""
+    from babel.dates import format_time
+
+    from organiser.times import offset_if_ambiguous
+
+    text = format_time(local.time(), "short", locale=_locale())
+    offset = offset_if_ambiguous(local)
+    return f"{text} ({offset})" if offset else text
 
 
 def when(assembly: Assembly) -> str:
     """ "Saturday, 5 December 2026, 09:00–16:00 (Africa/Lusaka)": local times with the zone named."""
-    from babel.dates import format_time
-
     start, end = assembly.local(assembly.starts_at), assembly.local(assembly.ends_at)
     assert start is not None and end is not None
     if start.date() == end.date():
-        text = (
-            f"{local_time(assembly, assembly.starts_at)}–{format_time(end.time(), 'short', locale=_locale())}"
-        )
+        text = f"{local_time(assembly, assembly.starts_at)}–{_clock(end)}"
     else:
         text = f"{local_time(assembly, assembly.starts_at)} – {local_time(assembly, assembly.ends_at)}"
     return f"{text} ({assembly.timezone})"

@@ -250,6 +250,7 @@ def new(coalition: Coalition) -> str | Response:
             _grant_creator(assembly)
             db.session.commit()
             flash(_("Draft saved. Check the page, then publish it to open registration."), "success")
+            _flash_notes(form)
             return redirect(url_for(".public", slug=assembly.slug))
     return render_template("assemblies/assembly_form.html", coalition=coalition, form=form)
 
@@ -277,6 +278,7 @@ def edit(assembly: Assembly) -> str | Response:
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
+            _flash_notes(form)
             if promoted:
                 flash(
                     ngettext(
@@ -292,19 +294,22 @@ def edit(assembly: Assembly) -> str | Response:
     )
 
 
+def _flash_notes(form: AssemblyForm) -> None:
+    for note in form.notes():
+        flash(note, "info")
+
+
 @bp.route("/assemblies/<slug>/agenda", methods=["GET", "POST"])
 @authorise(Assembly, "can_manage")
 def agenda(assembly: Assembly) -> str | Response:
     """The programme, shown on the public page: add parts, remove them."""
     form = AgendaItemForm(data={"starts": assembly.local(assembly.starts_at).replace(tzinfo=None)})
+    form.zone_name = assembly.timezone
     if form.validate_on_submit():
-        from datetime import UTC
-
-        starts_at = form.starts.data.replace(tzinfo=assembly.zone).astimezone(UTC)
         try:
             services.add_agenda_item(
                 assembly,
-                starts_at=starts_at,
+                starts_at=form.starts_at,
                 title=form.title.data.strip(),
                 description=(form.description.data or "").strip(),
                 by=current_user,

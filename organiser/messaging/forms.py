@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from organiser.forms import EmailAddress, Form
+from organiser.times import InTheFuture, LocalDateTimeInput
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -49,18 +50,11 @@ class MailingForm(Form):
 
 
 class ScheduleForm(Form):
-    when = DateTimeLocalField(
+    when = LocalDateTimeInput(
         _l("Send at"),
-        format="%Y-%m-%dT%H:%M",
         description=_l("In UTC."),
-        validators=[DataRequired(message=_l("Enter the date and time to send at"))],
+        validators=[InputRequired(message=_l("Enter the date and time to send at")), InTheFuture()],
     )
-
-    def validate_when(self, field: DateTimeLocalField) -> None:
-        from datetime import UTC, datetime
-
-        if field.data and field.data.replace(tzinfo=UTC) <= datetime.now(UTC):
-            raise ValidationError(_l("Choose a time in the future"))
 
 
 class UnsubscribeForm(Form):

@@ -345,10 +345,13 @@ def test_the_report_draws_charts_with_their_figures_for_coordinators_only(app, c
 
 def test_a_petition_past_its_close_date_closes_when_visited_and_refuses_signatures(app, coalition, mail):
     coordinator = coalition
-    yesterday = datetime.now(UTC).date() - timedelta(days=1)
-    _petition(coordinator, close_date=yesterday.isoformat())
+    today = datetime.now(UTC).date()
+    _petition(coordinator, close_date=today.isoformat())
     with app.app_context():
-        # Opened before its close date passed; nothing has swept it yet.
+        # Opened before its close date passed (a past close date is refused); the day is over, and
+        # nothing has swept it yet.
+        db.session.scalar(select(Petition)).close_date = today - timedelta(days=1)
+        db.session.commit()
         assert db.session.scalar(select(Petition.status)) == PetitionStatus.OPEN
     visitor = app.test_client()
     late = visitor.post(
