@@ -46,10 +46,17 @@ class EmailAddress:
             ) from exc
 
 
+MAX_EMAIL = 254  # RFC 5321's longest address; the columns hold 320
+
+
 def email_field(label: str | None = None) -> EmailField:
     return EmailField(
         label or _l("E-mail address"),
-        validators=[DataRequired(message=_l("Enter your e-mail address")), EmailAddress()],
+        validators=[
+            DataRequired(message=_l("Enter your e-mail address")),
+            Length(max=MAX_EMAIL, message=_l("Use at most %(max)d characters")),
+            EmailAddress(),
+        ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
     )
 
@@ -74,6 +81,7 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
         _l("Type the password again"),
         validators=[
             DataRequired(message=_l("Type the password again")),
+            Length(max=200),
             EqualTo("password", message=_l("The two passwords do not match")),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -154,4 +162,4 @@ class PublicForm(Form):
         render_kw={"autocomplete": "country"},
     )
     # A field people never see: bots fill it in, and what they send is quietly dropped.
-    website = StringField(_l("Leave this empty"))
+    website = StringField(_l("Leave this empty"), validators=[Length(max=2000)])

@@ -90,7 +90,7 @@ class PetitionForm(Form):
     slug = slug_field(_l("The end of the petition's address: lower-case letters, digits and hyphens."))
     ask = TextAreaField(
         _l("What you ask for"),
-        validators=[DataRequired(message=_l("Say what you ask for"))],
+        validators=[DataRequired(message=_l("Say what you ask for")), Length(max=2000)],
         render_kw={"rows": 3},
     )
     background = TextAreaField(

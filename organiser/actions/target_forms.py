@@ -20,7 +20,8 @@ class TargetForm(Form):
     body = StringField(
         _l("Body"), description=_l("The parliament, council or ministry."), validators=[Length(max=200)]
     )
-    region = StringField(_l("Region or constituency"), validators=[Length(max=200)])
+    # As long as a supporter's region (people.region): letters "by region" copy it to the writer.
+    region = StringField(_l("Region or constituency"), validators=[Length(max=120)])
     email = StringField(
         _l("E-mail address"),
         description=_l("Petitions are delivered here. It is never shown on public pages."),

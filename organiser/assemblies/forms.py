@@ -77,7 +77,7 @@ class AssemblyForm(Form):
     timezone = StringField(
         _l("Time zone"),
         description=_l("Where the assembly takes place, like Africa/Lusaka. Times below are in this zone."),
-        validators=[DataRequired(message=_l("Enter the time zone")), known_zone],
+        validators=[DataRequired(message=_l("Enter the time zone")), Length(max=64), known_zone],
         render_kw={"spellcheck": "false", "autocapitalize": "none"},
     )
     starts = LocalDateTimeInput(_l("Starts"), validators=[InputRequired(message=_l("Enter when it starts"))])

@@ -13,7 +13,7 @@ class SignInForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(message=_l("Enter your password"))],
+        validators=[DataRequired(message=_l("Enter your password")), Length(max=200)],
         render_kw={"autocomplete": "current-password"},
     )
 

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from organiser.forms import EmailAddress, Form
+from organiser.forms import MAX_EMAIL, EmailAddress, Form
 from organiser.times import InTheFuture, LocalDateTimeInput
 
 
@@ -30,7 +30,7 @@ class MailingForm(Form):
     reply_to = StringField(
         _l("Reply-to address"),
         description=_l("Where replies go. Optional."),
-        validators=[Optional(), EmailAddress()],
+        validators=[Optional(), Length(max=MAX_EMAIL), EmailAddress()],
         render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
     )
     segments = MultiCheckboxField(
