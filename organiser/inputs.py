@@ -76,10 +76,21 @@ class Request(FlaskRequest):
         )
 
 
+def form_text(name: str, default: str = "", *, max_length: int | None = None) -> str:
+    """A posted value read outside a form class (hidden tracking fields, a button's note), with
+    its control characters removed and cut to ``max_length``: it is stored or looked up as is."""
+    from flask import request
+
+    value = without_controls(request.form.get(name, default), multiline=True)
+    return value[:max_length] if max_length is not None else value
+
+
 class TextConverter(UnicodeConverter):
     """The default path segment (slugs, tokens), never matching a control character."""
 
-    regex = r"[^/\x00-\x1f\x7f-\x9f]+"
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", r"[^/\x00-\x1f\x7f-\x9f]")  # keeps the length bounds
 
 
 class IdConverter(IntegerConverter):

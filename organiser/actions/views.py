@@ -45,6 +45,7 @@ from organiser.core.permissions import authorise
 from organiser.db import db, utcnow
 from organiser.exports import logged_csv_download
 from organiser.extensions import csrf, may_be_signed_in
+from organiser.inputs import form_text, without_controls
 from organiser.microcache import public_page
 from organiser.templating import render_with_holes
 
@@ -93,8 +94,8 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
         can_manage=current_user.is_authenticated and petition.can_manage(current_user),
         signers=services.recent_public_signers(petition),
         consent_wording=services.consent_wording(petition),
-        source=request.values.get("source", ""),
-        **sponsors.page_context(petition, request.values.get("source", "")),
+        source=_source_code(),
+        **sponsors.page_context(petition, _source_code()),
     ), status
 
 
@@ -233,9 +234,9 @@ def sign(slug: str) -> str | tuple[str, int]:
                 "actions/embed.html",
                 petition=petition,
                 form=form,
-                source=request.form.get("source", ""),
+                source=form_text("source", max_length=80),
                 consent_wording=services.consent_wording(petition),
-                **sponsors.page_context(petition, request.form.get("source", "")),
+                **sponsors.page_context(petition, form_text("source", max_length=80)),
             )
         return _render_petition(petition, form, 200)
     return _sign_valid(petition, form, embed)
@@ -252,14 +253,19 @@ def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
     return _check_email_page(petition, form.email.data, embed)
 
 
+def _source_code() -> str:
+    """The tracking code a page was reached with (``?source=``) or a form carried."""
+    return (request.args.get("source") or form_text("source"))[:80]
+
+
 def _source_fields() -> dict[str, str]:
     """Where a signature came from: the sponsor's code, utm fields, referrer and IP address."""
     return {
-        "source": request.form.get("source", "")[:80],
-        "utm_source": request.form.get("utm_source", "")[:120],
-        "utm_medium": request.form.get("utm_medium", "")[:120],
-        "utm_campaign": request.form.get("utm_campaign", "")[:120],
-        "referrer": (request.referrer or "")[:500],
+        "source": form_text("source", max_length=80),
+        "utm_source": form_text("utm_source", max_length=120),
+        "utm_medium": form_text("utm_medium", max_length=120),
+        "utm_campaign": form_text("utm_campaign", max_length=120),
+        "referrer": without_controls(request.referrer or "")[:500],
         "ip": request.remote_addr or "",
     }
 

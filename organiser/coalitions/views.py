@@ -36,6 +36,7 @@ from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.exports import logged_csv_download
 from organiser.extensions import limiter
+from organiser.inputs import form_text
 from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.views import mailing_fields, segment_field_choices
@@ -262,7 +263,7 @@ def edit_organisation(organisation: Organisation) -> str | Response:
 def change_status(membership_id: int) -> Response:
     """Coordinators suspend, reinstate or record that a member has left."""
     membership = _membership_for_coordinator(membership_id)
-    status, note = request.form.get("status", ""), request.form.get("note", "")
+    status, note = form_text("status", max_length=20), form_text("note", max_length=2000)
     return button_action(
         lambda: services.change_status(membership, MembershipStatus(status), by=current_user, note=note),
         refused=ValueError,

@@ -23,6 +23,7 @@ from organiser.core.people import ConsentSubject, Person
 from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.extensions import csrf, limiter
+from organiser.inputs import without_controls
 from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
 from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxAttachment, OutboxMessage
 from organiser.messaging.render import markdown_to_html
@@ -245,13 +246,14 @@ def bounce_webhook() -> tuple[dict[str, Any], int]:
     for index, event in enumerate(events):
         try:
             kind = BounceKind(str(event.get("type", "")).lower())
-            email = str(event["email"]).strip()
-            if "@" not in email:
+            email = without_controls(str(event["email"])).strip()
+            if "@" not in email or len(email) > 320:
                 raise ValueError
         except (KeyError, ValueError):
             errors.append({"index": index, "error": "needs an email and a type of hard, soft or complaint"})
             continue
-        suppressed += record_bounce(email, kind, detail=str(event.get("detail", "")), source="webhook")
+        detail = without_controls(str(event.get("detail", "")), multiline=True)[:2000]
+        suppressed += record_bounce(email, kind, detail=detail, source="webhook")
         recorded += 1
     db.session.commit()
     return {"recorded": recorded, "suppressed": suppressed, "errors": errors}, 200 if not errors else 207
