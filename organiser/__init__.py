@@ -35,9 +35,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+    from organiser import deployment
     from organiser.microcache import PublicMicrocache
 
     app.wsgi_app = PublicMicrocache(app.wsgi_app, app.config)  # type: ignore[method-assign]
+    deployment.init_app(app)  # outermost: with the development key, answer this computer only
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
         _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])

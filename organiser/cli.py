@@ -76,23 +76,39 @@ def seed_demo_command() -> None:
 
 
 @click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def demo(host: str, port: int) -> None:
-    """Create the embedded database, seed the demo and serve it."""
-    from organiser.demo import print_logins, seed_demo
-    from organiser.migrate import upgrade
+    """Create the embedded database, seed the demo and serve it.
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    upgrade(app)
-    seed_demo()
-    print_logins()
-    click.echo(f"\nOrganiser is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
+    On an address other computers can reach (--host 0.0.0.0), the demo keeps a random secret key
+    in the instance folder and needs MAIL_SERVER; e-mailed links use --host and --port unless
+    ORGANISER_BASE_URL is set."""
     from werkzeug.serving import run_simple
 
+    from organiser.config import ConfigError
+    from organiser.demo import print_logins, seed_demo
+    from organiser.deployment import configure_demo
+    from organiser.migrate import upgrade
     from organiser.worker import start_embedded_sweeper
 
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        said = configure_demo(app, host, port)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    upgrade(app)
+    try:
+        seed_demo()
+        db.session.commit()
+    finally:
+        db.session.remove()  # no transaction of the command's may outlive it: SQLite would stay locked
+    print_logins()
+    for line in said:
+        click.echo(line)
+    click.echo(f"\nOrganiser is running at http://{host}:{port}/  (Ctrl+C to stop)\n")
     start_embedded_sweeper(app)
     run_simple(host, port, app, threaded=True)
 

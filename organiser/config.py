@@ -2,12 +2,15 @@
 
 With no DATABASE_URL the app runs *embedded*: SQLite in ``instance/``, jobs run in-process
 and mail is kept in a local outbox shown at ``/dev/mail``. Anything else is a deployment and
-must be given a real SECRET_KEY.
+must be given a real SECRET_KEY and an SMTP server (MAIL_SERVER); so must the demo when it is
+served to other computers (``organiser demo --host``). The development key serves this computer
+only (``organiser.deployment``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,7 +84,7 @@ class Settings:
             "OUTBOX_BATCH_SIZE": int(env.get("ORGANISER_OUTBOX_BATCH_SIZE", "1000") or 1000),
             "INTAKE_BATCH_SIZE": int(env.get("ORGANISER_INTAKE_BATCH_SIZE", "200") or 200),
             "OUTBOX_CLAIM_TIMEOUT": float(env.get("ORGANISER_OUTBOX_CLAIM_TIMEOUT", "300") or 300),
-            "SWEEP_INTERVAL": int(env.get("ORGANISER_SWEEP_INTERVAL", "30") or 30),
+            "SWEEP_INTERVAL": float(env.get("ORGANISER_SWEEP_INTERVAL", "30") or 30),
             "BOUNCE_WEBHOOK_SECRET": env.get("ORGANISER_BOUNCE_WEBHOOK_SECRET") or None,
             # Privacy: how long the own-data link works, how long IP addresses are kept for
             # anti-abuse, and the salt for the hashed addresses of erased people (set it in
@@ -121,12 +124,31 @@ class Settings:
         return cls(values)
 
     def validate(self) -> None:
-        """Refuse to start a deployment with the development secret key."""
-        v = self.values
-        if not v["EMBEDDED"] and not v.get("TESTING") and v["SECRET_KEY"] == DEV_SECRET_KEY:
-            raise ConfigError(
-                "SECRET_KEY is not set. Organiser refuses to run with the development key "
-                "outside the embedded default (DATABASE_URL is set). Generate one with\n"
-                "  python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
-                "and export it as SECRET_KEY."
-            )
+        """Refuse to start a deployment that lacks what production needs (see ``check_production``)."""
+        check_production(self.values, public_host=False)
+
+
+def check_production(values: Mapping[str, Any], *, public_host: bool) -> None:
+    """In production — DATABASE_URL set, or the demo served to other computers (``public_host``) —
+    refuse the development secret key and the local outbox (which keeps every message, password
+    resets included, in the database instead of sending it). Test configurations are exempt."""
+    if values.get("TESTING") or (values["EMBEDDED"] and not public_host):
+        return
+    where = "other computers can reach this address" if public_host else "DATABASE_URL is set"
+    problems = []
+    if values["SECRET_KEY"] == DEV_SECRET_KEY:
+        problems.append(
+            "SECRET_KEY is not set. Organiser refuses to run with the development key "
+            f"outside the embedded default ({where}). Generate one with\n"
+            "  python -c 'import secrets; print(secrets.token_urlsafe(48))'\n"
+            "and export it as SECRET_KEY."
+        )
+    if values["MAIL_BACKEND"] == "local":
+        problems.append(
+            f"MAIL_SERVER is not set. In production ({where}) Organiser sends its e-mail "
+            "(confirmations, password resets, mailings) through an SMTP server and refuses to keep "
+            "it in the local outbox. Set MAIL_SERVER, and MAIL_PORT, MAIL_USE_TLS or MAIL_USE_SSL, "
+            "MAIL_USERNAME, MAIL_PASSWORD and MAIL_DEFAULT_SENDER as your mail provider says."
+        )
+    if problems:
+        raise ConfigError("\n".join(problems))

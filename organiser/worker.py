@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from flask import Flask
 from rq import Worker
@@ -26,36 +27,50 @@ class OrganiserWorker(Worker):
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
-        from organiser.messaging.services.outbox import sweep_outbox
+        sweep_once(self.app, intake=True)
 
-        with self.app.app_context():
-            try:
-                handed = sweep_outbox()
-                if handed:
-                    log.info("sweeper handed %s due outbox messages to the queues", handed)
-            except Exception:  # the sweep must never stop the worker; the next one tries again
-                log.exception("outbox sweep failed")
-                db.session.rollback()
-            _sweep_intake()
-            run_daily_retention()
-            close_overdue_petitions(self.app)
-            _sweep_counts()
+
+def sweep_once(app: Flask, *, intake: bool = False) -> None:
+    """One pass of every sweep, each in a short transaction of its own: committed when it worked,
+    rolled back when it failed (logged; the next pass tries again), and the session removed at the
+    end. On SQLite a sweep that kept its transaction open would make every request wait for it."""
+    with app.app_context():
+        _step("outbox sweep", _sweep_outbox)
+        if intake:
+            _step("intake sweep", _sweep_intake)
+        _step("retention run", run_daily_retention)
+        _step("closing overdue petitions", _close_overdue_petitions)
+        _step("count sweep", _sweep_counts)
+
+
+def _step(name: str, sweep: Callable[[], None]) -> None:
+    try:
+        sweep()
+        db.session.commit()
+    except Exception:  # a sweep must never stop the worker or the web process
+        log.exception("%s failed", name)
+        db.session.rollback()
+
+
+def _sweep_outbox() -> None:
+    from organiser.messaging.services.outbox import sweep_outbox
+
+    handed = sweep_outbox()
+    if handed:
+        log.info("sweeper handed %s due outbox messages to the queues", handed)
 
 
 def _sweep_intake() -> None:
     """Signatures waiting in the intake with no ingest job to write them (its flag outlived a crash)."""
     from organiser.actions.intake import sweep
 
-    try:
-        if sweep():
-            log.info("intake sweep queued a job for the signatures waiting in Redis")
-    except Exception:
-        log.exception("intake sweep failed")
+    if sweep():
+        log.info("intake sweep queued a job for the signatures waiting in Redis")
 
 
 def run_daily_retention() -> None:
     """Retention and IP minimisation, at most once a day across all workers (the last run's time
-    is in the database); failures are logged and tried again at the next sweep."""
+    is in the database); the check is made at most once an hour."""
     import time
 
     from organiser.privacy.services import retention_due, run_retention
@@ -64,47 +79,32 @@ def run_daily_retention() -> None:
     if time.monotonic() - _retention_checked < 3600:
         return
     _retention_checked = time.monotonic()
-    try:
-        if retention_due():
-            run_retention()
-            db.session.commit()
-    except Exception:
-        log.exception("retention run failed")
-        db.session.rollback()
+    if retention_due():
+        run_retention()
 
 
-def close_overdue_petitions(app: Flask) -> None:
+def _close_overdue_petitions() -> None:
     """Close open petitions whose close date has passed (``organiser.actions.lifecycle``)."""
-    from organiser.actions.lifecycle import close_overdue_petitions as close_overdue
+    from organiser.actions.lifecycle import close_overdue_petitions
 
-    with app.app_context():
-        try:
-            closed = close_overdue()
-            db.session.commit()
-            if closed:
-                log.info("closed %s petitions whose close date has passed", len(closed))
-        except Exception:  # like the outbox sweep: never stop the worker over it
-            log.exception("closing overdue petitions failed")
-            db.session.rollback()
+    closed = close_overdue_petitions()
+    if closed:
+        log.info("closed %s petitions whose close date has passed", len(closed))
 
 
 def _sweep_counts() -> None:
     """Count confirmed signatures whose count job Redis lost (or that failed)."""
     from organiser.actions.counting import sweep_counts
 
-    try:
-        counted = sweep_counts()
-        if counted:
-            log.info("count sweep added %s confirmed signatures to their petitions' counts", counted)
-    except Exception:
-        log.exception("count sweep failed")
-        db.session.rollback()
+    counted = sweep_counts()
+    if counted:
+        log.info("count sweep added %s confirmed signatures to their petitions' counts", counted)
 
 
 def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
     from organiser.jobs import redis_connection
 
-    interval = int(app.config["SWEEP_INTERVAL"])
+    interval = max(1, round(float(app.config["SWEEP_INTERVAL"])))
     worker = OrganiserWorker(
         queues,
         connection=redis_connection(app),
@@ -116,28 +116,31 @@ def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
     return worker
 
 
-def start_embedded_sweeper(app: Flask) -> threading.Thread:
-    """Without Redis there is no worker: a thread in the web process sweeps the outbox instead,
-    so that scheduled mailings go out and failed sends are retried in the embedded default."""
+class EmbeddedSweeper:
+    """Without Redis there is no worker: a thread in the web process runs the sweeps instead (every
+    SWEEP_INTERVAL seconds, which may be a fraction), so that scheduled mailings go out, failed
+    sends are retried and overdue petitions close in the embedded default."""
 
-    def loop() -> None:
-        from organiser.messaging.services.outbox import sweep_outbox
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.passes = 0
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, name="organiser-sweeper", daemon=True)
 
-        while not _stop.wait(int(app.config["SWEEP_INTERVAL"])):
-            with app.app_context():
-                try:
-                    sweep_outbox()
-                except Exception:
-                    log.exception("outbox sweep failed")
-                    db.session.rollback()
-                run_daily_retention()
-                close_overdue_petitions(app)
-                _sweep_counts()
+    def _loop(self) -> None:
+        while not self._stop.wait(float(self.app.config["SWEEP_INTERVAL"])):
+            sweep_once(self.app)
+            self.passes += 1
 
-    thread = threading.Thread(target=loop, name="organiser-sweeper", daemon=True)
-    thread.start()
-    return thread
+    def stop(self, timeout: float = 30) -> None:
+        self._stop.set()
+        self.thread.join(timeout)
 
 
-_stop = threading.Event()
+def start_embedded_sweeper(app: Flask) -> EmbeddedSweeper:
+    sweeper = EmbeddedSweeper(app)
+    sweeper.thread.start()
+    return sweeper
+
+
 _retention_checked = -3600.0

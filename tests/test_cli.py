@@ -74,7 +74,7 @@ def test_demo_command_serves_the_seeded_demo_from_nothing(tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY"}
+        if k not in {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY", "ORGANISER_BASE_URL"}
     }
     env["ORGANISER_INSTANCE_PATH"] = str(tmp_path)
     proc = subprocess.Popen(
@@ -97,7 +97,37 @@ def test_demo_command_serves_the_seeded_demo_from_nothing(tmp_path):
         output = proc.communicate(timeout=10)[0]
     assert f"Organiser is running at http://127.0.0.1:{port}/" in output
     assert DEMO_PASSWORD in output and "sia.coordinator@example.org" in output
-    assert (tmp_path / "organiser.db").exists()
+    assert f"Links in e-mails point at http://127.0.0.1:{port}/" in output
+    assert "Only this computer can open it" in output
+    assert (tmp_path / "organiser.db").exists() and not (tmp_path / "secret_key").exists()
+
+
+def test_the_demo_refuses_to_serve_other_computers_without_mail(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "MAIL_SERVER", "SECRET_KEY"}}
+    env["ORGANISER_INSTANCE_PATH"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "organiser", "demo", "--host", "0.0.0.0", "--port", str(free_port())],  # noqa: S104
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Error: MAIL_SERVER is not set" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "organiser.db").exists() and not (tmp_path / "secret_key").exists()
+
+
+def test_a_deployment_without_mail_is_refused_with_a_clear_message(tmp_path):
+    env = {**os.environ, "DATABASE_URL": "postgresql://u:p@127.0.0.1:1/none", "SECRET_KEY": "s" * 40}
+    env.pop("MAIL_SERVER", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "organiser", "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "Error: MAIL_SERVER is not set" in result.stderr
 
 
 def test_demo_logins_work(app, client):
