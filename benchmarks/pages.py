@@ -27,6 +27,8 @@ from tests.services import PostgresServer, free_port  # noqa: E402
 
 PAGES = ["/", "/coalitions/structural-inequalities-alliance", "/account/sign-in", "/healthz"]
 SECRET = "benchmark-secret-key-0123456789"  # noqa: S105
+# A deployment (DATABASE_URL) must name an SMTP server; nothing here sends, so one that is not there.
+NO_MAIL = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(free_port())}
 
 
 def prepare(database_url: str) -> None:
@@ -35,7 +37,16 @@ def prepare(database_url: str) -> None:
     from organiser.demo import seed_demo
     from organiser.migrate import upgrade
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "EMBEDDED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": SECRET,
+            "EMBEDDED": False,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": NO_MAIL["MAIL_SERVER"],
+            "MAIL_PORT": int(NO_MAIL["MAIL_PORT"]),
+        }
+    )
     with app.app_context():
         upgrade(app)
         seed_demo()
@@ -43,7 +54,7 @@ def prepare(database_url: str) -> None:
 
 
 def serve(database_url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET, **NO_MAIL}
     env.pop("REDIS_URL", None)
     proc = subprocess.Popen(
         [

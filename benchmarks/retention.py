@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.services import PostgresServer
+from tests.services import PostgresServer, free_port
 
 SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -156,6 +156,8 @@ def main() -> int:
     postgres = PostgresServer().start()
     try:
         os.environ.update({"DATABASE_URL": postgres.create_database("retention"), "SECRET_KEY": SECRET})
+        # A deployment must name an SMTP server; retention sends nothing, so one that is not there.
+        os.environ.update({"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(free_port())})
         os.environ.pop("REDIS_URL", None)
         from sqlalchemy import select
 

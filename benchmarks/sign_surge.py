@@ -6,8 +6,9 @@ Starts a throwaway PostgreSQL and Redis (as the tests do), migrates, creates one
 then for each of two apps, under the same gunicorn settings:
 
 * **ours**: ``organiser:create_app()`` with Redis (rate limits, the sign intake, RQ) and one
-  ``organiser worker`` (its intake job writes the signatures and sends their confirmation e-mails;
-  mail is kept in the local outbox, no SMTP). ``wrk`` POSTs
+  ``organiser worker`` (its intake job writes the signatures and sends their confirmation e-mails
+  over SMTP to a server in this process that accepts and keeps nothing: a deployment refuses the
+  local outbox). ``wrk`` POSTs
   form-encoded sign requests to ``/petitions/surge/sign`` (unique e-mail per request, three in four
   at big webmail domains, one in four at a domain of its own so the per-domain limit is
   checked; a unique ``X-Forwarded-For`` per request, trusted with ``ORGANISER_TRUSTED_PROXIES=1``,
@@ -44,6 +45,20 @@ from tests.services import PostgresServer, RedisServer, free_port
 
 SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105
 SLUG = "surge"
+
+
+class DiscardingSMTP:
+    """An SMTP server that accepts every message and keeps none (a deployment must send its mail)."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_DATA(self, _server: object, _session: object, _envelope: object) -> str:  # noqa: N802
+        return "250 Message accepted"
+
 
 SIGN_LUA = r"""
 -- One sign request per call: a unique e-mail (thread id + counter) and a unique client IP.
@@ -109,7 +124,7 @@ def baseline_app():  # noqa: ANN201 (gunicorn's factory: benchmarks.sign_surge:b
     return app
 
 
-def prepare(database_url: str) -> None:
+def prepare(database_url: str, mail_port: int) -> None:
     """Migrate, create one coalition with an open petition, and the baseline's table."""
     from sqlalchemy import text
 
@@ -119,7 +134,16 @@ def prepare(database_url: str) -> None:
     from organiser.db import db
     from organiser.migrate import upgrade
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": SECRET, "EMBEDDED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": SECRET,
+            "EMBEDDED": False,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": mail_port,
+        }
+    )
     with app.app_context():
         upgrade(app)
         coalition = Coalition(name="Surge Alliance", slug="surge-alliance", country="GB", languages=["en"])
@@ -300,18 +324,22 @@ def main() -> int:
     script = workdir / "sign.lua"
     script.write_text(SIGN_LUA)
     postgres, redis = PostgresServer().start(), RedisServer().start()
+    smtp = DiscardingSMTP()
+    smtp.controller.start()
     procs: list[subprocess.Popen[bytes] | None] = []
     try:
         url = postgres.create_database("organiser_surge")
-        prepare(url)
+        prepare(url, smtp.port)
         env = {
             **os.environ,
             "DATABASE_URL": url,
             "REDIS_URL": redis.url,
             "SECRET_KEY": SECRET,
             "ORGANISER_TRUSTED_PROXIES": "1",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp.port),
         }
-        for key in ("MAIL_SERVER", "ORGANISER_SIGN_IP_LIMIT", "ORGANISER_SIGN_DOMAIN_LIMIT"):
+        for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "ORGANISER_SIGN_IP_LIMIT", "ORGANISER_SIGN_DOMAIN_LIMIT"):
             env.pop(key, None)
         print(
             f"sign surge: gunicorn {args.workers} {args.worker_class} workers"
@@ -365,6 +393,7 @@ def main() -> int:
             stop(proc)
         redis.stop()
         postgres.stop()
+        smtp.controller.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
