@@ -16,6 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from html import unescape
 from pathlib import Path
 
 from organiser import create_app
@@ -28,6 +29,7 @@ from tests.services import free_port
 
 PETITION = "essentials-guarantee"
 COALITION = "structural-inequalities-alliance"
+ASSEMBLY = "lusaka-peoples-assembly"
 NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY", "ORGANISER_BASE_URL"}
 
 
@@ -83,10 +85,17 @@ def _wait_until_serving(proc: subprocess.Popen[str], base: str) -> None:
 
 
 def _use_the_demo(base: str, run: int) -> list[int]:
-    """Sign in as a coordinator, sign a petition, apply to join a coalition: the answers' statuses."""
+    """Sign in as a coordinator, sign a petition, apply to join a coalition: the answers' statuses.
+    On the way, the embed snippet, the tracking links and the calendar file point at ``base``."""
     coordinator, public = Browser(base), Browser(base)
     form = {"email": "sia.coordinator@example.org", "password": DEMO_PASSWORD}
     answers = [coordinator.submit("/account/sign-in", form)]
+    status, page = coordinator.request(f"/petitions/{PETITION}")
+    assert status == 200 and f"{base}/petitions/{PETITION}/embed" in unescape(page)
+    status, page = coordinator.request(f"/petitions/{PETITION}/sponsors")
+    assert status == 200 and f"{base}/petitions/{PETITION}?source=" in unescape(page)
+    status, calendar = public.request(f"/assemblies/{ASSEMBLY}.ics")
+    assert status == 200 and f"{base}/assemblies/{ASSEMBLY}" in calendar.replace("\r\n ", "")
     answers.append(coordinator.request(f"/coalitions/{COALITION}/team")[0])
     signer = {"name": f"Signer {run}", "email": f"signer{run}@example.org", "country": "GB"}
     answers.append(public.request(f"/petitions/{PETITION}/sign", {**signer, "consent_coalition": "y"})[0])
