@@ -153,7 +153,9 @@ def _delimiter(text: str, layout: Layout) -> str:
 
 def _header(header: _Record, layout: Layout) -> list[str]:
     if header.cells is None:
-        raise ImportFileError(_("The first row, with the column names, cannot be read: check its quotes."))
+        raise ImportFileError(
+            _("The first row, with the column names, cannot be read: check its quotation marks.")
+        )
     names = [_column_name(c) for c in header.cells]
     missing = layout.required - set(names)
     if missing:

@@ -283,3 +283,12 @@ def test_the_delimiter_is_the_one_that_names_the_columns(app):
 def test_an_unusable_file_says_why(app, text, message):
     with app.test_request_context(), pytest.raises(imports.ImportFileError, match=message):
         _members(text)
+
+
+def test_a_value_under_a_column_without_a_name_or_far_too_long_is_a_reason(app):
+    with app.test_request_context():
+        parsed = _members(f"name,,country\nAcme,x,GB\nBeta,,GB\nGamma,{'x' * 200_000},GB\nDelta,,GB\n")
+    assert [r.line for r in parsed.rows] == [2, 3, 4, 5]
+    assert parsed.rows[0].errors == ["Column 2 has no name in the first row, but this row has a value there"]
+    assert parsed.rows[1].errors == [] and parsed.rows[3].errors == []
+    assert parsed.rows[2].errors == ["A value in this row is far too long"]
