@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from organiser.actions.models import Petition, PetitionStatus, Target
+from organiser.actions.target_forms import TargetForm
 from organiser.coalitions.imports import (
     ImportFileError,
     ImportRow,
@@ -21,8 +22,8 @@ from organiser.coalitions.imports import (
     ParsedFile,
     checked,
     csv_rows,
+    most_characters,
     shown,
-    stored_length,
     valid_email,
 )
 from organiser.core.models import normalise_email
@@ -74,7 +75,7 @@ def add_target(coalition_id: int, *, by: Any, **fields: str) -> Target:
 
 _STORED = Target.__table__.c
 TARGETS = Layout(
-    columns={c: stored_length(_STORED[c]) for c in FIELDS},
+    columns={c: most_characters(_STORED[c], getattr(TargetForm, c)) for c in FIELDS},
     required=frozenset({"name", "email"}),
     max_rows=2000,
     too_many=_l("At most %(n)s decision-makers at a time.", n=2000),

@@ -22,6 +22,7 @@ import csv
 import re
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -29,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Length
 
-from organiser.coalitions.forms import OrganisationFields
+from organiser.coalitions.forms import JoinForm, OrganisationFields
 from organiser.coalitions.models import (
     Coalition,
     Membership,
@@ -310,14 +311,14 @@ def valid_email(value: str) -> bool:
     return True
 
 
-def stored_length(column: object) -> int:
-    """The most characters a String column keeps (from the model: one place for the number)."""
-    return column.type.length  # type: ignore[attr-defined]
-
-
-def form_length(unbound_field: object) -> int:
-    """The most characters a form field accepts, for a Text column (which has no length of its own)."""
-    return next(v.max for v in unbound_field.kwargs["validators"] if isinstance(v, Length))  # type: ignore[attr-defined]
+def most_characters(column: Any, form_field: Any = None) -> int:
+    """The longest value an import takes for a column: what the database keeps of it, and no more
+    than the form that adds one by hand states (both read from where they are set: one place for
+    each number). A Text column has no length of its own: its form's applies."""
+    limits = [column.type.length]
+    if form_field is not None:
+        limits += [v.max for v in form_field.kwargs.get("validators", ()) if isinstance(v, Length)]
+    return min(limit for limit in limits if limit)
 
 
 # ---- member organisations -------------------------------------------------------------------------
@@ -325,15 +326,15 @@ def form_length(unbound_field: object) -> int:
 _ORGANISATION, _MEMBERSHIP = Organisation.__table__.c, Membership.__table__.c
 MEMBERS = Layout(
     columns={
-        "name": stored_length(_ORGANISATION.name),
-        "type": stored_length(_ORGANISATION.type),
-        "country": stored_length(_ORGANISATION.country),
-        "region": stored_length(_ORGANISATION.region),
-        "website": stored_length(_ORGANISATION.website),
-        "description": form_length(OrganisationFields.description),
-        "contact_name": stored_length(_MEMBERSHIP.contact_name),
-        "contact_email": stored_length(_MEMBERSHIP.contact_email),
-        "role": stored_length(_MEMBERSHIP.role),
+        "name": most_characters(_ORGANISATION.name, OrganisationFields.name),
+        "type": most_characters(_ORGANISATION.type),
+        "country": most_characters(_ORGANISATION.country),
+        "region": most_characters(_ORGANISATION.region, OrganisationFields.region),
+        "website": most_characters(_ORGANISATION.website, OrganisationFields.website),
+        "description": most_characters(_ORGANISATION.description, OrganisationFields.description),
+        "contact_name": most_characters(_MEMBERSHIP.contact_name, JoinForm.contact_name),
+        "contact_email": most_characters(_MEMBERSHIP.contact_email, JoinForm.contact_email),
+        "role": most_characters(_MEMBERSHIP.role),
     },
     required=frozenset({"name", "country"}),
     max_rows=2000,

@@ -23,8 +23,8 @@ from organiser.core.models import Role
 from organiser.db import db
 from tests.factories import CoalitionFactory, user_with_role
 
-# What the database keeps of each column, read here from the models on their own (the import must
-# agree with them); the description is a Text column: the profile form's limit applies.
+# What the database keeps of each column, read here from the models on their own (the import may take
+# less, as the forms do); the description is a Text column: the profile form's limit applies.
 STORED = {
     "members": {
         **{c: Organisation.__table__.c[c].type.length for c in ("name", "type", "country", "region")},
