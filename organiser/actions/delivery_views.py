@@ -14,7 +14,6 @@ from organiser.actions.models import Petition
 from organiser.actions.report import chart_sections
 from organiser.actions.report import report as petition_report
 from organiser.actions.target_forms import (
-    ConfirmTargetImportForm,
     DeliveryForm,
     PetitionTargetsForm,
     ResponseForm,
@@ -22,6 +21,8 @@ from organiser.actions.target_forms import (
     TargetImportForm,
 )
 from organiser.actions.views import _public_petition, _sign_form
+from organiser.coalitions.forms import ConfirmImportForm
+from organiser.coalitions.import_pages import ImportPages, import_page
 from organiser.coalitions.models import Coalition
 from organiser.core.permissions import authorise
 from organiser.db import db
@@ -60,40 +61,19 @@ def coalition_targets(coalition: Coalition) -> str | Response:
 @authorise(Coalition, "can_manage")
 def import_targets(coalition: Coalition) -> str | Response:
     """Upload a CSV, see every row checked, then confirm: nothing is written before that."""
-    form, confirm = TargetImportForm(), ConfirmTargetImportForm()
-    if "payload" in request.form and confirm.validate_on_submit():
-        try:
-            rows = targets.parse(confirm.payload.data or "", coalition.id)
-        except targets.ImportFileError as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("petition_tools.import_targets", slug=coalition.slug))
-        written = targets.import_targets(coalition.id, rows, by=current_user)
-        db.session.commit()
-        flash(
-            _(
-                "%(written)s decision-makers imported; %(skipped)s rows skipped.",
-                written=written,
-                skipped=len(rows) - written,
-            ),
-            "success",
-        )
-        return redirect(url_for("petition_tools.coalition_targets", slug=coalition.slug))
-    if form.validate_on_submit():
-        try:
-            text = targets.decode(form.file.data.read())
-            rows = targets.parse(text, coalition.id)
-        except targets.ImportFileError as exc:
-            form.file.errors.append(str(exc))
-        else:
-            confirm.payload.data = text
-            return render_template(
-                "actions/targets_import_preview.html",
-                coalition=coalition,
-                rows=rows,
-                confirm=confirm,
-                good=sum(r.ok for r in rows),
-            )
-    return render_template("actions/targets_import.html", coalition=coalition, form=form)
+    pages = ImportPages(
+        parse=lambda text: targets.parse(text, coalition.id),
+        write=lambda rows: targets.import_targets(coalition.id, rows, by=current_user),
+        done=lambda written, skipped: _(
+            "%(written)s decision-makers imported; %(skipped)s rows skipped.",
+            written=written,
+            skipped=skipped,
+        ),
+        templates=("actions/targets_import.html", "actions/targets_import_preview.html"),
+        upload_url=url_for("petition_tools.import_targets", slug=coalition.slug),
+        after_url=url_for("petition_tools.coalition_targets", slug=coalition.slug),
+    )
+    return import_page(pages, TargetImportForm(), ConfirmImportForm(), coalition=coalition)
 
 
 @bp.route("/petitions/<slug>/targets", methods=["GET", "POST"])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from organiser.coalitions.forms import csv_file_field
 from organiser.forms import EmailAddress, Form
 from organiser.messaging.forms import MultiCheckboxField
 from organiser.times import DateInput, NotInTheFuture
@@ -31,21 +31,12 @@ class TargetForm(Form):
 
 
 class TargetImportForm(Form):
-    file = FileField(
-        _l("CSV file"),
-        description=_l(
+    file = csv_file_field(
+        _l(
             "One decision-maker a row. The first row names the columns: name and email are needed; "
             "role, body and region are optional."
-        ),
-        validators=[
-            FileRequired(message=_l("Choose a CSV file")),
-            FileAllowed(["csv", "txt"], message=_l("Choose a .csv file")),
-        ],
+        )
     )
-
-
-class ConfirmTargetImportForm(Form):
-    payload = HiddenField()
 
 
 class PetitionTargetsForm(Form):

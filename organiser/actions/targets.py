@@ -6,31 +6,37 @@ addressed to."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Hashable
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from organiser.actions.models import Petition, PetitionStatus, Target
-from organiser.coalitions.imports import ImportFileError, csv_rows, decode
+from organiser.actions.target_forms import TargetForm
+from organiser.coalitions.imports import (
+    ImportFileError,
+    ImportRow,
+    Layout,
+    ParsedFile,
+    checked,
+    csv_rows,
+    most_characters,
+    shown,
+    valid_email,
+)
 from organiser.core.models import normalise_email
 from organiser.db import db
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ["name", "role", "body", "region", "email"]
-REQUIRED = {"name", "email"}
-MAX_ROWS = 2000
 FIELDS = ("name", "role", "body", "region", "email")
 
 __all__ = [
     "COLUMNS",
     "ImportFileError",
-    "TargetRow",
     "add_target",
-    "decode",
     "import_targets",
     "parse",
     "set_petition_targets",
@@ -67,52 +73,34 @@ def add_target(coalition_id: int, *, by: Any, **fields: str) -> Target:
 
 # ---- CSV import -------------------------------------------------------------------------------------
 
-
-@dataclass
-class TargetRow:
-    line: int
-    values: dict[str, str]
-    errors: list[str] = field(default_factory=list)
-    duplicate: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.duplicate
+_STORED = Target.__table__.c
+TARGETS = Layout(
+    columns={c: most_characters(_STORED[c], getattr(TargetForm, c)) for c in FIELDS},
+    required=frozenset({"name", "email"}),
+    max_rows=2000,
+    too_many=_l("At most %(n)s decision-makers at a time.", n=2000),
+)
+COLUMNS = list(TARGETS.columns)
 
 
-def parse(text: str, coalition_id: int) -> list[TargetRow]:
+def parse(text: str, coalition_id: int) -> ParsedFile:
     """Every row, checked; raises ImportFileError when the file itself is unusable."""
-    existing = {t.email for t in targets_of(coalition_id)}
-    rows: list[TargetRow] = []
-    seen: set[str] = set()
-    too_many = _("At most %(n)s decision-makers at a time.", n=MAX_ROWS)
-    for line, values in csv_rows(text, COLUMNS, REQUIRED, MAX_ROWS, too_many):
-        row = TargetRow(line, values)
-        _check(row)
-        row.duplicate = not row.errors and (row.values["email"] in existing or row.values["email"] in seen)
-        seen.add(row.values["email"])
-        rows.append(row)
-    return rows
+    existing: set[Hashable] = {t.email for t in targets_of(coalition_id)}
+    return checked(csv_rows(text, TARGETS), TARGETS, _check, lambda v: v["email"], existing)
 
 
-def _check(row: TargetRow) -> None:
+def _check(row: ImportRow) -> None:
     v = row.values
+    v["email"] = normalise_email(v["email"])
     if not v["name"]:
         row.errors.append(_("The name is missing"))
     if not v["email"]:
         row.errors.append(_("The e-mail address is missing"))
-    else:
-        try:
-            validate_email(v["email"], check_deliverability=False)
-        except EmailNotValidError:
-            row.errors.append(_("“%(value)s” is not an e-mail address", value=v["email"]))
-        v["email"] = normalise_email(v["email"])
-    for name in ("name", "role", "body", "region"):
-        if len(v[name]) > 200:
-            row.errors.append(_("The %(column)s is longer than 200 characters", column=name))
+    elif not valid_email(v["email"]):
+        row.errors.append(_("“%(value)s” is not an e-mail address", value=shown(v["email"])))
 
 
-def import_targets(coalition_id: int, rows: list[TargetRow], *, by: Any) -> int:
+def import_targets(coalition_id: int, rows: list[ImportRow], *, by: Any) -> int:
     """Write the rows that passed the checks; returns how many."""
     written = 0
     for row in rows:

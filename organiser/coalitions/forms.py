@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 from babel import Locale
 from flask_babel import get_locale
@@ -144,21 +145,32 @@ class DeclineForm(Form):
     )
 
 
-class ImportForm(Form):
-    file = FileField(
+def csv_file_field(description: Any) -> FileField:
+    """The file of a CSV import (members, decision-makers)."""
+    return FileField(
         _l("CSV file"),
-        description=_l(
-            "One organisation a row. The first row names the columns: name and country are needed; "
-            "type, region, website, description, contact_name, contact_email and role are optional."
-        ),
+        description=description,
         validators=[
             FileRequired(message=_l("Choose a CSV file")),
-            FileAllowed(["csv", "txt"], message=_l("Choose a .csv file")),
+            FileAllowed(["csv", "tsv", "txt"], message=_l("Choose a .csv file")),
         ],
+        render_kw={"accept": ".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"},
+    )
+
+
+class ImportForm(Form):
+    file = csv_file_field(
+        _l(
+            "One organisation a row. The first row names the columns: name and country are needed; "
+            "type, region, website, description, contact_name, contact_email and role are optional."
+        )
     )
 
 
 class ConfirmImportForm(Form):
+    """The checked file, sent back to be imported (parsed and checked again; a hidden field, so
+    control characters reach the parser, which gives each row with them a reason)."""
+
     payload = HiddenField()
 
 

@@ -1,50 +1,99 @@
-"""Importing member organisations from CSV: parse and check every row, show a preview, and write
-nothing until the coordinator confirms (the confirmation re-reads the same file, checked again)."""
+"""CSV imports, shared by member organisations (here) and decision-makers (organiser.actions.targets):
+upload → every row checked in a preview → confirm (the same file comes back in a hidden field and is
+parsed and checked again) → write. Nothing is written before the confirmation.
+
+What a file may be, decided once for both:
+* UTF-8 text (a byte-order mark is fine); NUL bytes mean it is not a text file at all.
+* Values separated by commas, semicolons (spreadsheets in many European languages) or tabs: the one
+  that makes the most column names of the first row is used.
+* Lines ending in CR LF, LF or CR (old Macs), mixed if need be.
+* One row a line. A row whose quotation marks do not pair up is reported, and the lines after it are
+  read on their own (an unclosed quotation mark never swallows the next rows); a row that runs over
+  several lines (a line break inside a cell, or a quotation mark closed lines later) is reported too.
+* A cell with control characters, a value longer than the database keeps, a value in a column the
+  first row does not name: each is a reason given on that row, never a silent change. Other named
+  columns are ignored, and the preview says which. Values starting with = are kept as they are:
+  every export is formula-safe.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import Length
 
-from organiser.coalitions.models import Coalition, MembershipRole, MembershipStatus, OrganisationType
+from organiser.coalitions.forms import JoinForm, OrganisationFields
+from organiser.coalitions.models import (
+    Coalition,
+    Membership,
+    MembershipRole,
+    MembershipStatus,
+    Organisation,
+    OrganisationType,
+)
+from organiser.core.models import normalise_email
+from organiser.forms import _COUNTRY_CODES as COUNTRY_CODES
+from organiser.inputs import CONTROLS, without_controls
 
-COLUMNS = [
-    "name",
-    "type",
-    "country",
-    "region",
-    "website",
-    "description",
-    "contact_name",
-    "contact_email",
-    "role",
-]
-REQUIRED = {"name", "country"}
-MAX_ROWS = 2000
+DELIMITERS = (",", ";", "\t")  # on a tie, the first wins
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+_CONTROLS_IN_A_LINE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # line breaks: reported apart
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class ImportFileError(ValueError):
-    """The file as a whole cannot be read: wrong encoding, not CSV, wrong columns, too long."""
+    """The file as a whole cannot be read: not text, not UTF-8, wrong columns, no rows, too long."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What one import reads: each column with the most characters stored of it, the columns the
+    first row must name, and how many rows a file may have."""
+
+    columns: Mapping[str, int]
+    required: frozenset[str]
+    max_rows: int
+    too_many: str  # the message when a file has more rows
 
 
 @dataclass
 class ImportRow:
-    line: int
+    line: int  # the line of the file it starts on (the header is line 1)
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
     duplicate: bool = False
+    end: int = 0  # the line it ends on (more than ``line`` only for a row in error)
+    readable: bool = True  # False when its cells cannot be trusted (quotes, extra cells, line breaks)
 
     @property
     def ok(self) -> bool:
         return not self.errors and not self.duplicate
 
 
+@dataclass
+class ParsedFile:
+    rows: list[ImportRow]
+    ignored: list[str]  # columns the first row names that are not imported
+
+    @property
+    def good(self) -> int:
+        return sum(row.ok for row in self.rows)
+
+
 def decode(data: bytes) -> str:
+    """The file's text; raises ImportFileError for an empty file, a binary one, or one not in UTF-8."""
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    if b"\x00" in data:
+        raise ImportFileError(_not_text())
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -53,79 +102,288 @@ def decode(data: bytes) -> str:
         ) from exc
 
 
-def csv_rows(
-    text: str, columns: list[str], required: set[str], max_rows: int, too_many: str
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """The non-empty rows of a CSV file as (line number, {column: value}), headers matched ignoring
-    case and spaces; raises ImportFileError when the file is unreadable, lacks a required column, or
-    has more than ``max_rows`` rows (``too_many`` says so)."""
-    try:
-        reader = csv.DictReader(io.StringIO(text))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise ImportFileError(_("This is not a CSV file we can read.")) from exc
-    missing = required - set(header)
+def _not_text() -> str:
+    return _(
+        "This is not a text file (it has NUL bytes in it). "
+        "In your spreadsheet, save it as “CSV UTF-8” and try again."
+    )
+
+
+# ---- reading the file -----------------------------------------------------------------------------
+
+
+def csv_rows(text: str, layout: Layout) -> ParsedFile:
+    """Every non-empty row below the first (which names the columns, matched ignoring case, spaces and
+    hyphens), with the reasons its cells cannot be imported as they are; raises ImportFileError when
+    the file as a whole is unusable."""
+    if "\x00" in text:
+        raise ImportFileError(_not_text())
+    delimiter = _delimiter(text, layout)
+    records = (r for r in _records(text, delimiter) if not r.blank)
+    header = next(records, None)
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    names = _header(header, layout)
+    rows: list[ImportRow] = []
+    for record in records:
+        if len(rows) == layout.max_rows:
+            raise ImportFileError(layout.too_many)
+        rows.append(record.row(names, layout, delimiter))
+    if not rows:
+        raise ImportFileError(_("There are no rows below the column names: there is nothing to import."))
+    ignored = [without_controls(n) for n in dict.fromkeys(names) if n and n not in layout.columns]
+    return ParsedFile(rows, ignored)
+
+
+def _column_name(cell: str) -> str:
+    return "_".join(cell.replace("\ufeff", "").lower().replace("-", " ").split())
+
+
+def _delimiter(text: str, layout: Layout) -> str:
+    first = next((m.group() for m in _LINE.finditer(text) if m.group().strip()), "")
+
+    def known(delimiter: str) -> int:
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter), [])
+        except csv.Error:
+            return 0
+        return sum(_column_name(c) in layout.columns for c in cells)
+
+    return max(DELIMITERS, key=known)
+
+
+def _header(header: _Record, layout: Layout) -> list[str]:
+    if header.cells is None:
+        raise ImportFileError(
+            _("The first row, with the column names, cannot be read: check its quotation marks.")
+        )
+    names = [_column_name(c) for c in header.cells]
+    missing = layout.required - set(names)
     if missing:
         raise ImportFileError(
             _(
                 "The first row must name the columns. Missing: %(missing)s. Possible columns: %(columns)s.",
                 missing=", ".join(sorted(missing)),
-                columns=", ".join(columns),
+                columns=", ".join(layout.columns),
             )
         )
+    twice = sorted({n for n in names if n in layout.columns and names.count(n) > 1})
+    if twice:
+        raise ImportFileError(
+            _("The first row names these columns more than once: %(names)s.", names=", ".join(twice))
+        )
+    return names
+
+
+@dataclass
+class _Record:
+    first: int
+    last: int
+    cells: list[str] | None  # None: its quotation marks do not pair up
+    reason: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return (
+            self.cells is not None
+            and self.first == self.last
+            and all(not c.strip() and not CONTROLS.search(c) for c in self.cells)
+        )
+
+    def row(self, names: list[str], layout: Layout, delimiter: str) -> ImportRow:
+        row = ImportRow(self.first, dict.fromkeys(layout.columns, ""), end=self.last)
+        if self.cells is None:
+            row.errors.append(self.reason)
+            row.readable = False
+            return row
+        if self.last > self.first:
+            row.errors.append(
+                _(
+                    "This row runs from line %(first)s to line %(last)s: a quotation mark is not closed, "
+                    "or a cell has a line break in it.",
+                    first=self.first,
+                    last=self.last,
+                )
+            )
+            row.readable = False
+        for index, cell in enumerate(self.cells):
+            name = names[index] if index < len(names) else ""
+            if name in layout.columns:
+                if _CONTROLS_IN_A_LINE.search(cell):
+                    row.errors.append(_("The %(column)s has invisible control characters in it", column=name))
+                row.values[name] = cell.strip()
+            elif not name and (cell.strip() or CONTROLS.search(cell)) and row.readable:
+                row.errors.append(_unnamed(index, len(names), delimiter))
+                row.readable = False
+        return row
+
+
+def _unnamed(index: int, named: int, delimiter: str) -> str:
+    if index < named:
+        return _("Column %(n)s has no name in the first row, but this row has a value there", n=index + 1)
+    shown = _("tab") if delimiter == "\t" else delimiter
+    return _(
+        "This row has more values than the first row has columns: "
+        "a value with a “%(delimiter)s” in it must be in quotation marks",
+        delimiter=shown,
+    )
+
+
+class _Lines:
+    """The file's lines as csv.reader reads them, one at a time, from a position that can be moved
+    back (to read again after a row whose quotation marks do not pair up)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = _LINE.findall(text)
+        self.position = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def _records(text: str, delimiter: str) -> Iterator[_Record]:
+    lines = _Lines(text)
+    while lines.position < len(lines.lines):
+        first = lines.position
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
+        try:
+            for cells in reader:
+                yield _Record(first + 1, lines.position, cells)
+                first = lines.position
+        except csv.Error as exc:
+            yield _Record(first + 1, first + 1, None, _reason(exc))
+            lines.position = first + 1
+
+
+def _reason(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return _("A value in this row is far too long")
+    return _(
+        "The quotation marks in this row do not pair up: one is not closed, or text follows a closing one"
+    )
+
+
+# ---- checking the values --------------------------------------------------------------------------
+
+
+def checked(
+    parsed: ParsedFile,
+    layout: Layout,
+    check: Callable[[ImportRow], None],
+    key: Callable[[dict[str, str]], Hashable],
+    existing: set[Hashable],
+) -> ParsedFile:
+    """Each readable row checked (``check`` may also normalise its values) and held against the
+    database's lengths; an error-free row whose ``key`` is in ``existing`` or on an earlier row is a
+    duplicate."""
+    seen: set[Hashable] = set()
+    for row in parsed.rows:
+        if not row.readable:
+            continue
+        check(row)
+        for column, most in layout.columns.items():
+            if len(row.values[column]) > most:
+                row.errors.append(_("The %(column)s is longer than %(n)s characters", column=column, n=most))
+        if not row.errors:
+            row.duplicate = key(row.values) in existing or key(row.values) in seen
+            seen.add(key(row.values))
+    return parsed
+
+
+def shown(value: str) -> str:
+    """A value quoted in a message: at most 60 characters, and kept from reordering the message
+    around it when it holds right-to-left controls."""
+    value = value if len(value) <= 60 else value[:59] + "…"
+    return f"\u2068{value}\u2069" if _BIDI.search(value) else value
+
+
+def valid_email(value: str) -> bool:
     try:
-        for line, raw in enumerate(reader, start=2):
-            if line - 1 > max_rows:
-                raise ImportFileError(too_many)
-            values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
-            if any(values.values()):
-                yield line, {c: values.get(c, "") for c in columns}
-    except csv.Error as exc:
-        raise ImportFileError(_("This is not a CSV file we can read.")) from exc
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
-def parse(text: str, coalition: Coalition, countries: set[str]) -> list[ImportRow]:
+def most_characters(column: Any, form_field: Any = None) -> int:
+    """The longest value an import takes for a column: what the database keeps of it, and no more
+    than the form that adds one by hand states (both read from where they are set: one place for
+    each number). A Text column has no length of its own: its form's applies."""
+    limits = [column.type.length]
+    if form_field is not None:
+        limits += [v.max for v in form_field.kwargs.get("validators", ()) if isinstance(v, Length)]
+    return min(limit for limit in limits if limit)
+
+
+# ---- member organisations -------------------------------------------------------------------------
+
+_ORGANISATION, _MEMBERSHIP = Organisation.__table__.c, Membership.__table__.c
+MEMBERS = Layout(
+    columns={
+        "name": most_characters(_ORGANISATION.name, OrganisationFields.name),
+        "type": most_characters(_ORGANISATION.type),
+        "country": most_characters(_ORGANISATION.country),
+        "region": most_characters(_ORGANISATION.region, OrganisationFields.region),
+        "website": most_characters(_ORGANISATION.website, OrganisationFields.website),
+        "description": most_characters(_ORGANISATION.description, OrganisationFields.description),
+        "contact_name": most_characters(_MEMBERSHIP.contact_name, JoinForm.contact_name),
+        "contact_email": most_characters(_MEMBERSHIP.contact_email, JoinForm.contact_email),
+        "role": most_characters(_MEMBERSHIP.role),
+    },
+    required=frozenset({"name", "country"}),
+    max_rows=2000,
+    too_many=_l("At most %(n)s organisations at a time.", n=2000),
+)
+COLUMNS = list(MEMBERS.columns)
+
+
+def parse(text: str, coalition: Coalition) -> ParsedFile:
     """Every row, checked; raises ImportFileError when the file itself is unusable."""
-    existing = {
-        _key(m.organisation.name, m.organisation.country)
+    existing: set[Hashable] = {
+        _key({"name": m.organisation.name, "country": m.organisation.country or ""})
         for m in coalition.memberships
         if m.status in (MembershipStatus.ACTIVE, MembershipStatus.APPLIED, MembershipStatus.SUSPENDED)
     }
-    rows, seen = [], set()
-    too_many = _("At most %(n)s organisations at a time.", n=MAX_ROWS)
-    for line, values in csv_rows(text, COLUMNS, REQUIRED, MAX_ROWS, too_many):
-        row = ImportRow(line, values)
-        _check(row, countries)
-        key = _key(row.values["name"], row.values["country"].upper())
-        row.duplicate = key in existing or key in seen
-        seen.add(key)
-        rows.append(row)
-    return rows
+    return checked(csv_rows(text, MEMBERS), MEMBERS, _check, _key, existing)
 
 
-def _key(name: str, country: str | None) -> tuple[str, str]:
-    return " ".join(name.casefold().split()), country or ""
+def _key(values: dict[str, str]) -> tuple[str, str]:
+    return " ".join(values["name"].casefold().split()), values["country"]
 
 
-def _check(row: ImportRow, countries: set[str]) -> None:
+def _check(row: ImportRow) -> None:
     v = row.values
     v["country"] = v["country"].upper()
-    v["type"] = (v["type"] or "other").lower()
-    v["role"] = (v["role"] or "member").lower()
+    v["type"] = "_".join(v["type"].lower().replace("-", " ").split()) or OrganisationType.OTHER.value
+    v["role"] = v["role"].lower() or MembershipRole.MEMBER.value
+    v["contact_email"] = normalise_email(v["contact_email"])
     if not v["name"]:
         row.errors.append(_("The name is missing"))
-    if v["country"] not in countries:
+    if not v["country"]:
+        row.errors.append(_("The country is missing"))
+    elif v["country"] not in COUNTRY_CODES:
         row.errors.append(
-            _("“%(value)s” is not a two-letter country code such as GB or ZM", value=v["country"])
+            _("“%(value)s” is not a two-letter country code such as GB or ZM", value=shown(v["country"]))
         )
     if v["type"] not in {str(t) for t in OrganisationType}:
-        row.errors.append(_("“%(value)s” is not a type of organisation", value=v["type"]))
+        row.errors.append(_("“%(value)s” is not a type of organisation", value=shown(v["type"])))
     if v["role"] not in {str(r) for r in MembershipRole}:
         row.errors.append(_("The role must be member, steering or chair"))
-    if v["website"] and not v["website"].startswith(("https://", "http://")):
+    if v["website"] and not _web_address(v["website"]):
         row.errors.append(_("The website must start with https://"))
-    if v["contact_email"]:
-        try:
-            validate_email(v["contact_email"], check_deliverability=False)
-        except EmailNotValidError:
-            row.errors.append(_("“%(value)s” is not an e-mail address", value=v["contact_email"]))
+    if v["contact_email"] and not valid_email(v["contact_email"]):
+        row.errors.append(_("“%(value)s” is not an e-mail address", value=shown(v["contact_email"])))
+
+
+def _web_address(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)

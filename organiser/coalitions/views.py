@@ -18,8 +18,8 @@ from organiser.coalitions.forms import (
     JoinForm,
     OrganisationFields,
     OrganisationProfileForm,
-    country_choices,
 )
+from organiser.coalitions.import_pages import ImportPages, import_page
 from organiser.coalitions.models import (
     Coalition,
     Membership,
@@ -369,41 +369,17 @@ def refuse_for_organisation(membership_id: int) -> Response:
 @authorise(Coalition, "can_manage")
 def import_members(coalition: Coalition) -> str | Response:
     """Upload a CSV, see every row checked, then confirm: nothing is written before that."""
-    form, confirm = ImportForm(), ConfirmImportForm()
-    countries = {c.value for c in country_choices("")}
-    if "payload" in request.form and confirm.validate_on_submit():
-        try:
-            rows = imports.parse(confirm.payload.data or "", coalition, countries)
-        except imports.ImportFileError as exc:
-            flash(str(exc), "error")
-            return redirect(url_for("coalitions.import_members", slug=coalition.slug))
-        written = services.import_members(coalition, rows, by=current_user)
-        db.session.commit()
-        flash(
-            _(
-                "%(written)s organisations imported; %(skipped)s rows skipped.",
-                written=written,
-                skipped=len(rows) - written,
-            ),
-            "success",
-        )
-        return redirect(url_for("coalitions.members", slug=coalition.slug))
-    if form.validate_on_submit():
-        try:
-            text = imports.decode(form.file.data.read())
-            rows = imports.parse(text, coalition, countries)
-        except imports.ImportFileError as exc:
-            form.file.errors.append(str(exc))
-        else:
-            confirm.payload.data = text
-            return render_template(
-                "coalitions/import_preview.html",
-                coalition=coalition,
-                rows=rows,
-                confirm=confirm,
-                good=sum(r.ok for r in rows),
-            )
-    return render_template("coalitions/import.html", coalition=coalition, form=form)
+    pages = ImportPages(
+        parse=lambda text: imports.parse(text, coalition),
+        write=lambda rows: services.import_members(coalition, rows, by=current_user),
+        done=lambda written, skipped: _(
+            "%(written)s organisations imported; %(skipped)s rows skipped.", written=written, skipped=skipped
+        ),
+        templates=("coalitions/import.html", "coalitions/import_preview.html"),
+        upload_url=url_for("coalitions.import_members", slug=coalition.slug),
+        after_url=url_for("coalitions.members", slug=coalition.slug),
+    )
+    return import_page(pages, ImportForm(), ConfirmImportForm(), coalition=coalition)
 
 
 @bp.get("/organisations/<slug>/logo.png")
