@@ -451,7 +451,13 @@ def test_in_the_local_outbox_a_delivery_shows_its_attachment(app, coalition, mai
         assert mail.messages == [], "nothing leaves the machine"
         with app.app_context():
             message_id = db.session.scalar(select(OutboxMessage.id))
-        shown = text_of(coordinator.get(f"/dev/mail/{message_id}"))
+            user_with_role(Role.PLATFORM_ADMIN, email="platform.admin@example.org")
+            db.session.commit()
+        # Mail to the decision-maker is not the coordinator's to read; a platform admin reads it all.
+        assert coordinator.get(f"/dev/mail/{message_id}").status_code == 404
+        admin = app.test_client()
+        sign_in(admin, "platform.admin@example.org", PASSWORD)
+        shown = text_of(admin.get(f"/dev/mail/{message_id}"))
         assert f"Attachment: {SLUG}-signers.csv" in shown and "name,region" in shown
     finally:
         app.config["MAIL_BACKEND"] = "smtp"
