@@ -70,6 +70,7 @@ class ImportRow:
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
     duplicate: bool = False
+    notes: list[str] = field(default_factory=list)  # ready, with something the coordinator should know
     end: int = 0  # the line it ends on (more than ``line`` only for a row in error)
     readable: bool = True  # False when its cells cannot be trusted (quotes, extra cells, line breaks)
 
@@ -350,7 +351,21 @@ def parse(text: str, coalition: Coalition) -> ParsedFile:
         for m in coalition.memberships
         if m.status in (MembershipStatus.ACTIVE, MembershipStatus.APPLIED, MembershipStatus.SUSPENDED)
     }
-    return checked(csv_rows(text, MEMBERS), MEMBERS, _check, _key, existing)
+    parsed = checked(csv_rows(text, MEMBERS), MEMBERS, _check, _key, existing)
+    _note_other_bodies_organisations(parsed, coalition)
+    return parsed
+
+
+def _note_other_bodies_organisations(parsed: ParsedFile, coalition: Coalition) -> None:
+    """A ready row naming an organisation that is someone else's is imported as an application
+    its administrators must confirm (``services.import_members``): the preview says so."""
+    from organiser.coalitions.services import belongs_only_to, find_organisation
+
+    for row in parsed.rows:
+        if row.ok:
+            org = find_organisation(row.values["name"], row.values["country"])
+            if org is not None and not belongs_only_to(org, {coalition.id}):
+                row.notes.append(_("Already on Organiser: it joins once its own administrators confirm it."))
 
 
 def _key(values: dict[str, str]) -> tuple[str, str]:

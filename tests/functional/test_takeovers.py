@@ -200,6 +200,7 @@ def test_a_members_import_never_attaches_another_bodys_organisation(app, world, 
         data={"csrf_token": csrf_token(page), "file": (io.BytesIO(csv_text.encode()), "members.csv")},
         content_type="multipart/form-data",
     )
+    assert "Ready. Already on Organiser: it joins once its own administrators confirm it" in text_of(preview)
     zambia.post(
         "/coalitions/fia-zm/members/import",
         data={"csrf_token": csrf_token(preview.get_data(as_text=True)), "payload": csv_text},
