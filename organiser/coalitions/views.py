@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from organiser.coalitions import imports, logos, services
@@ -244,7 +245,8 @@ def edit_organisation(organisation: Organisation) -> str | Response:
     if form.validate_on_submit():
         fields: dict[str, object] = dict(_organisation_fields(form))
         try:
-            if form.logo.data:
+            # Only an uploaded file: without a file part, obj= fills the field with the stored bytes.
+            if isinstance(form.logo.data, FileStorage) and form.logo.data.filename:
                 fields["logo"] = logos.process_logo(form.logo.data.read())
             elif form.remove_logo.data:
                 fields["logo"] = None

@@ -226,6 +226,15 @@ def test_logo_is_checked_reencoded_and_shown_in_the_directory(app, world):
     )
     assert cached.status_code == 304
 
+    # Saved again without a file part (a plain form post): the logo stays as it was.
+    page = admin.get("/organisations/the-equality-trust/edit").get_data(as_text=True)
+    plain = admin.post(
+        "/organisations/the-equality-trust/edit",
+        data={"csrf_token": csrf_token(page), "name": "The Equality Trust", "type": "ngo", "country": "GB"},
+    )
+    assert plain.status_code == 302
+    assert app.test_client().get("/organisations/the-equality-trust/logo.png").data == served.data
+
 
 @pytest.mark.parametrize(
     ("data", "name", "message"),
