@@ -117,6 +117,7 @@ class Settings:
             "MAX_CONTENT_LENGTH": int(env.get("ORGANISER_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
             # Who may frame the petition embed widget (CSP frame-ancestors): any site, unless narrowed.
             "EMBED_FRAME_ANCESTORS": env.get("ORGANISER_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
+            "PASSWORD_HASH_PROFILE": "default",  # tests set "cheapest" in their config; never the environment
             "BABEL_DEFAULT_LOCALE": "en",
             "LANGUAGES": ["en", "es"],
             "TESTING": False,

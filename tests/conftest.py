@@ -85,6 +85,8 @@ def _config(database_url: str, smtp: SMTPCapture, **extra: object) -> dict[str, 
         "MAIL_TIMEOUT": 10.0,
         "MAIL_DEFAULT_SENDER": "Organiser <no-reply@organiser.test>",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # argon2's cheapest parameters: the same hashing and checking code, in microseconds.
+        "PASSWORD_HASH_PROFILE": "cheapest",
         # Tests read a page right after changing it: the web process's one-second memory of public
         # petition pages is off here, and tested on its own (test_petition_surge.py).
         "PUBLIC_MICROCACHE_SECONDS": 0,

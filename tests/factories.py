@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -19,6 +21,12 @@ from organiser.db import db
 PASSWORD = "correct horse battery"  # noqa: S105
 
 
+@functools.cache
+def _password_hash(hasher: object) -> str:
+    """PASSWORD hashed once for the whole run (per hasher: a salted hash verifies all the same)."""
+    return hasher.hash(PASSWORD)  # type: ignore[attr-defined]
+
+
 class _Base(SQLAlchemyModelFactory):
     class Meta:
         abstract = True
@@ -32,7 +40,7 @@ class UserFactory(_Base):
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     name = factory.Faker("name")
-    password_hash = factory.LazyFunction(lambda: services.hasher.hash(PASSWORD))
+    password_hash = factory.LazyFunction(lambda: _password_hash(services.hasher()))
 
 
 class CoalitionFactory(_Base):
