@@ -139,6 +139,25 @@ def _transaction(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
+def config_override(app: Flask) -> Iterator[object]:
+    """``config_override(KEY=value, ...)`` changes the app's settings for this test only: each is
+    put back as it was (or removed) when the test ends, whatever happens."""
+    missing, saved = object(), {}
+
+    def override(**values: object) -> None:
+        for key, value in values.items():
+            saved.setdefault(key, app.config.get(key, missing))
+            app.config[key] = value
+
+    yield override
+    for key, value in saved.items():
+        if value is missing:
+            app.config.pop(key, None)
+        else:
+            app.config[key] = value
+
+
+@pytest.fixture
 def client(app: Flask):
     return app.test_client()
 

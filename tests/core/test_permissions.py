@@ -91,23 +91,20 @@ def test_missing_coalition_is_a_404_even_for_admins(app, world):
     assert client.get("/coalitions/no-such-coalition").status_code == 404
 
 
-def test_the_local_outbox_shows_each_person_only_their_own_mail(app, world):
+def test_the_local_outbox_shows_each_person_only_their_own_mail(app, world, config_override):
     """It holds password-reset and invitation links: only a platform admin reads all of it."""
     from organiser.messaging.services import queue_email
 
-    app.config["MAIL_BACKEND"] = "local"
-    try:
-        with app.app_context():
-            queue_email(to="admin@example.org", subject="Reset your password", text="http://x/reset")
-            queue_email(to="zambia@example.org", subject="Welcome to FIA Zambia", text="Hello")
-            db.session.commit()
-        for who in ("nobody", "zambia", "org"):
-            page = _as(app, world, who).get("/dev/mail").get_data(as_text=True)
-            assert "Reset your password" not in page, who
-            assert ("Welcome to FIA Zambia" in page) == (who == "zambia"), who
-        assert "Reset your password" in _as(app, world, "admin").get("/dev/mail").get_data(as_text=True)
-    finally:
-        app.config["MAIL_BACKEND"] = "smtp"
+    config_override(MAIL_BACKEND="local")
+    with app.app_context():
+        queue_email(to="admin@example.org", subject="Reset your password", text="http://x/reset")
+        queue_email(to="zambia@example.org", subject="Welcome to FIA Zambia", text="Hello")
+        db.session.commit()
+    for who in ("nobody", "zambia", "org"):
+        page = _as(app, world, who).get("/dev/mail").get_data(as_text=True)
+        assert "Reset your password" not in page, who
+        assert ("Welcome to FIA Zambia" in page) == (who == "zambia"), who
+    assert "Reset your password" in _as(app, world, "admin").get("/dev/mail").get_data(as_text=True)
 
 
 def test_local_outbox_does_not_exist_when_mail_goes_to_smtp(app, world):

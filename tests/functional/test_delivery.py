@@ -438,26 +438,23 @@ def test_the_workers_maintenance_sweep_closes_overdue_petitions(live, rq_worker)
     assert status == PetitionStatus.CLOSED
 
 
-def test_in_the_local_outbox_a_delivery_shows_its_attachment(app, coalition, mail):
-    app.config["MAIL_BACKEND"] = "local"
-    try:
-        coordinator = coalition
-        _petition(coordinator)
-        chosen = _targets(app)
-        submit(coordinator, f"/petitions/{SLUG}/targets", {"targets": [str(chosen[0])]})
-        page = coordinator.get(f"/petitions/{SLUG}").get_data(as_text=True)
-        coordinator.post(f"/petitions/{SLUG}/close", data={"csrf_token": csrf_token(page)})
-        submit(coordinator, f"/petitions/{SLUG}/deliver", {"message": ""})
-        assert mail.messages == [], "nothing leaves the machine"
-        with app.app_context():
-            message_id = db.session.scalar(select(OutboxMessage.id))
-            user_with_role(Role.PLATFORM_ADMIN, email="platform.admin@example.org")
-            db.session.commit()
-        # Mail to the decision-maker is not the coordinator's to read; a platform admin reads it all.
-        assert coordinator.get(f"/dev/mail/{message_id}").status_code == 404
-        admin = app.test_client()
-        sign_in(admin, "platform.admin@example.org", PASSWORD)
-        shown = text_of(admin.get(f"/dev/mail/{message_id}"))
-        assert f"Attachment: {SLUG}-signers.csv" in shown and "name,region" in shown
-    finally:
-        app.config["MAIL_BACKEND"] = "smtp"
+def test_in_the_local_outbox_a_delivery_shows_its_attachment(app, coalition, mail, config_override):
+    config_override(MAIL_BACKEND="local")
+    coordinator = coalition
+    _petition(coordinator)
+    chosen = _targets(app)
+    submit(coordinator, f"/petitions/{SLUG}/targets", {"targets": [str(chosen[0])]})
+    page = coordinator.get(f"/petitions/{SLUG}").get_data(as_text=True)
+    coordinator.post(f"/petitions/{SLUG}/close", data={"csrf_token": csrf_token(page)})
+    submit(coordinator, f"/petitions/{SLUG}/deliver", {"message": ""})
+    assert mail.messages == [], "nothing leaves the machine"
+    with app.app_context():
+        message_id = db.session.scalar(select(OutboxMessage.id))
+        user_with_role(Role.PLATFORM_ADMIN, email="platform.admin@example.org")
+        db.session.commit()
+    # Mail to the decision-maker is not the coordinator's to read; a platform admin reads it all.
+    assert coordinator.get(f"/dev/mail/{message_id}").status_code == 404
+    admin = app.test_client()
+    sign_in(admin, "platform.admin@example.org", PASSWORD)
+    shown = text_of(admin.get(f"/dev/mail/{message_id}"))
+    assert f"Attachment: {SLUG}-signers.csv" in shown and "name,region" in shown

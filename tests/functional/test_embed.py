@@ -89,13 +89,10 @@ def test_the_widget_may_be_framed_and_carries_the_source_into_the_form(app, peti
     assert any(m["Subject"].startswith("You have signed already") for m in mail.wait_for(1))
 
 
-def test_the_sites_allowed_to_frame_it_can_be_narrowed(app, petition):
-    app.config["EMBED_FRAME_ANCESTORS"] = "https://equalitytrust.example"
-    try:
-        widget = app.test_client().get(f"/petitions/{SLUG}/embed")
-        assert _frameable(widget, "https://equalitytrust.example")
-    finally:
-        app.config["EMBED_FRAME_ANCESTORS"] = "*"
+def test_the_sites_allowed_to_frame_it_can_be_narrowed(app, petition, config_override):
+    config_override(EMBED_FRAME_ANCESTORS="https://equalitytrust.example")
+    widget = app.test_client().get(f"/petitions/{SLUG}/embed")
+    assert _frameable(widget, "https://equalitytrust.example")
 
 
 def test_a_closed_or_draft_petition_in_the_widget(app, petition):

@@ -249,7 +249,7 @@ def test_bad_input_is_explained_next_to_each_field(app, sia, mail):
     assert "Another letter campaign has this address already" in text_of(taken)
 
 
-def test_the_honeypot_and_the_rate_limits_store_and_send_nothing(app, sia, mail):
+def test_the_honeypot_and_the_rate_limits_store_and_send_nothing(app, sia, mail, config_override):
     _campaign(app, sia, targets=("Rachel Reeves",))
     visitor = app.test_client()
     bot = visitor.post(f"/letters/{SLUG}/write", data={**WRITER, "website": "http://spam.example"})
@@ -257,25 +257,17 @@ def test_the_honeypot_and_the_rate_limits_store_and_send_nothing(app, sia, mail)
     with app.app_context():
         assert db.session.scalars(select(Letter)).all() == []
 
-    app.config["SIGN_IP_LIMIT"] = "2 per minute"
-    try:
-        for n in range(3):
-            answer = visitor.post(
-                f"/letters/{SLUG}/write", data={**WRITER, "email": f"writer{n}@example.org"}
-            )
-            assert "check your e-mail" in text_of(answer).lower(), "the same answer over the limit"
-    finally:
-        app.config["SIGN_IP_LIMIT"] = "10 per minute;100 per hour"
+    config_override(SIGN_IP_LIMIT="2 per minute")
+    for n in range(3):
+        answer = visitor.post(f"/letters/{SLUG}/write", data={**WRITER, "email": f"writer{n}@example.org"})
+        assert "check your e-mail" in text_of(answer).lower(), "the same answer over the limit"
     assert len(mail.wait_for(2)) == 2
     with app.app_context():
         assert len(db.session.scalars(select(Letter)).all()) == 2, "the third one was not stored"
     assert mail.wait_for(2) and len(mail.messages) == 2
 
-    app.config["SIGN_RATE_LIMIT"] = "1 per minute"
-    try:
-        statuses = [visitor.post(f"/letters/{SLUG}/write", data=WRITER).status_code for _ in range(2)]
-    finally:
-        app.config["SIGN_RATE_LIMIT"] = "20 per minute;200 per hour"
+    config_override(SIGN_RATE_LIMIT="1 per minute")
+    statuses = [visitor.post(f"/letters/{SLUG}/write", data=WRITER).status_code for _ in range(2)]
     assert statuses[-1] == 429
 
 
@@ -461,19 +453,15 @@ def test_by_region_needs_decision_makers_with_a_region(app, sia, mail):
     assert "None of your decision-makers has a region or constituency yet" in text_of(refused)
 
 
-def test_erasing_a_writer_whose_letter_is_still_waiting_cancels_it(app, sia, mail):
+def test_erasing_a_writer_whose_letter_is_still_waiting_cancels_it(app, sia, mail, config_override):
     from tests.services import free_port
 
     _campaign(app, sia, targets=("Rachel Reeves",))
     visitor = app.test_client()
     visitor.post(f"/letters/{SLUG}/write", data=WRITER)
     [message] = mail.wait_for(1)
-    port = app.config["MAIL_PORT"]
-    app.config["MAIL_PORT"] = free_port()  # the relay is down: the letter waits in the outbox
-    try:
-        visitor.post(path_of(links_in(message)[0]))
-    finally:
-        app.config["MAIL_PORT"] = port
+    config_override(MAIL_PORT=free_port())  # the relay is down: the letter waits in the outbox
+    visitor.post(path_of(links_in(message)[0]))
     with app.app_context():
         letter = db.session.scalar(select(Letter))
         carrier = db.session.get(OutboxMessage, letter.outbox_message_id)

@@ -247,47 +247,41 @@ def test_another_coalitions_coordinator_cannot_see_or_send(app, sia, who, mail):
     assert mail.messages == []
 
 
-def test_bounce_webhook_suppresses_hard_bounces_complaints_and_repeated_soft_bounces(app):
-    app.config["BOUNCE_WEBHOOK_SECRET"] = "s3cret-webhook"  # noqa: S105
-    try:
-        client = app.test_client()
-        assert (
-            client.post("/webhooks/bounces", json={"email": "x@example.org", "type": "hard"}).status_code
-            == 401
-        )
-        bad = client.post(
-            "/webhooks/bounces",
-            json={"events": [{"email": "nope", "type": "odd"}]},
-            headers={"Authorization": "Bearer s3cret-webhook"},
-        )
-        assert bad.status_code == 207 and bad.json["recorded"] == 0
-        auth = {"Authorization": "Bearer s3cret-webhook"}
-        ok = client.post(
-            "/webhooks/bounces",
-            headers=auth,
-            json={
-                "events": [
-                    {"email": "Hard@Example.org", "type": "hard", "detail": "550 5.1.1 user unknown"},
-                    {"email": "angry@example.org", "type": "complaint"},
-                    {"email": "full@example.org", "type": "soft"},
-                    {"email": "full@example.org", "type": "soft"},
-                ]
-            },
-        )
-        assert ok.json == {"recorded": 4, "suppressed": 2, "errors": []}
-        third = client.post(
-            "/webhooks/bounces", headers=auth, json={"email": "full@example.org", "type": "soft"}
-        )
-        assert third.json["suppressed"] == 1
-        with app.app_context():
-            reasons = dict(db.session.execute(select(Suppression.email, Suppression.reason)).all())
-        assert reasons == {
-            "hard@example.org": "bounced",
-            "angry@example.org": "complained",
-            "full@example.org": "bounced",
-        }
-    finally:
-        app.config["BOUNCE_WEBHOOK_SECRET"] = None
+def test_bounce_webhook_suppresses_hard_bounces_complaints_and_repeated_soft_bounces(app, config_override):
+    config_override(BOUNCE_WEBHOOK_SECRET="s3cret-webhook")  # noqa: S106
+    client = app.test_client()
+    assert (
+        client.post("/webhooks/bounces", json={"email": "x@example.org", "type": "hard"}).status_code == 401
+    )
+    bad = client.post(
+        "/webhooks/bounces",
+        json={"events": [{"email": "nope", "type": "odd"}]},
+        headers={"Authorization": "Bearer s3cret-webhook"},
+    )
+    assert bad.status_code == 207 and bad.json["recorded"] == 0
+    auth = {"Authorization": "Bearer s3cret-webhook"}
+    ok = client.post(
+        "/webhooks/bounces",
+        headers=auth,
+        json={
+            "events": [
+                {"email": "Hard@Example.org", "type": "hard", "detail": "550 5.1.1 user unknown"},
+                {"email": "angry@example.org", "type": "complaint"},
+                {"email": "full@example.org", "type": "soft"},
+                {"email": "full@example.org", "type": "soft"},
+            ]
+        },
+    )
+    assert ok.json == {"recorded": 4, "suppressed": 2, "errors": []}
+    third = client.post("/webhooks/bounces", headers=auth, json={"email": "full@example.org", "type": "soft"})
+    assert third.json["suppressed"] == 1
+    with app.app_context():
+        reasons = dict(db.session.execute(select(Suppression.email, Suppression.reason)).all())
+    assert reasons == {
+        "hard@example.org": "bounced",
+        "angry@example.org": "complained",
+        "full@example.org": "bounced",
+    }
 
 
 def test_bounce_webhook_is_off_without_a_secret(client):

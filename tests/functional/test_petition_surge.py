@@ -90,62 +90,54 @@ def test_confirming_adds_one_to_the_count_through_the_count_job(app, petition, m
     assert _count(visitor) == 1 and _stored_count(app) == 1, "confirming twice counts once"
 
 
-def test_signing_over_a_rate_limit_is_stored_silently_never_emailed_nor_counted(app, petition, mail):
-    app.config.update(
-        SIGN_IP_LIMIT="2 per minute;100 per hour", SIGN_DOMAIN_LIMIT="3 per minute;100 per hour"
-    )
-    try:
-        visitor = app.test_client()
-        for n in range(3):  # one IP address, three different people
-            page = _sign(visitor, f"person{n}@example.org", ip="203.0.113.9")
-            assert "check your e-mail" in text_of(page).lower(), "the same page for everyone"
-        assert sorted(m["To"] for m in mail.wait_for(2)) == ["person0@example.org", "person1@example.org"]
-        assert len(mail.messages) == 2, "nothing e-mailed over the limit"
+def test_signing_over_a_rate_limit_is_stored_silently_never_emailed_nor_counted(
+    app, petition, mail, config_override
+):
+    config_override(SIGN_IP_LIMIT="2 per minute;100 per hour", SIGN_DOMAIN_LIMIT="3 per minute;100 per hour")
+    visitor = app.test_client()
+    for n in range(3):  # one IP address, three different people
+        page = _sign(visitor, f"person{n}@example.org", ip="203.0.113.9")
+        assert "check your e-mail" in text_of(page).lower(), "the same page for everyone"
+    assert sorted(m["To"] for m in mail.wait_for(2)) == ["person0@example.org", "person1@example.org"]
+    assert len(mail.messages) == 2, "nothing e-mailed over the limit"
 
-        for n in range(4):  # one small domain, four IP addresses
-            page = _sign(visitor, f"bot{n}@spam.example", ip=f"192.0.2.{n + 1}")
-            assert "check your e-mail" in text_of(page).lower()
-        for n in range(4):  # a big webmail domain is exempt from the domain limit
-            _sign(visitor, f"fan{n}@gmail.com", ip=f"192.0.2.{n + 10}")
-        assert len(mail.wait_for(2 + 3 + 4)) == 9
-        assert _states(app) == {"pending": 9, "over_limit": 2}
+    for n in range(4):  # one small domain, four IP addresses
+        page = _sign(visitor, f"bot{n}@spam.example", ip=f"192.0.2.{n + 1}")
+        assert "check your e-mail" in text_of(page).lower()
+    for n in range(4):  # a big webmail domain is exempt from the domain limit
+        _sign(visitor, f"fan{n}@gmail.com", ip=f"192.0.2.{n + 10}")
+    assert len(mail.wait_for(2 + 3 + 4)) == 9
+    assert _states(app) == {"pending": 9, "over_limit": 2}
 
-        with app.app_context():
-            flagged = db.session.scalars(
-                select(Signature).where(Signature.state == SignatureState.OVER_LIMIT).order_by(Signature.id)
-            ).all()
-            assert [s.person.email for s in flagged] == ["person2@example.org", "bot3@spam.example"]
-            assert [s.confirmation_sends for s in flagged] == [0, 0]
-            # a possibly forged submission records no consent for the address it names
-            assert (
-                db.session.scalar(select(ConsentState).where(ConsentState.person_id == flagged[0].person_id))
-                is None
-            )
-
-        mail.clear()
-        again = _sign(visitor, "person2@example.org", ip="198.51.100.77")  # signing again: still marked
-        assert "check your e-mail" in text_of(again).lower() and mail.messages == []
-        for message in mail.messages:
-            visitor.post(path_of(links_in(message)[0]))
-        assert _count(visitor) == 0
-        csv_text = petition.get("/petitions/two-child-limit/signatures.csv").get_data(as_text=True)
-        assert csv_text.count(",over_limit,") == 2
-        assert petition.get("/petitions/two-child-limit/summary.json").json["invalid"]["over_limit"] == 2
-    finally:
-        app.config.update(
-            SIGN_IP_LIMIT="10 per minute;100 per hour", SIGN_DOMAIN_LIMIT="20 per minute;300 per hour"
+    with app.app_context():
+        flagged = db.session.scalars(
+            select(Signature).where(Signature.state == SignatureState.OVER_LIMIT).order_by(Signature.id)
+        ).all()
+        assert [s.person.email for s in flagged] == ["person2@example.org", "bot3@spam.example"]
+        assert [s.confirmation_sends for s in flagged] == [0, 0]
+        # a possibly forged submission records no consent for the address it names
+        assert (
+            db.session.scalar(select(ConsentState).where(ConsentState.person_id == flagged[0].person_id))
+            is None
         )
 
+    mail.clear()
+    again = _sign(visitor, "person2@example.org", ip="198.51.100.77")  # signing again: still marked
+    assert "check your e-mail" in text_of(again).lower() and mail.messages == []
+    for message in mail.messages:
+        visitor.post(path_of(links_in(message)[0]))
+    assert _count(visitor) == 0
+    csv_text = petition.get("/petitions/two-child-limit/signatures.csv").get_data(as_text=True)
+    assert csv_text.count(",over_limit,") == 2
+    assert petition.get("/petitions/two-child-limit/summary.json").json["invalid"]["over_limit"] == 2
 
-def test_the_coarse_per_ip_limit_answers_429(app, petition):
-    app.config["SIGN_RATE_LIMIT"] = "3 per minute"
-    try:
-        visitor = app.test_client()
-        codes = [_sign(visitor, f"p{n}@example.org", ip="203.0.113.50").status_code for n in range(4)]
-        assert codes == [200, 200, 200, 429]
-        assert "Too many attempts" in text_of(_sign(visitor, "p9@example.org", ip="203.0.113.50"))
-    finally:
-        app.config["SIGN_RATE_LIMIT"] = "20 per minute;200 per hour"
+
+def test_the_coarse_per_ip_limit_answers_429(app, petition, config_override):
+    config_override(SIGN_RATE_LIMIT="3 per minute")
+    visitor = app.test_client()
+    codes = [_sign(visitor, f"p{n}@example.org", ip="203.0.113.50").status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert "Too many attempts" in text_of(_sign(visitor, "p9@example.org", ip="203.0.113.50"))
 
 
 def test_bulk_invalidation_by_domain_and_its_revert_restore_the_exact_count(app, petition, mail):
@@ -262,15 +254,12 @@ def test_the_abuse_page_and_its_actions_are_for_the_petitions_coordinators_only(
         assert db.session.scalar(select(func.count()).select_from(Organisation)) >= 1
 
 
-def test_a_signature_over_the_limit_never_changes_the_persons_details(app, petition, mail):
+def test_a_signature_over_the_limit_never_changes_the_persons_details(app, petition, mail, config_override):
     visitor = app.test_client()
     _sign(visitor, "grace@example.org", ip="203.0.113.1", name="Grace Hughes")
-    app.config["SIGN_IP_LIMIT"] = "1 per minute"
-    try:
-        _sign(visitor, "grace@example.org", ip="203.0.113.1", name="Spammer")
-        _sign(visitor, "grace@example.org", ip="203.0.113.1", name="Spammer")
-    finally:
-        app.config["SIGN_IP_LIMIT"] = "10 per minute;100 per hour"
+    config_override(SIGN_IP_LIMIT="1 per minute")
+    _sign(visitor, "grace@example.org", ip="203.0.113.1", name="Spammer")
+    _sign(visitor, "grace@example.org", ip="203.0.113.1", name="Spammer")
     with app.app_context():
         assert db.session.scalar(select(Person.name)) == "Grace Hughes"
         assert db.session.scalar(select(func.count()).select_from(Signature)) == 1
@@ -292,21 +281,20 @@ def test_signing_records_consent_only_when_given_and_one_signature_per_person(ap
         assert states == ([True] if consent else [])
 
 
-def test_each_web_process_answers_a_reload_storm_from_memory_for_a_second(app, petition, mail):
-    app.config["PUBLIC_MICROCACHE_SECONDS"] = 30  # long enough to see it, in a test
-    try:
-        visitor = app.test_client()
-        assert _count(visitor) == 0
-        _sign_and_confirm(visitor, mail, "storm@example.org")
-        assert _stored_count(app) == 1
-        assert _count(visitor) == 0, "answered from this process's memory"
-        assert visitor.get(COUNT).headers["Cache-Control"].startswith("public")
-        coordinator = petition  # signed in: a session cookie, so never from memory
-        assert coordinator.get(COUNT).json["count"] == 1
-        assert _count(app.test_client()) == 0, "other anonymous visitors share the memory"
-        assert app.test_client().get(COUNT + "?fresh=1").json["count"] == 1, "another address, another entry"
-    finally:
-        app.config["PUBLIC_MICROCACHE_SECONDS"] = 0
-        from organiser.actions.views import forget_remembered_pages
+def test_each_web_process_answers_a_reload_storm_from_memory_for_a_second(
+    app, petition, mail, config_override, request
+):
+    from organiser.actions.views import forget_remembered_pages
 
-        forget_remembered_pages()  # the next test's petition may have this one's slug and id
+    request.addfinalizer(forget_remembered_pages)  # the next test's petition may have this one's slug and id
+    config_override(PUBLIC_MICROCACHE_SECONDS=30)  # long enough to see it, in a test
+    visitor = app.test_client()
+    assert _count(visitor) == 0
+    _sign_and_confirm(visitor, mail, "storm@example.org")
+    assert _stored_count(app) == 1
+    assert _count(visitor) == 0, "answered from this process's memory"
+    assert visitor.get(COUNT).headers["Cache-Control"].startswith("public")
+    coordinator = petition  # signed in: a session cookie, so never from memory
+    assert coordinator.get(COUNT).json["count"] == 1
+    assert _count(app.test_client()) == 0, "other anonymous visitors share the memory"
+    assert app.test_client().get(COUNT + "?fresh=1").json["count"] == 1, "another address, another entry"

@@ -286,7 +286,7 @@ def test_exports_are_logged_and_a_sensitive_coalition_shows_no_names(setup, mail
     assert all("Chipo" not in str(m["Subject"]) for m in mail.messages), "no name in any subject"
 
 
-def test_bad_and_expired_links_explain_themselves(setup, mail):
+def test_bad_and_expired_links_explain_themselves(setup, mail, config_override):
     app = setup
     visitor = app.test_client()
     assert "not complete or not genuine" in text_of(visitor.get("/my-data/forged-token"))
@@ -297,14 +297,11 @@ def test_bad_and_expired_links_explain_themselves(setup, mail):
     assert "Enter an e-mail address in the right format" in text_of(bad)
     _sign(visitor, mail, "tax-justice")
     path = _data_link(visitor, mail, AISHA["email"])
-    app.config["DATA_LINK_HOURS"] = 0
-    try:
-        import time
+    config_override(DATA_LINK_HOURS=0)
+    import time
 
-        time.sleep(1.1)
-        assert "The link has expired" in text_of(visitor.get(path))
-    finally:
-        app.config["DATA_LINK_HOURS"] = 24
+    time.sleep(1.1)
+    assert "The link has expired" in text_of(visitor.get(path))
 
 
 def test_erasing_in_one_alliance_leaves_another_alliances_mail_and_suppressions_alone(setup, mail):

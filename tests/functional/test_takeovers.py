@@ -256,27 +256,22 @@ def test_an_organisations_mailing_is_its_own_not_the_coordinators(app, world, ma
     assert _signed_in(app, "trust.admin@example.org").get(f"/mailings/{mailing_id}").status_code == 200
 
 
-def test_the_local_outbox_is_no_skeleton_key(app, world):
-    app.config["MAIL_BACKEND"] = "local"
-    try:
-        forgot = submit(app.test_client(), "/account/forgot-password", {"email": "admin@example.org"})
-        assert forgot.status_code in (200, 302)
-        with app.app_context():
-            from organiser.messaging.models import OutboxMessage
+def test_the_local_outbox_is_no_skeleton_key(app, world, config_override):
+    config_override(MAIL_BACKEND="local")
+    forgot = submit(app.test_client(), "/account/forgot-password", {"email": "admin@example.org"})
+    assert forgot.status_code in (200, 302)
+    with app.app_context():
+        from organiser.messaging.models import OutboxMessage
 
-            reset = db.session.scalar(
-                select(OutboxMessage).where(OutboxMessage.recipient == "admin@example.org")
-            )
-            assert reset is not None
-        for who in ("trust.admin@example.org", "zambia@example.org"):
-            intruder = _signed_in(app, who)
-            assert "Reset your Organiser password" not in text_of(intruder.get("/dev/mail"))
-            assert intruder.get(f"/dev/mail/{reset.id}").status_code == 404, who
-        admin = _signed_in(app, "admin@example.org")
-        assert "Reset your Organiser password" in text_of(admin.get("/dev/mail"))
-        assert admin.get(f"/dev/mail/{reset.id}").status_code == 200
-        with app.app_context():
-            grants = db.session.scalars(select(RoleGrant).where(RoleGrant.role == Role.PLATFORM_ADMIN)).all()
-            assert len(grants) == 1
-    finally:
-        app.config["MAIL_BACKEND"] = "smtp"
+        reset = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "admin@example.org"))
+        assert reset is not None
+    for who in ("trust.admin@example.org", "zambia@example.org"):
+        intruder = _signed_in(app, who)
+        assert "Reset your Organiser password" not in text_of(intruder.get("/dev/mail"))
+        assert intruder.get(f"/dev/mail/{reset.id}").status_code == 404, who
+    admin = _signed_in(app, "admin@example.org")
+    assert "Reset your Organiser password" in text_of(admin.get("/dev/mail"))
+    assert admin.get(f"/dev/mail/{reset.id}").status_code == 200
+    with app.app_context():
+        grants = db.session.scalars(select(RoleGrant).where(RoleGrant.role == Role.PLATFORM_ADMIN)).all()
+        assert len(grants) == 1

@@ -110,16 +110,13 @@ def test_temporary_refusals_are_retried_later_and_permanent_ones_fail(app, refus
         assert rows[later].next_attempt_at is not None and rows[later].attempts == 1
 
 
-def test_no_smtp_server_means_retry_not_loss(app):
-    app.config["MAIL_PORT"], port = free_port(), app.config["MAIL_PORT"]
-    try:
-        with app.app_context():
-            row_id = queue_email(to="ruth@example.org", subject="Down", text="Server down").id
-            db.session.commit()
-            row = db.session.get(OutboxMessage, row_id)
-            assert row.status == OutboxStatus.QUEUED and "cannot connect" in row.last_error
-    finally:
-        app.config["MAIL_PORT"] = port
+def test_no_smtp_server_means_retry_not_loss(app, config_override):
+    config_override(MAIL_PORT=free_port())
+    with app.app_context():
+        row_id = queue_email(to="ruth@example.org", subject="Down", text="Server down").id
+        db.session.commit()
+        row = db.session.get(OutboxMessage, row_id)
+        assert row.status == OutboxStatus.QUEUED and "cannot connect" in row.last_error
 
 
 def test_sweep_reclaims_rows_a_dead_worker_left_sending(app, mail):
