@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 
+import pytest
 from sqlalchemy import func, select
 
 from organiser.cli import main
@@ -68,6 +69,7 @@ def test_the_console_script_lists_its_commands():
     assert main.name
 
 
+@pytest.mark.server
 def test_demo_command_serves_the_seeded_demo_from_nothing(tmp_path):
     """The README's first command, minus the install: an empty instance folder becomes a demo."""
     port = free_port()

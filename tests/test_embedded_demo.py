@@ -19,6 +19,8 @@ from collections import Counter
 from html import unescape
 from pathlib import Path
 
+import pytest
+
 from organiser import create_app
 from organiser.db import db
 from organiser.demo import DEMO_PASSWORD, seed_demo
@@ -31,6 +33,8 @@ PETITION = "essentials-guarantee"
 COALITION = "structural-inequalities-alliance"
 ASSEMBLY = "lusaka-peoples-assembly"
 NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "MAIL_SERVER", "SECRET_KEY", "ORGANISER_BASE_URL"}
+
+pytestmark = pytest.mark.server
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

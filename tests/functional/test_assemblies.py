@@ -351,6 +351,7 @@ def test_a_cancelled_assembly_tells_its_registrants(app, organiser, mail):
 # ---- the waitlist under real concurrency (PostgreSQL, committed) ---------------------------------
 
 
+@pytest.mark.worker
 def test_capacity_holds_under_concurrent_confirmations_and_a_cancellation_promotes_in_order(
     live, rq_worker, mail
 ):
