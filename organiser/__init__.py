@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
     from organiser import deployment
-    from organiser.microcache import PublicMicrocache
+    from organiser.web.microcache import PublicMicrocache
 
     app.wsgi_app = PublicMicrocache(app.wsgi_app, app.config)  # type: ignore[method-assign]
     deployment.init_app(app)  # outermost: with the development key, answer this computer only
@@ -44,13 +44,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         (PROJECT_ROOT / "instance").mkdir(exist_ok=True)
         _ensure_sqlite_dir(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    from organiser import inputs
+    from organiser.web import inputs
 
     inputs.init_app(app)  # before the blueprints: their routes use its converters
     _init_extensions(app)
     _register_blueprints(app)
     _register_security_headers(app)
-    from organiser.core.errors import register_error_handlers
+    from organiser.web.errors import register_error_handlers
 
     register_error_handlers(app)
     from organiser.cli import register_commands
@@ -106,7 +106,7 @@ def _init_extensions(app: Flask) -> None:
             return None
         return user
 
-    from organiser.templating import register_template_helpers
+    from organiser.web.templating import register_template_helpers
 
     register_template_helpers(app)
 

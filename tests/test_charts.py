@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from organiser.charts import WIDTH, bar_chart, column_chart
+from organiser.web.charts import WIDTH, bar_chart, column_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

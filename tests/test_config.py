@@ -11,7 +11,7 @@ import pytest
 from organiser import create_app
 from organiser.config import DEV_SECRET_KEY, ConfigError, Settings, normalise_database_url
 from organiser.deployment import configure_demo, demo_base_url, instance_secret_key
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 
 def test_embedded_default_needs_no_configuration(tmp_path):

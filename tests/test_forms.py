@@ -10,8 +10,8 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import Length
 
 import organiser
-from organiser.forms import Form
-from organiser.inputs import PlainText
+from organiser.web.forms import Form
+from organiser.web.inputs import PlainText
 
 
 def _all_forms() -> list[type[Form]]:

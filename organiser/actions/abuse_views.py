@@ -11,10 +11,10 @@ from organiser.actions import abuse
 from organiser.actions.forms import InvalidationForm
 from organiser.actions.models import Invalidation, Petition, Signature
 from organiser.actions.views import bp
-from organiser.core.buttons import button_action
-from organiser.core.forms import ConfirmForm
-from organiser.core.permissions import authorise
 from organiser.db import db
+from organiser.web.buttons import button_action
+from organiser.web.forms import ConfirmForm
+from organiser.web.permissions import authorise
 
 
 def _render_abuse(petition: Petition, form: InvalidationForm, status: int = 200) -> tuple[str, int]:

@@ -25,10 +25,10 @@ from organiser.actions.models import (
     TargetResponse,
 )
 from organiser.db import db
-from organiser.exports import to_csv
 from organiser.messaging.mime import Attachment
 from organiser.messaging.services import queue_email
-from organiser.urls import external_url
+from organiser.web.downloads import to_csv
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 

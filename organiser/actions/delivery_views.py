@@ -24,8 +24,8 @@ from organiser.actions.views import _public_petition, _sign_form
 from organiser.coalitions.forms import ConfirmImportForm
 from organiser.coalitions.import_pages import ImportPages, import_page
 from organiser.coalitions.models import Coalition
-from organiser.core.permissions import authorise
 from organiser.db import db
+from organiser.web.permissions import authorise
 
 bp = Blueprint("petition_tools", __name__)
 # Pages (the petition's coordinator controls) show the snippet to paste; sponsors' pages may too.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import escape
 
 from organiser.actions.models import Petition
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 EMBED_HEIGHT = 1000  # pixels: the sign form at 300 px wide fits without the frame scrolling
 

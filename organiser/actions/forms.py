@@ -16,8 +16,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from organiser.forms import SLUG, Form, PublicForm, slug_field
-from organiser.times import DateInput, InTheFuture, LocalDateTimeInput, NotInTheFuture
+from organiser.web.forms import SLUG, Form, PublicForm, slug_field
+from organiser.web.times import DateInput, InTheFuture, LocalDateTimeInput, NotInTheFuture
 
 
 class SignForm(PublicForm):

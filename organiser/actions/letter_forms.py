@@ -8,8 +8,8 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from organiser.forms import Form, PublicForm, slug_field
 from organiser.messaging.forms import MultiCheckboxField
+from organiser.web.forms import Form, PublicForm, slug_field
 
 MAX_BODY = 5000
 

@@ -16,12 +16,12 @@ from organiser.actions.target_forms import ResponseForm
 from organiser.actions.targets import targets_of
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
-from organiser.core.buttons import button_action
-from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.exports import logged_csv_download
 from organiser.extensions import csrf
-from organiser.microcache import public_page
+from organiser.web.buttons import button_action
+from organiser.web.downloads import logged_csv_download
+from organiser.web.microcache import public_page
+from organiser.web.permissions import authorise
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letters.responses_of, "letter_responses")

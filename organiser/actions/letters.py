@@ -35,11 +35,11 @@ from organiser.actions.letter_models import (
 from organiser.actions.models import Target
 from organiser.core.people import ConsentSubject, Person, record_consent, supporter_email
 from organiser.db import db, utcnow
-from organiser.exports import to_csv
 from organiser.messaging.models import OutboxMessage, OutboxStatus
 from organiser.messaging.services import queue_email
 from organiser.messaging.services.outbox import queue_email_coalesced
-from organiser.urls import external_url
+from organiser.web.downloads import to_csv
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from organiser.actions.models import Petition, PetitionMilestone
 from organiser.core.models import User
 from organiser.db import db, utcnow
 from organiser.messaging.services import queue_email
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 MAX_MILESTONES = 20

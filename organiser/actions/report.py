@@ -1,5 +1,5 @@
 """A petition's report for coordinators: confirmed signatures by day, by source, by region and by
-country, as figures (the page draws them with ``organiser.charts`` and shows the tables too)."""
+country, as figures (the page draws them with ``organiser.web.charts`` and shows the tables too)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from organiser.actions.lifecycle import today
 from organiser.actions.models import VALID_STATES, Petition, Signature
-from organiser.charts import bar_chart, column_chart
 from organiser.db import db
+from organiser.web.charts import bar_chart, column_chart
 
 DAYS = 30
 TOP = 10  # categories shown one by one; the rest are added up as "Other"
@@ -71,7 +71,7 @@ def _top(rows: list[tuple[str, int]], blank: str) -> list[tuple[str, int]]:
 
 
 def report(petition: Petition, now: datetime | None = None) -> Report:
-    from organiser.templating import country_name
+    from organiser.web.templating import country_name
 
     countries = [(country_name(code) if code else "", n) for code, n in _counted(petition, Signature.country)]
     return Report(

@@ -34,8 +34,8 @@ from organiser.core.people import (
 )
 from organiser.db import db, dialect_insert, utcnow
 from organiser.messaging.services.outbox import queue_email_coalesced
-from organiser.templating import render_with_holes
-from organiser.urls import external_url
+from organiser.web.templating import render_with_holes
+from organiser.web.urls import external_url
 
 MAX_CONFIRMATION_SENDS = 3  # the confirmation is re-sent when someone signs again, up to this often
 

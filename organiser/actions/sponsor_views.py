@@ -18,11 +18,11 @@ from organiser.actions.forms import MilestonesForm, SponsorInviteForm
 from organiser.actions.models import Petition, PetitionSponsor
 from organiser.actions.views import bp
 from organiser.coalitions.models import Organisation
-from organiser.core.buttons import button_action
-from organiser.core.forms import ConfirmForm
-from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.exports import logged_csv_download
+from organiser.web.buttons import button_action
+from organiser.web.downloads import logged_csv_download
+from organiser.web.forms import ConfirmForm
+from organiser.web.permissions import authorise
 
 SPONSOR_STATUS_LABELS = {
     "invited": _l("invited, no answer yet"),

@@ -30,7 +30,7 @@ from organiser.db import db, utcnow
 from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.messaging.services import queue_email
 from organiser.messaging.services.audiences import Segment, register_segment
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 CODE_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -337,7 +337,7 @@ SUPPORTER_COLUMNS = [
 
 def export_supporters(organisation: Organisation, *, by: Any) -> str:
     """The organisation's consenting supporters as CSV (formula-safe); the export is logged."""
-    from organiser.exports import to_csv
+    from organiser.web.downloads import to_csv
 
     rows = supporters_of(organisation)
     log.info("supporters of organisation %s exported by %s (%s rows)", organisation.id, by.id, len(rows))

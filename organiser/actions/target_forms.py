@@ -7,9 +7,9 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from organiser.coalitions.forms import csv_file_field
-from organiser.forms import EmailAddress, Form
 from organiser.messaging.forms import MultiCheckboxField
-from organiser.times import DateInput, NotInTheFuture
+from organiser.web.forms import EmailAddress, Form
+from organiser.web.times import DateInput, NotInTheFuture
 
 
 class TargetForm(Form):

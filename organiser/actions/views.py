@@ -39,15 +39,15 @@ from organiser.actions.lifecycle import close_if_overdue
 from organiser.actions.models import Petition, PetitionStatus
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
-from organiser.core.buttons import button_action
-from organiser.core.forms import ConfirmForm
-from organiser.core.permissions import authorise
 from organiser.db import db, utcnow
-from organiser.exports import logged_csv_download
 from organiser.extensions import csrf, may_be_signed_in
-from organiser.inputs import form_text, without_controls
-from organiser.microcache import public_page
-from organiser.templating import render_with_holes
+from organiser.web.buttons import button_action
+from organiser.web.downloads import logged_csv_download
+from organiser.web.forms import ConfirmForm
+from organiser.web.inputs import form_text, without_controls
+from organiser.web.microcache import public_page
+from organiser.web.permissions import authorise
+from organiser.web.templating import render_with_holes
 
 bp = Blueprint("actions", __name__)
 
@@ -191,7 +191,7 @@ def _open_petition_snapshot(slug: str) -> _PetitionSnapshot | None:
 
 def forget_remembered_pages() -> None:
     """Empty this process's memory of public pages and petitions (for tests that turn it on)."""
-    from organiser.microcache import forget_pages
+    from organiser.web.microcache import forget_pages
 
     forget_pages()
     _snapshots.clear()

@@ -33,8 +33,14 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from organiser.db import as_utc, utcnow
-from organiser.forms import Form, PublicForm, slug_field
-from organiser.times import LocalDateTimeInput, NonexistentTime, in_the_future, offset_if_ambiguous, to_utc
+from organiser.web.forms import Form, PublicForm, slug_field
+from organiser.web.times import (
+    LocalDateTimeInput,
+    NonexistentTime,
+    in_the_future,
+    offset_if_ambiguous,
+    to_utc,
+)
 
 KIND_LABELS = {
     "peoples_assembly": _l("People's assembly"),
@@ -128,7 +134,7 @@ class AssemblyForm(Form):
         if not (field.data or "").strip() and not (self.online_url.data or "").strip():
             raise ValidationError(_l("Give a venue, an online link, or both"))
 
-    # ---- times: typed in the assembly's zone, checked and turned into UTC here (organiser.times) ----
+    # ---- times: typed in the assembly's zone, checked and turned into UTC here (organiser.web.times) ----
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

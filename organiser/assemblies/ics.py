@@ -7,7 +7,7 @@ from icalendar import Calendar, Event
 
 from organiser.assemblies.models import Assembly, AssemblyStatus
 from organiser.db import as_utc, utcnow
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 
 def calendar_for(assembly: Assembly, *, online_url: str = "") -> bytes:

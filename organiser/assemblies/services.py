@@ -36,7 +36,7 @@ from organiser.core.scopes import ScopeKind, register_scope
 from organiser.db import db, utcnow
 from organiser.messaging.mime import Attachment
 from organiser.messaging.services import queue_email
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +200,10 @@ def local_time(assembly: Assembly, moment: Any) -> str:
 
 def _clock(local: Any) -> str:
     """The time of day; with its UTC offset when the clocks go back and the zone shows it twice
-    (organiser.times: a repeated time typed in the form is the first of the two)."""
+    (organiser.web.times: a repeated time typed in the form is the first of the two)."""
     from babel.dates import format_time
 
-    from organiser.times import offset_if_ambiguous
+    from organiser.web.times import offset_if_ambiguous
 
     text = format_time(local.time(), "short", locale=_locale())
     offset = offset_if_ambiguous(local)
@@ -578,7 +578,7 @@ def registrations_of(assembly: Assembly) -> list[Registration]:
 
 def export_registrations(assembly: Assembly, *, by: Any) -> str:
     """Every registration as CSV for the organisers (formula-safe); the download is logged."""
-    from organiser.exports import to_csv
+    from organiser.web.downloads import to_csv
 
     rows = registrations_of(assembly)
     log.info("registrations of assembly %s exported by %s (%s rows)", assembly.id, by.id, len(rows))

@@ -23,13 +23,13 @@ from organiser.assemblies.ics import calendar_for
 from organiser.assemblies.models import AgendaItem, Assembly, Registration, RegistrationStatus
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
-from organiser.core.buttons import button_action
-from organiser.core.forms import ConfirmForm
-from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.exports import logged_csv_download
 from organiser.extensions import csrf
-from organiser.microcache import public_page
+from organiser.web.buttons import button_action
+from organiser.web.downloads import logged_csv_download
+from organiser.web.forms import ConfirmForm
+from organiser.web.microcache import public_page
+from organiser.web.permissions import authorise
 
 bp = Blueprint("assemblies", __name__)
 

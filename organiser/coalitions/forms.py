@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from organiser.coalitions.models import MembershipRole, OrganisationType
-from organiser.forms import Form, email_field
+from organiser.web.forms import Form, email_field
 
 TYPE_LABELS = {
     OrganisationType.NGO: _l("NGO or charity"),

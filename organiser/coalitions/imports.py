@@ -40,8 +40,8 @@ from organiser.coalitions.models import (
     OrganisationType,
 )
 from organiser.core.models import normalise_email
-from organiser.forms import _COUNTRY_CODES as COUNTRY_CODES
-from organiser.inputs import CONTROLS, without_controls
+from organiser.web.forms import _COUNTRY_CODES as COUNTRY_CODES
+from organiser.web.inputs import CONTROLS, without_controls
 
 DELIMITERS = (",", ";", "\t")  # on a tie, the first wins
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")

@@ -227,7 +227,7 @@ def _ask_organisation(membership: Membership) -> None:
 
     from organiser.core.services import in_locale
     from organiser.messaging.services import queue_email
-    from organiser.urls import external_url
+    from organiser.web.urls import external_url
 
     org = membership.organisation
     deciders = admins_of(org) or holders_of(Role.PLATFORM_ADMIN, PLATFORM_SCOPE)
@@ -407,7 +407,7 @@ def summary(memberships: list[Membership]) -> dict[str, dict[str, int]]:
 
 def export_members(coalition: Coalition, *, by: User) -> str:
     """Every membership as CSV, safe to open in a spreadsheet; the export is logged."""
-    from organiser.exports import to_csv
+    from organiser.web.downloads import to_csv
 
     header = [
         "organisation",

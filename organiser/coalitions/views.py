@@ -30,18 +30,19 @@ from organiser.coalitions.models import (
     OrganisationConsent,
 )
 from organiser.core import services as core_services
-from organiser.core.buttons import button_action
-from organiser.core.forms import ConfirmForm, InviteForm
+from organiser.core.forms import InviteForm
 from organiser.core.models import Role
-from organiser.core.permissions import authorise
 from organiser.db import db
-from organiser.exports import logged_csv_download
 from organiser.extensions import limiter
-from organiser.inputs import form_text
 from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.views import mailing_fields, segment_field_choices
-from organiser.templating import MEMBERSHIP_STATUS_LABELS
+from organiser.web.buttons import button_action
+from organiser.web.downloads import logged_csv_download
+from organiser.web.forms import ConfirmForm
+from organiser.web.inputs import form_text
+from organiser.web.permissions import authorise
+from organiser.web.templating import MEMBERSHIP_STATUS_LABELS
 
 bp = Blueprint("coalitions", __name__)
 

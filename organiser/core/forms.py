@@ -4,9 +4,38 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
-from organiser.forms import Form, email_field, new_password_fields
+from organiser.core.services import MIN_PASSWORD_LENGTH
+from organiser.web.forms import Form, email_field
+
+
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(message=_l("Enter a password")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Use at least %(n)s characters", n=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+        description=_l(
+            "At least %(n)s characters. A few unrelated words make a strong one.", n=MIN_PASSWORD_LENGTH
+        ),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[
+            DataRequired(message=_l("Type the password again")),
+            Length(max=200),
+            EqualTo("password", message=_l("The two passwords do not match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    return password, confirm
 
 
 class SignInForm(Form):
@@ -33,10 +62,6 @@ class AcceptInvitationForm(Form):
         render_kw={"autocomplete": "name"},
     )
     password, confirm = new_password_fields()
-
-
-class ConfirmForm(Form):
-    """A button-only action: the form carries the CSRF token."""
 
 
 class InviteForm(Form):

@@ -27,7 +27,7 @@ from organiser.core.models import (
 )
 from organiser.db import as_utc, db, utcnow
 from organiser.messaging.services import queue_email
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 # Argon2id with RFC 9106's low-memory profile (argon2-cffi's default). The test suite sets the app's

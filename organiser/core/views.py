@@ -17,17 +17,17 @@ from organiser.core import services
 from organiser.core.forms import (
     AcceptInvitationForm,
     AdminInviteForm,
-    ConfirmForm,
     ForgotPasswordForm,
     ResetPasswordForm,
     SignInForm,
 )
 from organiser.core.models import PLATFORM_SCOPE, Role, TokenPurpose, User
-from organiser.core.permissions import platform_admin_required
 from organiser.core.scopes import load_scope, scope_kind
 from organiser.db import db
 from organiser.extensions import limiter
 from organiser.jobs import redis_connection
+from organiser.web.forms import ConfirmForm
+from organiser.web.permissions import platform_admin_required
 
 bp = Blueprint("core", __name__)
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from organiser.forms import MAX_EMAIL, EmailAddress, Form
-from organiser.times import InTheFuture, LocalDateTimeInput
+from organiser.web.forms import MAX_EMAIL, EmailAddress, Form
+from organiser.web.times import InTheFuture, LocalDateTimeInput
 
 
 class MultiCheckboxField(SelectMultipleField):

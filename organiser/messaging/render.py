@@ -17,7 +17,7 @@ from markupsafe import escape
 from organiser.messaging.models import Mailing, OutboxMessage
 from organiser.messaging.services.audiences import sender_subject
 from organiser.messaging.services.suppression import unsubscribe_token
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 NAME_TAG = "{{ name }}"
 

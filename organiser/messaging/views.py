@@ -16,14 +16,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from organiser.core.buttons import button_action
-from organiser.core.forms import ConfirmForm
 from organiser.core.models import normalise_email
 from organiser.core.people import ConsentSubject, Person
-from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.extensions import csrf, limiter
-from organiser.inputs import without_controls
 from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
 from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxAttachment, OutboxMessage
 from organiser.messaging.render import markdown_to_html
@@ -35,6 +31,10 @@ from organiser.messaging.services.audiences import (
 )
 from organiser.messaging.services.outbox import recent_messages, status_counts
 from organiser.messaging.services.suppression import read_unsubscribe_token, record_bounce, unsubscribe
+from organiser.web.buttons import button_action
+from organiser.web.forms import ConfirmForm
+from organiser.web.inputs import without_controls
+from organiser.web.permissions import authorise
 
 bp = Blueprint("messaging", __name__)
 _LINK = re.compile(r"https?://[^\s<>\"]+")

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from organiser.forms import Form, email_field
+from organiser.web.forms import Form, email_field
 
 
 class DataLinkForm(Form):

@@ -42,7 +42,7 @@ from organiser.messaging.models import (
 )
 from organiser.privacy.models import DataExport, Erasure, RetentionRun
 from organiser.privacy.registry import personal_data_sources
-from organiser.urls import external_url
+from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 ERASED = "erased"  # the suppression reason, and what erased outbox rows show as their recipient
@@ -197,7 +197,7 @@ def export_json(people: list[Person]) -> str:
 def export_csv(people: list[Person]) -> str:
     """The same data flattened into rows of (coalition, section, item, field, value); formula-safe
     (a name typed on a public form must not run in the person's spreadsheet)."""
-    from organiser.exports import to_csv
+    from organiser.web.downloads import to_csv
 
     rows: list[tuple[object, ...]] = []
     for data in (person_data(p) for p in people):

@@ -10,9 +10,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from organiser.coalitions.models import Coalition
-from organiser.core.forms import ConfirmForm
 from organiser.core.people import Person, supporter_email
-from organiser.core.permissions import authorise
 from organiser.db import db
 from organiser.extensions import limiter
 from organiser.privacy import services
@@ -24,6 +22,8 @@ from organiser.privacy.forms import (
     PrivacySettingsForm,
 )
 from organiser.privacy.registry import personal_data_sources
+from organiser.web.forms import ConfirmForm
+from organiser.web.permissions import authorise
 
 bp = Blueprint("privacy", __name__)
 

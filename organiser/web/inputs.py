@@ -3,7 +3,7 @@
 * Text never carries control characters into the database: PostgreSQL refuses NUL outright (a 500
   before this), SQLite would store it, and none of them is anything a person meant to type.
   Form fields refuse them with a message next to the field (``PlainText``, added to every text
-  field by ``organiser.forms.Form``); query parameters drop them (``Request.args``); a URL path
+  field by ``organiser.web.forms.Form``); query parameters drop them (``Request.args``); a URL path
   with one matches no route (a 404).
 * An id in a URL fits the database's integer (``IdConverter``): a larger one is a 404, not an
   overflow inside the database driver.

@@ -10,11 +10,10 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from organiser.core.services import MIN_PASSWORD_LENGTH
-from organiser.inputs import PlainText
+from organiser.web.inputs import PlainText
 
 _SINGLE_LINE, _MULTILINE = PlainText(), PlainText(multiline=True)
 
@@ -59,34 +58,6 @@ def email_field(label: str | None = None) -> EmailField:
         ],
         render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
     )
-
-
-def new_password_fields() -> tuple[PasswordField, PasswordField]:
-    password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(message=_l("Enter a password")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Use at least %(n)s characters", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-        description=_l(
-            "At least %(n)s characters. A few unrelated words make a strong one.", n=MIN_PASSWORD_LENGTH
-        ),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Type the password again"),
-        validators=[
-            DataRequired(message=_l("Type the password again")),
-            Length(max=200),
-            EqualTo("password", message=_l("The two passwords do not match")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-    return password, confirm
 
 
 @functools.lru_cache(maxsize=16)
@@ -135,6 +106,10 @@ def slug_field(description: Any) -> StringField:
             Regexp(SLUG, message=_l("Use lower-case letters, digits and hyphens")),
         ],
     )
+
+
+class ConfirmForm(Form):
+    """A button-only action: the form carries the CSRF token."""
 
 
 class PublicForm(Form):

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from flask import abort, flash, redirect
 from werkzeug.wrappers import Response
 
-from organiser.core.forms import ConfirmForm
 from organiser.db import db
+from organiser.web.forms import ConfirmForm
 
 
 def button_action(

@@ -26,7 +26,7 @@ from wtforms import DateField, DateTimeLocalField
 from wtforms.validators import StopValidation, ValidationError
 
 from organiser.db import utcnow
-from organiser.inputs import CONTROLS, without_controls
+from organiser.web.inputs import CONTROLS, without_controls
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 YEARS_AHEAD = 5  # an assembly, a petition's close, a mailing: planned at most this far ahead
