@@ -43,7 +43,6 @@ from sqlalchemy import func, insert, literal, select, text, true
 
 from organiser import create_app
 from organiser.coalitions.models import Coalition
-from organiser.core.people import ConsentState, ConsentSubject, Person
 from organiser.db import db, utcnow
 from organiser.messaging.models import Mailing, OutboxMessage
 from organiser.messaging.render import from_header, render_mailing
@@ -51,6 +50,7 @@ from organiser.messaging.services import mailings
 from organiser.messaging.transport import build_message
 from organiser.migrate import upgrade
 from organiser.models import metadata
+from organiser.people.models import ConsentState, ConsentSubject, Person
 from tests.services import PostgresServer, RedisServer, free_port
 
 SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105

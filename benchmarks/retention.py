@@ -162,9 +162,9 @@ def main() -> int:
         from sqlalchemy import select
 
         from organiser import create_app
-        from organiser.core.people import Person
         from organiser.db import db
         from organiser.migrate import upgrade
+        from organiser.people.models import Person
         from organiser.privacy import services as privacy
 
         app = create_app()

@@ -19,9 +19,10 @@ from organiser.coalitions.models import (
 )
 from organiser.core import services
 from organiser.core.models import Role, User
-from organiser.core.people import ConsentSubject, record_consent, upsert_person
 from organiser.db import db, utcnow
 from organiser.messaging.services.mailings import create_mailing
+from organiser.people.models import ConsentSubject
+from organiser.people.services import record_consent, upsert_person
 
 DEMO_PASSWORD = "organiser-demo"  # noqa: S105  (printed at start; the demo runs only embedded)
 
@@ -243,7 +244,7 @@ def _seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
         SponsorStatus,
         Target,
     )
-    from organiser.core.people import Person
+    from organiser.people.models import Person
 
     now = utcnow()
     essentials = Petition(

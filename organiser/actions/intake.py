@@ -40,9 +40,9 @@ from flask import current_app
 from redis.commands.core import Script
 
 from organiser.actions import abuse
-from organiser.core.people import supporter_email
 from organiser.db import db
 from organiser.jobs import UNIQUE_TTL, dispatch, job, redis_connection, release_unique, take_unique
+from organiser.people.services import supporter_email
 
 log = logging.getLogger(__name__)
 

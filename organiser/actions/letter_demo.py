@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from organiser.actions.letter_models import CampaignStatus, Letter, LetterCampaign, LetterStatus
 from organiser.actions.models import Target
-from organiser.core.people import Person
 from organiser.db import db, utcnow
+from organiser.people.models import Person
 
 BODY = (
     "I am writing to ask you to introduce an essentials guarantee, so that Universal Credit always "

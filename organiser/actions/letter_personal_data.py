@@ -14,9 +14,9 @@ from sqlalchemy import exists, func, select, update
 
 from organiser.actions.letter_models import CampaignStatus, Letter, LetterCampaign
 from organiser.actions.models import Target
-from organiser.core.people import ConsentState, Person
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
+from organiser.people.models import ConsentState, Person
 from organiser.privacy.registry import PersonalData, register_personal_data
 
 ANONYMOUS = {

@@ -33,11 +33,12 @@ from organiser.actions.letter_models import (
     TargetMode,
 )
 from organiser.actions.models import Target
-from organiser.core.people import ConsentSubject, Person, record_consent, supporter_email
 from organiser.db import db, utcnow
 from organiser.messaging.models import OutboxMessage, OutboxStatus
 from organiser.messaging.services import queue_email
 from organiser.messaging.services.outbox import queue_email_coalesced
+from organiser.people.models import ConsentSubject, Person
+from organiser.people.services import record_consent, supporter_email
 from organiser.web.downloads import to_csv
 from organiser.web.urls import external_url
 
@@ -196,7 +197,7 @@ def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteRe
 
     Writing again is not an error and sends nothing twice: letters already written are kept as
     they are; pending ones get their confirmation again (a few times at most)."""
-    from organiser.core.people import person_id_for
+    from organiser.people.services import person_id_for
 
     address = supporter_email(data["email"])
     region = (data.get("region") or "").strip()

@@ -24,8 +24,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.coalitions.models import Coalition, Organisation
-from organiser.core.people import Person
 from organiser.db import Base, utcnow
+from organiser.people.models import Person
 
 
 class PetitionStatus(enum.StrEnum):

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, or_, select, update
 
 from organiser.actions.models import Petition, PetitionStatus, Signature
-from organiser.core.people import ConsentState, Person
 from organiser.db import db
+from organiser.people.models import ConsentState, Person
 from organiser.privacy.registry import PersonalData, register_personal_data
 
 ANONYMOUS = {

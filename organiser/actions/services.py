@@ -176,7 +176,7 @@ def close_petition(petition: Petition, *, by: Any) -> None:
 
 def export_signatures(petition: Petition, *, by: Any) -> str:
     """Every signature as CSV for coordinators (formula-safe); the export is logged."""
-    from organiser.core.people import Person
+    from organiser.people.models import Person
     from organiser.web.downloads import to_csv
 
     rows = db.session.execute(

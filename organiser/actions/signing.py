@@ -24,16 +24,10 @@ from sqlalchemy import insert, select, text, update
 
 from organiser.actions import abuse
 from organiser.actions.models import Petition, Signature, SignatureState
-from organiser.core.people import (
-    ConsentEvent,
-    ConsentState,
-    ConsentSubject,
-    Person,
-    person_id_for,
-    supporter_email,
-)
 from organiser.db import db, dialect_insert, utcnow
 from organiser.messaging.services.outbox import queue_email_coalesced
+from organiser.people.models import ConsentEvent, ConsentState, ConsentSubject, Person
+from organiser.people.services import person_id_for, supporter_email
 from organiser.web.templating import render_with_holes
 from organiser.web.urls import external_url
 
@@ -184,7 +178,7 @@ def _signed_again(
 
 
 def _record_coalition_consent(person_id: int, petition: Petition) -> None:
-    """The ledger event and the current state, as ``core.people.record_consent`` keeps them."""
+    """The ledger event and the current state, as ``people.services.record_consent`` keeps them."""
     from organiser.actions.services import consent_wording
 
     now = utcnow()
@@ -205,7 +199,7 @@ def _record_coalition_consent(person_id: int, petition: Petition) -> None:
     )
     statement = dialect_insert(ConsentState)
     if statement is None:
-        from organiser.core.people import record_consent
+        from organiser.people.services import record_consent
 
         person = db.session.get(Person, person_id)
         record_consent(person, ConsentSubject.COALITION, petition.coalition_id, given=True)
@@ -248,7 +242,7 @@ def apply_confirmed_choices(signature: Signature) -> None:
 def _record_sponsor_consent(person_id: int, petition: Petition, sponsor: tuple[int, str]) -> None:
     """The signer ticked the box of the co-sponsor whose tracking link brought them."""
     from organiser.actions.sponsors import sponsor_consent_wording
-    from organiser.core.people import record_consent
+    from organiser.people.services import record_consent
 
     organisation_id, name = sponsor
     record_consent(

@@ -25,11 +25,11 @@ from sqlalchemy import exists, select
 from organiser.actions.models import VALID_STATES, Petition, PetitionSponsor, Signature, SponsorStatus
 from organiser.coalitions.models import Coalition, Membership, MembershipStatus, Organisation
 from organiser.core.models import Role, User
-from organiser.core.people import ConsentState, ConsentSubject, Person
 from organiser.db import db, utcnow
 from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.messaging.services import queue_email
 from organiser.messaging.services.audiences import Segment, register_segment
+from organiser.people.models import ConsentState, ConsentSubject, Person
 from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)

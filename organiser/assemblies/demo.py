@@ -17,8 +17,8 @@ from organiser.assemblies.models import (
     RegistrationStatus,
 )
 from organiser.coalitions.models import Coalition
-from organiser.core.people import Person
 from organiser.db import db, utcnow
+from organiser.people.models import Person
 
 
 def seed_assemblies(zambia: Coalition, *, by_id: int | None = None) -> Assembly:

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.coalitions.models import Coalition, Organisation
 from organiser.core.models import Role
-from organiser.core.people import Person
 from organiser.db import Base, as_utc, utcnow
+from organiser.people.models import Person
 
 
 class AssemblyKind(enum.StrEnum):

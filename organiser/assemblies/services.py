@@ -31,11 +31,12 @@ from organiser.assemblies.models import (
     RegistrationStatus,
 )
 from organiser.coalitions.models import Organisation
-from organiser.core.people import ConsentSubject, Person, person_id_for, record_consent, supporter_email
 from organiser.core.scopes import ScopeKind, register_scope
 from organiser.db import db, utcnow
 from organiser.messaging.mime import Attachment
 from organiser.messaging.services import queue_email
+from organiser.people.models import ConsentSubject, Person
+from organiser.people.services import person_id_for, record_consent, supporter_email
 from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)

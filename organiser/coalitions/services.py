@@ -82,7 +82,7 @@ def _supporter_choices(coalition: Coalition) -> list[tuple[dict[str, object], st
 
 def _supporters(mailing: object, params: dict[str, object]) -> object:
     """People in the coalition's tree; the consent filter then keeps those who agreed to hear from it."""
-    from organiser.core.people import Person
+    from organiser.people.models import Person
 
     coalition = db.session.get(Coalition, mailing.coalition_id)  # type: ignore[attr-defined]
     root = coalition.lineage()[-1]

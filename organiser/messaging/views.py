@@ -17,7 +17,6 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from organiser.core.models import normalise_email
-from organiser.core.people import ConsentSubject, Person
 from organiser.db import db
 from organiser.extensions import csrf, limiter
 from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
@@ -31,6 +30,7 @@ from organiser.messaging.services.audiences import (
 )
 from organiser.messaging.services.outbox import recent_messages, status_counts
 from organiser.messaging.services.suppression import read_unsubscribe_token, record_bounce, unsubscribe
+from organiser.people.models import ConsentSubject, Person
 from organiser.web.buttons import button_action
 from organiser.web.forms import ConfirmForm
 from organiser.web.inputs import without_controls

@@ -23,14 +23,6 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, exists, func, select, update
 
 from organiser.coalitions.models import Coalition, Organisation
-from organiser.core.people import (
-    ConsentEvent,
-    ConsentState,
-    ConsentSubject,
-    Person,
-    record_consent,
-    supporter_email,
-)
 from organiser.db import db, utcnow
 from organiser.messaging.models import (
     MailEvent,
@@ -40,6 +32,8 @@ from organiser.messaging.models import (
     Suppression,
     SuppressionReason,
 )
+from organiser.people.models import ConsentEvent, ConsentState, ConsentSubject, Person
+from organiser.people.services import record_consent, supporter_email
 from organiser.privacy.models import DataExport, Erasure, RetentionRun
 from organiser.privacy.registry import personal_data_sources
 from organiser.web.urls import external_url

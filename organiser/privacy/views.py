@@ -10,9 +10,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from organiser.coalitions.models import Coalition
-from organiser.core.people import Person, supporter_email
 from organiser.db import db
 from organiser.extensions import limiter
+from organiser.people.models import Person
+from organiser.people.services import supporter_email
 from organiser.privacy import services
 from organiser.privacy.forms import (
     CoordinatorEraseForm,

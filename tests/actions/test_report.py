@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 from organiser.actions.models import Petition, PetitionStatus, Signature, SignatureState
 from organiser.actions.report import TOP, chart_sections, report
-from organiser.core.people import upsert_person
 from organiser.db import db
+from organiser.people.services import upsert_person
 from tests.factories import CoalitionFactory
 
 

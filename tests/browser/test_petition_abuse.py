@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from organiser.actions.models import Petition, PetitionStatus, Signature, SignatureState
 from organiser.coalitions.models import Coalition
-from organiser.core.people import Person
 from organiser.db import db, utcnow
 from organiser.demo import DEMO_PASSWORD
+from organiser.people.models import Person
 from tests.browser.conftest import check_page
 
 pytestmark = pytest.mark.browser

@@ -17,9 +17,9 @@ from organiser.assemblies import services
 from organiser.assemblies.models import Assembly, AssemblyStatus, Registration, RegistrationStatus
 from organiser.coalitions.models import Coalition
 from organiser.core.models import Role
-from organiser.core.people import ConsentEvent, Person
 from organiser.db import db, utcnow
 from organiser.messaging.models import OutboxMessage
+from organiser.people.models import ConsentEvent, Person
 from tests.factories import PASSWORD, CoalitionFactory, MembershipFactory, OrganisationFactory, user_with_role
 from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of
 

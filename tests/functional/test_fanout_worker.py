@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from organiser.core.models import Role
-from organiser.core.people import ConsentSubject, record_consent, upsert_person
 from organiser.db import db
 from organiser.messaging.models import Mailing, MailingStatus, OutboxMessage
+from organiser.people.models import ConsentSubject
+from organiser.people.services import record_consent, upsert_person
 from tests.conftest import worker_env
 from tests.factories import PASSWORD, CoalitionFactory, user_with_role
 from tests.helpers import csrf_token, sign_in, submit, text_of

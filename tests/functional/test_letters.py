@@ -15,10 +15,10 @@ from sqlalchemy import select, text
 from organiser.actions.letter_models import Letter, LetterCampaign, LetterStatus
 from organiser.actions.models import Target
 from organiser.core.models import Role
-from organiser.core.people import ConsentEvent, Person
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
 from organiser.models import metadata
+from organiser.people.models import ConsentEvent, Person
 from organiser.privacy import services as privacy
 from organiser.privacy.models import DataExport
 from tests.factories import PASSWORD, CoalitionFactory, OrganisationFactory, user_with_role

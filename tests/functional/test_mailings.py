@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from organiser.core.models import Role
-from organiser.core.people import ConsentSubject, has_consent, record_consent, upsert_person
 from organiser.db import db, utcnow
 from organiser.messaging.models import Mailing, MailingStatus, Suppression, SuppressionReason
 from organiser.messaging.services.suppression import suppress
+from organiser.people.models import ConsentSubject
+from organiser.people.services import has_consent, record_consent, upsert_person
 from tests.factories import PASSWORD, CoalitionFactory, user_with_role
 from tests.helpers import body_of, csrf_token, path_of, sign_in, submit, text_of
 

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from organiser.actions.models import Petition, PetitionSponsor, Signature, SponsorStatus
 from organiser.coalitions.models import MembershipStatus, Organisation
 from organiser.core.models import Role
-from organiser.core.people import ConsentEvent, ConsentSubject, Person, record_consent
 from organiser.db import db
 from organiser.messaging.services.suppression import unsubscribe
+from organiser.people.models import ConsentEvent, ConsentSubject, Person
+from organiser.people.services import record_consent
 from tests.factories import PASSWORD, CoalitionFactory, MembershipFactory, OrganisationFactory, user_with_role
 from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from organiser.actions.models import Petition, Signature, SignatureState
 from organiser.coalitions.models import Organisation
 from organiser.core.models import Role
-from organiser.core.people import ConsentState, Person
 from organiser.db import db
+from organiser.people.models import ConsentState, Person
 from tests.factories import PASSWORD, OrganisationFactory, user_with_role
 from tests.functional.test_petitions import SIGNER, petition  # noqa: F401 (the fixture)
 from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of

@@ -13,9 +13,9 @@ from sqlalchemy import select, text
 from organiser.actions import services as petitions
 from organiser.actions.models import Petition, Signature
 from organiser.core.models import Role
-from organiser.core.people import ConsentState, Person
 from organiser.db import db
 from organiser.models import metadata
+from organiser.people.models import ConsentState, Person
 from organiser.privacy import services as privacy
 from organiser.privacy.models import Erasure, RetentionRun
 from tests.factories import PASSWORD, CoalitionFactory, user_with_role
@@ -305,9 +305,9 @@ def test_bad_and_expired_links_explain_themselves(setup, mail, config_override):
 
 
 def test_erasing_in_one_alliance_leaves_another_alliances_mail_and_suppressions_alone(setup, mail):
-    from organiser.core.people import upsert_person
     from organiser.messaging.models import Suppression
     from organiser.messaging.services.suppression import is_suppressed, suppress
+    from organiser.people.services import upsert_person
 
     app = setup
     _sign(app.test_client(), mail, "tax-justice")

@@ -13,9 +13,9 @@ from organiser.actions.letter_models import CampaignStatus, LetterCampaign
 from organiser.actions.models import Petition, PetitionStatus, Target
 from organiser.assemblies.models import Assembly, AssemblyStatus
 from organiser.core.models import Role
-from organiser.core.people import Person
 from organiser.db import db, utcnow
 from organiser.messaging.services.suppression import unsubscribe_token
+from organiser.people.models import Person
 from organiser.privacy.services import erase_person
 from tests.factories import CoalitionFactory, user_with_role
 from tests.helpers import links_in, path_of, submit, text_of

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from organiser.actions import intake
 from organiser.actions.models import Petition, PetitionStatus, Signature
-from organiser.core.people import Person
 from organiser.db import db, utcnow
+from organiser.people.models import Person
 from tests.conftest import worker_env
 from tests.factories import CoalitionFactory
 from tests.helpers import links_in, path_of, text_of

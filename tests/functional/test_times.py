@@ -22,9 +22,10 @@ from organiser.assemblies import services as assembly_services
 from organiser.assemblies.models import AgendaItem, Assembly
 from organiser.coalitions.models import Coalition
 from organiser.core.models import Role, User
-from organiser.core.people import ConsentSubject, record_consent, upsert_person
 from organiser.db import as_utc, db, utcnow
 from organiser.messaging.models import Mailing
+from organiser.people.models import ConsentSubject
+from organiser.people.services import record_consent, upsert_person
 from tests.factories import PASSWORD, CoalitionFactory, user_with_role
 from tests.helpers import csrf_token, sign_in, submit, text_of
 

@@ -9,11 +9,12 @@ from redis import Redis
 from sqlalchemy import select
 
 from organiser.core.models import Role
-from organiser.core.people import ConsentSubject, record_consent, upsert_person
 from organiser.db import db
 from organiser.messaging.models import Mailing, MailingStatus, OutboxMessage, OutboxStatus
 from organiser.messaging.services import mailings
 from organiser.messaging.services.throttle import TokenBucket
+from organiser.people.models import ConsentSubject
+from organiser.people.services import record_consent, upsert_person
 from tests.factories import CoalitionFactory, user_with_role
 from tests.messaging.test_outbox import refusing_smtp  # noqa: F401 (a fixture)
 

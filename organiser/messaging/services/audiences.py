@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import Select, exists, false, func, select, union
 
-from organiser.core.people import ConsentState, ConsentSubject, Person
 from organiser.db import db
 from organiser.messaging.models import Mailing, Suppression
+from organiser.people.models import ConsentState, ConsentSubject, Person
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from flask import current_app, g
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 
-from organiser.core.people import ConsentState
 from organiser.db import db, utcnow
 from organiser.jobs import enqueue_after_commit, get_queue, redis_connection
 from organiser.messaging.mime import Attachment
@@ -33,6 +32,7 @@ from organiser.messaging.models import (
     Suppression,
 )
 from organiser.messaging.transport import PermanentError, SMTPTransport, TransientError, build_message
+from organiser.people.models import ConsentState
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
 from organiser.core.models import normalise_email
-from organiser.core.people import ConsentSubject, Person, record_consent
 from organiser.db import db, utcnow
 from organiser.messaging.models import BounceKind, MailEvent, Suppression, SuppressionReason
+from organiser.people.models import ConsentSubject, Person
+from organiser.people.services import record_consent
 
 log = logging.getLogger(__name__)
 

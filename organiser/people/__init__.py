@@ -1,0 +1,1 @@
+"""Supporters and the consent ledger: who acted, and who may e-mail them."""
