@@ -15,8 +15,8 @@ from organiser.assemblies.models import AgendaItem, Assembly, Registration  # no
 from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base
-from organiser.people.models import ConsentEvent, ConsentState, Person  # noqa: F401
 from organiser.messaging.models import MailEvent, Mailing, OutboxAttachment, OutboxMessage, Suppression  # noqa: F401
+from organiser.people.models import ConsentEvent, ConsentState, Person  # noqa: F401
 from organiser.privacy.models import DataExport, Erasure, RetentionRun  # noqa: F401
 
 metadata = Base.metadata
