@@ -48,7 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     inputs.init_app(app)  # before the blueprints: their routes use its converters
     _init_extensions(app)
-    _register_blueprints(app)
+    _init_packages(app)
     _register_security_headers(app)
     from organiser.web.errors import register_error_handlers
 
@@ -111,24 +111,25 @@ def _init_extensions(app: Flask) -> None:
     register_template_helpers(app)
 
 
-def _register_blueprints(app: Flask) -> None:
-    from organiser.actions.delivery_views import bp as petition_tools_bp
-    from organiser.actions.letter_views import bp as letters_bp
-    from organiser.actions.views import bp as actions_bp
-    from organiser.assemblies.views import bp as assemblies_bp
-    from organiser.coalitions.views import bp as coalitions_bp
-    from organiser.core.views import bp as core_bp
-    from organiser.messaging.views import bp as messaging_bp
-    from organiser.privacy.views import bp as privacy_bp
+# Each package registers itself (its blueprint, segments, scopes, personal data, sweeps), lowest
+# layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies.
+PACKAGES = (
+    "organiser.core",
+    "organiser.people",
+    "organiser.messaging",
+    "organiser.coalitions",
+    "organiser.privacy",
+    "organiser.actions",
+    "organiser.assemblies",
+    "organiser.api",
+)
 
-    app.register_blueprint(core_bp)
-    app.register_blueprint(coalitions_bp)
-    app.register_blueprint(messaging_bp)
-    app.register_blueprint(actions_bp)
-    app.register_blueprint(letters_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(petition_tools_bp)
-    app.register_blueprint(assemblies_bp)
+
+def _init_packages(app: Flask) -> None:
+    import importlib
+
+    for name in PACKAGES:
+        importlib.import_module(name).init_app(app)
 
 
 def _register_security_headers(app: Flask) -> None:

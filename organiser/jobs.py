@@ -9,6 +9,7 @@ import functools
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -24,6 +25,27 @@ log = logging.getLogger(__name__)
 QUEUE_NAMES = ("transactional", "default", "bulk")
 _PENDING = "organiser.pending_jobs"
 _worker_app: Flask | None = None
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Maintenance a package asks the workers to run at start and every SWEEP_INTERVAL seconds (and
+    the embedded sweeper thread, when ``needs_redis`` is false), in a transaction of its own."""
+
+    name: str
+    run: Callable[[], None]
+    needs_redis: bool = False
+
+
+_sweeps: dict[str, Sweep] = {}
+
+
+def register_sweep(sweep: Sweep) -> None:
+    _sweeps[sweep.name] = sweep
+
+
+def sweeps() -> list[Sweep]:
+    return list(_sweeps.values())
 
 
 def set_worker_app(app: Flask) -> None:

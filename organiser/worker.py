@@ -1,6 +1,6 @@
-"""The RQ worker: the standard forking worker, plus the outbox and count sweeps in its maintenance loop
-(which also closes petitions whose close date has passed, runs the daily retention, and queues a
-job for signatures left waiting in the intake, organiser/actions/intake.py).
+"""The RQ worker: the standard forking worker, plus the sweeps the packages register
+(``organiser.jobs.register_sweep``: the outbox, the intake, retention, overdue petitions, counts)
+in its maintenance loop.
 
 The sweep runs in the worker's main process between jobs (never in a thread, which would not
 survive the fork of a work horse), at start and every SWEEP_INTERVAL seconds, so that even with
@@ -18,6 +18,7 @@ from flask import Flask
 from rq import Worker
 
 from organiser.db import db
+from organiser.jobs import sweeps
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +32,14 @@ class OrganiserWorker(Worker):
 
 
 def sweep_once(app: Flask, *, intake: bool = False) -> None:
-    """One pass of every sweep, each in a short transaction of its own: committed when it worked,
-    rolled back when it failed (logged; the next pass tries again), and the session removed at the
-    end. On SQLite a sweep that kept its transaction open would make every request wait for it."""
+    """One pass of every sweep the packages registered (``organiser.jobs.register_sweep``), each in
+    a short transaction of its own: committed when it worked, rolled back when it failed (logged;
+    the next pass tries again), and the session removed at the end. On SQLite a sweep that kept
+    its transaction open would make every request wait for it. ``intake``: with Redis (a worker)."""
     with app.app_context():
-        _step("outbox sweep", _sweep_outbox)
-        if intake:
-            _step("intake sweep", _sweep_intake)
-        _step("retention run", run_daily_retention)
-        _step("closing overdue petitions", _close_overdue_petitions)
-        _step("count sweep", _sweep_counts)
+        for sweep in sweeps():
+            if intake or not sweep.needs_redis:
+                _step(sweep.name, sweep.run)
 
 
 def _step(name: str, sweep: Callable[[], None]) -> None:
@@ -50,55 +49,6 @@ def _step(name: str, sweep: Callable[[], None]) -> None:
     except Exception:  # a sweep must never stop the worker or the web process
         log.exception("%s failed", name)
         db.session.rollback()
-
-
-def _sweep_outbox() -> None:
-    from organiser.messaging.services.outbox import sweep_outbox
-
-    handed = sweep_outbox()
-    if handed:
-        log.info("sweeper handed %s due outbox messages to the queues", handed)
-
-
-def _sweep_intake() -> None:
-    """Signatures waiting in the intake with no ingest job to write them (its flag outlived a crash)."""
-    from organiser.actions.intake import sweep
-
-    if sweep():
-        log.info("intake sweep queued a job for the signatures waiting in Redis")
-
-
-def run_daily_retention() -> None:
-    """Retention and IP minimisation, at most once a day across all workers (the last run's time
-    is in the database); the check is made at most once an hour."""
-    import time
-
-    from organiser.privacy.services import retention_due, run_retention
-
-    global _retention_checked
-    if time.monotonic() - _retention_checked < 3600:
-        return
-    _retention_checked = time.monotonic()
-    if retention_due():
-        run_retention()
-
-
-def _close_overdue_petitions() -> None:
-    """Close open petitions whose close date has passed (``organiser.actions.lifecycle``)."""
-    from organiser.actions.lifecycle import close_overdue_petitions
-
-    closed = close_overdue_petitions()
-    if closed:
-        log.info("closed %s petitions whose close date has passed", len(closed))
-
-
-def _sweep_counts() -> None:
-    """Count confirmed signatures whose count job Redis lost (or that failed)."""
-    from organiser.actions.counting import sweep_counts
-
-    counted = sweep_counts()
-    if counted:
-        log.info("count sweep added %s confirmed signatures to their petitions' counts", counted)
 
 
 def make_worker(app: Flask, queues: list[str]) -> OrganiserWorker:
@@ -141,6 +91,3 @@ def start_embedded_sweeper(app: Flask) -> EmbeddedSweeper:
     sweeper = EmbeddedSweeper(app)
     sweeper.thread.start()
     return sweeper
-
-
-_retention_checked = -3600.0

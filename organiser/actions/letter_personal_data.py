@@ -17,7 +17,7 @@ from organiser.actions.models import Target
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
 from organiser.people.models import ConsentState, Person
-from organiser.privacy.registry import PersonalData, register_personal_data
+from organiser.privacy.registry import PersonalData
 
 ANONYMOUS = {
     "person_id": None,
@@ -104,13 +104,11 @@ def _minimise(cutoff: datetime) -> int:
     ).rowcount
 
 
-register_personal_data(
-    PersonalData(
-        name="letters",
-        label=_l("Letters you wrote"),
-        collect=_collect,
-        erase=_erase,
-        expire=_expire,
-        minimise=_minimise,
-    )
+LETTERS = PersonalData(
+    name="letters",
+    label=_l("Letters you wrote"),
+    collect=_collect,
+    erase=_erase,
+    expire=_expire,
+    minimise=_minimise,
 )

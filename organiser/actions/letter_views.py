@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from organiser.actions import abuse, letter_personal_data, letters  # noqa: F401  (letter_personal_data registers itself)
+from organiser.actions import abuse, letters
 from organiser.actions.letter_forms import CampaignForm, LetterForm
 from organiser.actions.letter_models import CampaignStatus, LetterCampaign, TargetMode
 from organiser.actions.target_forms import ResponseForm

@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, or_, select, update
 from organiser.actions.models import Petition, PetitionStatus, Signature
 from organiser.db import db
 from organiser.people.models import ConsentState, Person
-from organiser.privacy.registry import PersonalData, register_personal_data
+from organiser.privacy.registry import PersonalData
 
 ANONYMOUS = {
     "person_id": None,
@@ -101,13 +101,11 @@ def _minimise(cutoff: datetime) -> int:
     ).rowcount
 
 
-register_personal_data(
-    PersonalData(
-        name="signatures",
-        label=_l("Petitions you signed"),
-        collect=_collect,
-        erase=_erase,
-        expire=_expire,
-        minimise=_minimise,
-    )
+SIGNATURES = PersonalData(
+    name="signatures",
+    label=_l("Petitions you signed"),
+    collect=_collect,
+    erase=_erase,
+    expire=_expire,
+    minimise=_minimise,
 )

@@ -15,7 +15,7 @@ from organiser.actions.lifecycle import today
 from organiser.actions.models import VALID_STATES, Petition, PetitionStatus, Signature
 from organiser.actions.signing import MAX_CONFIRMATION_SENDS, SignResult  # noqa: F401 (used by callers)
 from organiser.db import db, utcnow
-from organiser.messaging.services.audiences import Segment, register_segment
+from organiser.messaging.services.audiences import Segment
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +163,7 @@ def _petition_signers(mailing: Any, params: dict[str, Any]) -> Any:
     )
 
 
-register_segment(Segment("petition_signers", _petition_choices, _petition_signers))
+SIGNERS = Segment("petition_signers", _petition_choices, _petition_signers)
 
 
 def close_petition(petition: Petition, *, by: Any) -> None:

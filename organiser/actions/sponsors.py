@@ -28,7 +28,7 @@ from organiser.core.models import Role, User
 from organiser.db import db, utcnow
 from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.messaging.services import queue_email
-from organiser.messaging.services.audiences import Segment, register_segment
+from organiser.messaging.services.audiences import Segment
 from organiser.people.models import ConsentState, ConsentSubject, Person
 from organiser.web.urls import external_url
 
@@ -389,13 +389,11 @@ def _supporters_segment(mailing: Any, params: dict[str, Any]) -> Any:
     )
 
 
-register_segment(
-    Segment(
-        "sponsor_supporters",
-        _no_coalition_choices,
-        _supporters_segment,
-        organisation_choices=_organisation_choices,
-    )
+SPONSOR_SUPPORTERS = Segment(
+    "sponsor_supporters",
+    _no_coalition_choices,
+    _supporters_segment,
+    organisation_choices=_organisation_choices,
 )
 
 

@@ -25,15 +25,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from organiser.actions import (  # noqa: F401  (personal_data registers itself)
-    abuse,
-    intake,
-    letter_personal_data,  # noqa: F401  (registers itself)
-    milestones,
-    personal_data,
-    services,
-    sponsors,
-)
+from organiser.actions import abuse, intake, milestones, services, sponsors
 from organiser.actions.forms import PetitionForm, SignForm
 from organiser.actions.lifecycle import close_if_overdue
 from organiser.actions.models import Petition, PetitionStatus

@@ -1,1 +1,9 @@
-"""The JSON API, OSDI-shaped."""
+"""The JSON API, OSDI-shaped (to come): a face on the services, imported by nothing."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Nothing yet."""

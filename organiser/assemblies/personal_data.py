@@ -13,7 +13,7 @@ from sqlalchemy import exists, select, update
 from organiser.assemblies.models import Assembly, Registration
 from organiser.db import db
 from organiser.people.models import ConsentState, Person
-from organiser.privacy.registry import PersonalData, register_personal_data
+from organiser.privacy.registry import PersonalData
 
 ANONYMOUS = {
     "person_id": None,
@@ -92,13 +92,11 @@ def _minimise(cutoff: datetime) -> int:
     ).rowcount
 
 
-register_personal_data(
-    PersonalData(
-        name="assembly_registrations",
-        label=_l("Assemblies you registered for"),
-        collect=_collect,
-        erase=_erase,
-        expire=_expire,
-        minimise=_minimise,
-    )
+REGISTRATIONS = PersonalData(
+    name="assembly_registrations",
+    label=_l("Assemblies you registered for"),
+    collect=_collect,
+    erase=_erase,
+    expire=_expire,
+    minimise=_minimise,
 )

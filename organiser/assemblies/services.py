@@ -31,7 +31,7 @@ from organiser.assemblies.models import (
     RegistrationStatus,
 )
 from organiser.coalitions.models import Organisation
-from organiser.core.scopes import ScopeKind, register_scope
+from organiser.core.scopes import ScopeKind
 from organiser.db import db, utcnow
 from organiser.messaging.mime import Attachment
 from organiser.messaging.services import queue_email
@@ -689,4 +689,4 @@ def _assembly_choices() -> list[tuple[int, str]]:
     return [(a.id, a.title) for a in db.session.scalars(select(Assembly).order_by(Assembly.title))]
 
 
-register_scope(ScopeKind("assembly", lambda i: db.session.get(Assembly, i), _assembly_choices))
+SCOPE = ScopeKind("assembly", lambda i: db.session.get(Assembly, i), _assembly_choices)

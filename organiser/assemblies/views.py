@@ -17,7 +17,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from organiser.assemblies import personal_data, services  # noqa: F401  (personal_data registers itself)
+from organiser.assemblies import services
 from organiser.assemblies.forms import KIND_LABELS, AgendaItemForm, AssemblyForm, CheckInForm, RegisterForm
 from organiser.assemblies.ics import calendar_for
 from organiser.assemblies.models import AgendaItem, Assembly, Registration, RegistrationStatus

@@ -18,11 +18,12 @@ from organiser.coalitions.models import (
     OrganisationConsent,
 )
 from organiser.core.models import PLATFORM_SCOPE, Role, User, normalise_email
-from organiser.core.scopes import ScopeKind, register_scope
+from organiser.core.scopes import ScopeKind
 from organiser.core.services import holders_of
 from organiser.db import db, utcnow
 from organiser.messaging.models import Mailing
-from organiser.messaging.services.audiences import Segment, register_segment
+from organiser.messaging.owners import MailingOwner, OwnerPolicy
+from organiser.messaging.services.audiences import Segment
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,10 @@ def _organisation_choices() -> list[tuple[int, str]]:
     return [(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
 
 
-register_scope(ScopeKind("coalition", lambda i: db.session.get(Coalition, i), _coalition_choices))
-register_scope(ScopeKind("organisation", lambda i: db.session.get(Organisation, i), _organisation_choices))
+SCOPES = (
+    ScopeKind("coalition", lambda i: db.session.get(Coalition, i), _coalition_choices),
+    ScopeKind("organisation", lambda i: db.session.get(Organisation, i), _organisation_choices),
+)
 
 
 def _supporter_choices(coalition: Coalition) -> list[tuple[dict[str, object], str]]:
@@ -89,7 +92,24 @@ def _supporters(mailing: object, params: dict[str, object]) -> object:
     return select(Person.id).where(Person.tree_id == root.id)
 
 
-register_segment(Segment("coalition_supporters", _supporter_choices, _supporters))
+SUPPORTERS = Segment("coalition_supporters", _supporter_choices, _supporters)
+
+
+def mailing_owner(mailing: Mailing) -> MailingOwner:
+    """A mailing goes out in its coalition; an organisation's is sent by the organisation."""
+    organisation = db.session.get(Organisation, mailing.organisation_id) if mailing.organisation_id else None
+    return MailingOwner(db.session.get(Coalition, mailing.coalition_id), organisation)
+
+
+def may_manage_mailing(mailing: Mailing, user: User) -> bool:
+    """A coalition's mailing: whoever manages the coalition. An organisation's mailing is the
+    organisation's (its supporters agreed to hear from it, not from the coalition): only its
+    admins and platform admins; the coalition's coordinators see that it exists, nothing more."""
+    owner = mailing_owner(mailing)
+    return bool((owner.organisation or owner.coalition).can_manage(user))
+
+
+MAILING_OWNERS = OwnerPolicy(mailing_owner, may_manage_mailing)
 
 
 # ---- applications and membership --------------------------------------------------------------

@@ -103,8 +103,12 @@ def _invite(form: InviteForm, role: Role, scope: Coalition | Organisation, back:
 @authorise(Coalition, "can_manage")
 def mailings(coalition: Coalition) -> str:
     """A coalition's mailings, newest first."""
+    mailings = services.mailings_of(coalition)
     return render_template(
-        "messaging/mailings.html", coalition=coalition, mailings=services.mailings_of(coalition)
+        "messaging/mailings.html",
+        coalition=coalition,
+        mailings=mailings,
+        senders={m.organisation_id: services.mailing_owner(m).name for m in mailings if m.organisation_id},
     )
 
 

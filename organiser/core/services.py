@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from organiser.core import mail
 from organiser.core.models import (
     PLATFORM_SCOPE,
     AccountToken,
@@ -26,7 +27,6 @@ from organiser.core.models import (
     normalise_email,
 )
 from organiser.db import as_utc, db, utcnow
-from organiser.messaging.services import queue_email
 from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ def invite(email: str, role: Role, scope_id: int, *, by: User, scope_name: str) 
             "scope_name": scope_name,
             "days": INVITATION_LIFETIME.days,
         }
-        queue_email(
+        mail.send(
             to=email,
             subject=_("You are invited to %(scope)s on Organiser", scope=scope_name),
             text=render_template("core/email/invitation.txt", **context),
@@ -205,7 +205,7 @@ def request_password_reset(email: str) -> None:
     token = _issue_token(TokenPurpose.PASSWORD_RESET, user.email, RESET_LIFETIME, user_id=user.id)
     link = external_url("core.reset_password", token=token)
     with in_locale(user.locale):
-        queue_email(
+        mail.send(
             to=user.email,
             subject=_("Reset your Organiser password"),
             text=render_template("core/email/password_reset.txt", link=link, user=user, minutes=60),

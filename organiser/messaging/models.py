@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from organiser.db import Base, utcnow
 
@@ -64,16 +64,12 @@ class Mailing(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    coalition = relationship("Coalition")
-    organisation = relationship("Organisation")
-
     def can_manage(self, user: Any) -> bool:
-        """A coalition's mailing: whoever manages the coalition. An organisation's mailing is the
-        organisation's (its supporters agreed to hear from it, not from the coalition): only its
-        admins and platform admins; the coalition's coordinators see that it exists, nothing more."""
-        if self.organisation_id is not None:
-            return bool(self.organisation.can_manage(user))
-        return bool(self.coalition.can_manage(user))
+        """Whether ``user`` may open, change and send it: the owning package decides
+        (``organiser.messaging.owners``)."""
+        from organiser.messaging.owners import can_manage
+
+        return can_manage(self, user)
 
     @property
     def editable(self) -> bool:

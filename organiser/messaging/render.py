@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from organiser.messaging.models import Mailing, OutboxMessage
+from organiser.messaging.owners import owner_of
 from organiser.messaging.services.audiences import sender_subject
 from organiser.messaging.services.suppression import unsubscribe_token
 from organiser.web.urls import external_url
@@ -75,10 +76,11 @@ class RenderedMailing:
 
 
 def render_mailing(mailing: Mailing) -> RenderedMailing:
-    sender_name = mailing.organisation.name if mailing.organisation is not None else mailing.coalition.name
+    owner = owner_of(mailing)
+    sender_name = owner.name
     subject_type, subject_id = sender_subject(mailing)
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "organiser.local"
-    language = (mailing.coalition.languages or ["en"])[0]
+    language = owner.language
     with force_locale(language if language in current_app.config["LANGUAGES"] else "en"):
         fallback = _("friend")
         reason = _("You get this e-mail because you agreed to hear from %(sender)s.", sender=sender_name)
@@ -89,7 +91,7 @@ def render_mailing(mailing: Mailing) -> RenderedMailing:
         subject=mailing.subject,
         sender=from_header(mailing.from_name or sender_name),
         reply_to=mailing.reply_to,
-        list_id=f"{sender_name} <{mailing.coalition.slug}.{host}>",
+        list_id=f"{sender_name} <{owner.coalition.slug}.{host}>",
         sender_name=sender_name,
         subject_type=str(subject_type),
         subject_id=subject_id,

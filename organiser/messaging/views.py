@@ -21,6 +21,7 @@ from organiser.db import db
 from organiser.extensions import csrf, limiter
 from organiser.messaging.forms import MailingForm, ScheduleForm, UnsubscribeForm
 from organiser.messaging.models import BounceKind, Mailing, MailingStatus, OutboxAttachment, OutboxMessage
+from organiser.messaging.owners import owner_of
 from organiser.messaging.render import markdown_to_html
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.services.audiences import (
@@ -75,10 +76,11 @@ def edit_mailing(mailing: Mailing) -> str | Response:
         flash(_("This mailing has started: it can no longer be changed."), "error")
         return redirect(url_for("messaging.mailing", id=mailing.id))
     form = MailingForm(obj=mailing)
+    owner = owner_of(mailing)
     form.segments.choices = (
-        organisation_segment_field_choices(mailing.organisation)
-        if mailing.organisation is not None
-        else segment_field_choices(mailing.coalition)
+        organisation_segment_field_choices(owner.organisation)
+        if owner.organisation is not None
+        else segment_field_choices(owner.coalition)
     )
     if request.method == "GET":
         form.segments.data = [
@@ -91,7 +93,11 @@ def edit_mailing(mailing: Mailing) -> str | Response:
         flash(_("Changes saved."), "success")
         return redirect(url_for("messaging.mailing", id=mailing.id))
     return render_template(
-        "messaging/mailing_form.html", form=form, coalition=mailing.coalition, mailing=mailing
+        "messaging/mailing_form.html",
+        form=form,
+        coalition=owner.coalition,
+        organisation=owner.organisation,
+        mailing=mailing,
     )
 
 
@@ -101,7 +107,8 @@ def _mailing_page(mailing: Mailing, schedule_form: ScheduleForm) -> str:
     return render_template(
         "messaging/mailing.html",
         mailing=mailing,
-        coalition=mailing.coalition,
+        coalition=owner_of(mailing).coalition,
+        organisation=owner_of(mailing).organisation,
         form=ConfirmForm(),
         schedule_form=schedule_form,
         preview=Markup(markdown_to_html(mailing.body_markdown)),  # noqa: S704 (sanitised by nh3)

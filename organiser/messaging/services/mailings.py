@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from organiser.db import db, utcnow
 from organiser.jobs import enqueue_after_commit
 from organiser.messaging.models import Mailing, MailingStatus, MailStream, OutboxMessage, OutboxStatus
+from organiser.messaging.owners import owner_of
 from organiser.messaging.services.audiences import consenting_people, is_suppressed_clause
 from organiser.messaging.services.outbox import hand_out, queue_email
 
@@ -165,7 +166,7 @@ def _insert_rows(mailing: Mailing) -> None:
         people.c.id,
         people.c.email,
         people.c.name,
-        literal(from_header(mailing.from_name or mailing.coalition.name)),
+        literal(from_header(mailing.from_name or owner_of(mailing).name)),
         literal(mailing.subject),
         status,
         literal(0),
