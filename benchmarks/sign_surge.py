@@ -129,7 +129,7 @@ def prepare(database_url: str, mail_port: int) -> None:
     from sqlalchemy import text
 
     from organiser import create_app
-    from organiser.actions.models import Petition, PetitionStatus
+    from organiser.actions.petitions.models import Petition, PetitionStatus
     from organiser.coalitions.models import Coalition
     from organiser.db import db
     from organiser.migrate import upgrade
@@ -275,7 +275,7 @@ def drain(redis_url: str, database_url: str, args: argparse.Namespace) -> float:
     import psycopg
     from redis import Redis
 
-    from organiser.actions.intake import INTAKE_LIST
+    from organiser.actions.petitions.intake import INTAKE_LIST
 
     started, conn = time.monotonic(), Redis.from_url(redis_url)
     dsn = database_url.replace("postgresql+psycopg://", "postgresql://")

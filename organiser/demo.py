@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from organiser.actions.letter_demo import seed_letters
+from organiser.actions.letters.demo import seed_letters
 from organiser.assemblies.demo import seed_assemblies
 from organiser.coalitions.models import (
     Coalition,
@@ -235,7 +235,7 @@ def _seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
     milestones and confirmed signatures from the demo supporters; a draft; an open Zambian one."""
     from datetime import timedelta
 
-    from organiser.actions.models import (
+    from organiser.actions.petitions.models import (
         Petition,
         PetitionSponsor,
         PetitionStatus,

@@ -24,7 +24,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enable
 
 # The surge's endpoints have no Flask-Limiter limits: signing counts its own in one Redis round
 # trip (organiser/actions/abuse.py, intake.py) and the reads are cached.
-UNLIMITED_ENDPOINTS = frozenset({"actions.sign", "actions.petition", "actions.count"})
+UNLIMITED_ENDPOINTS = frozenset({"petitions.sign", "petitions.petition", "petitions.count"})
 
 
 def skip_limiter_on_unlimited_endpoints(app: Any) -> None:

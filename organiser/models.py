@@ -1,7 +1,7 @@
 """Imports every model module, so the metadata Alembic and the tests see is complete."""
 
-from organiser.actions.letter_models import Letter, LetterCampaign, LetterResponse  # noqa: F401
-from organiser.actions.models import (  # noqa: F401
+from organiser.actions.letters.models import Letter, LetterCampaign, LetterResponse  # noqa: F401
+from organiser.actions.petitions.models import (  # noqa: F401
     Invalidation,
     Petition,
     PetitionDelivery,

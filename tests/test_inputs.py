@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.models import Petition, PetitionStatus, Signature
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.core.models import Role
 from organiser.db import db, utcnow
 from organiser.messaging.models import MailEvent

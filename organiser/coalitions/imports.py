@@ -1,4 +1,4 @@
-"""CSV imports, shared by member organisations (here) and decision-makers (organiser.actions.targets):
+"""CSV imports, shared by member organisations (here) and decision-makers (actions.targets.services):
 upload → every row checked in a preview → confirm (the same file comes back in a hidden field and is
 parsed and checked again) → write. Nothing is written before the confirmation.
 

@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from organiser.actions import milestones
-from organiser.actions.models import Petition, PetitionMilestone, PetitionStatus
+from organiser.actions.petitions import milestones
+from organiser.actions.petitions.models import Petition, PetitionMilestone, PetitionStatus
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage

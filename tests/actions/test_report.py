@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from organiser.actions.models import Petition, PetitionStatus, Signature, SignatureState
-from organiser.actions.report import TOP, chart_sections, report
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature, SignatureState
+from organiser.actions.petitions.report import TOP, chart_sections, report
 from organiser.db import db
 from organiser.people.services import upsert_person
 from tests.factories import CoalitionFactory

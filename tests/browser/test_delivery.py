@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from organiser.actions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import Petition, PetitionStatus
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.demo import DEMO_PASSWORD

@@ -13,7 +13,7 @@ from tests.helpers import links_in, path_of
 
 pytestmark = pytest.mark.browser
 
-SLUG = "write-essentials-guarantee"  # seeded by organiser.actions.letter_demo
+SLUG = "write-essentials-guarantee"  # seeded by organiser.actions.letters.demo
 
 
 def test_write_and_confirm_a_letter_in_a_real_browser(demo, new_page, rq_worker, mail):

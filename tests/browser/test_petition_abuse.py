@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from organiser.actions.models import Petition, PetitionStatus, Signature, SignatureState
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature, SignatureState
 from organiser.coalitions.models import Coalition
 from organiser.db import db, utcnow
 from organiser.demo import DEMO_PASSWORD

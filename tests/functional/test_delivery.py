@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.lifecycle import close_overdue_petitions
-from organiser.actions.models import Petition, PetitionDelivery, PetitionStatus, Target
+from organiser.actions.petitions.lifecycle import close_overdue_petitions
+from organiser.actions.petitions.models import Petition, PetitionDelivery, PetitionStatus, Target
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.messaging.models import OutboxAttachment, OutboxMessage

@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.embed import embed_snippet
-from organiser.actions.models import Petition, PetitionStatus, Signature
+from organiser.actions.petitions.embed import embed_snippet
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.db import db
 from tests.factories import PASSWORD, CoalitionFactory
 from tests.helpers import links_in, path_of, sign_in, text_of

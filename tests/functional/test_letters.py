@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, text
 
-from organiser.actions.letter_models import Letter, LetterCampaign, LetterStatus
-from organiser.actions.models import Target
+from organiser.actions.letters.models import Letter, LetterCampaign, LetterStatus
+from organiser.actions.petitions.models import Target
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage

@@ -12,9 +12,9 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import select
 
-from organiser.actions import intake
-from organiser.actions.models import Petition, PetitionStatus, Signature
-from organiser.actions.services import confirmation_token
+from organiser.actions.petitions import intake
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
+from organiser.actions.petitions.services import confirmation_token
 from organiser.db import db
 from tests.conftest import worker_env
 from tests.factories import CoalitionFactory
@@ -80,7 +80,7 @@ def test_one_count_job_per_petition_and_the_sweep_counts_what_redis_lost(live, s
         _sign(client, f"Signer {n}", f"signer{n}@example.org")
     redis = Redis.from_url(live.config["REDIS_URL"])
     queued = [job.func_name for job in Queue("transactional", connection=redis).get_jobs()]
-    assert queued == ["organiser.actions.intake.ingest_signatures"], "three signers, one intake job"
+    assert queued == ["organiser.actions.petitions.intake.ingest_signatures"], "three signers, one intake job"
     with live.app_context():
         assert intake.pending() == 3 and not db.session.scalars(select(Signature)).all(), "they wait in Redis"
     _burst_worker(live, smtp_server)  # writes them (and sends their links)
@@ -90,7 +90,7 @@ def test_one_count_job_per_petition_and_the_sweep_counts_what_redis_lost(live, s
     for token in tokens:  # no worker runs: the count waits in Redis
         client.post(f"/petitions/fair-tax/confirm/{token}")
     jobs = Queue("transactional", connection=redis).get_jobs()
-    assert [job.func_name for job in jobs].count("organiser.actions.counting.count_signatures") == 1
+    assert [job.func_name for job in jobs].count("organiser.actions.petitions.counting.count_signatures") == 1
     names = [job.func_name for job in jobs]
     assert "organiser.messaging.jobs.deliver_messages" not in names
     assert client.get(COUNT).json["count"] == 0

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.milestones import check_milestones
-from organiser.actions.models import Petition, PetitionMilestone, PetitionSponsor
+from organiser.actions.petitions.milestones import check_milestones
+from organiser.actions.petitions.models import Petition, PetitionMilestone, PetitionSponsor
 from organiser.coalitions.models import MembershipStatus
 from organiser.core.models import Role
 from organiser.db import db

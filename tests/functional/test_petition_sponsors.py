@@ -11,7 +11,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.models import Petition, PetitionSponsor, Signature, SponsorStatus
+from organiser.actions.petitions.models import Petition, PetitionSponsor, Signature, SponsorStatus
 from organiser.coalitions.models import MembershipStatus, Organisation
 from organiser.core.models import Role
 from organiser.db import db

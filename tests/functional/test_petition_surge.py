@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from organiser.actions.models import Petition, Signature, SignatureState
+from organiser.actions.petitions.models import Petition, Signature, SignatureState
 from organiser.coalitions.models import Organisation
 from organiser.core.models import Role
 from organiser.db import db
@@ -194,7 +194,7 @@ def test_bulk_invalidation_by_domain_and_its_revert_restore_the_exact_count(app,
 
     # The never-confirmed one confirms while invalidated: recorded, but not counted.
     with app.app_context():
-        from organiser.actions.services import confirmation_token
+        from organiser.actions.petitions.services import confirmation_token
 
         pending = db.session.scalar(select(Signature).where(Signature.confirmed_at.is_(None)))
         token = confirmation_token(pending)
@@ -204,7 +204,7 @@ def test_bulk_invalidation_by_domain_and_its_revert_restore_the_exact_count(app,
     page = coordinator.get(ABUSE).get_data(as_text=True)
     assert "bad.example" in text_of(coordinator.get(ABUSE)) and "A bot" in page
     with app.app_context():
-        from organiser.actions.models import Invalidation
+        from organiser.actions.petitions.models import Invalidation
 
         record = db.session.scalar(select(Invalidation))
         assert record.matched == 4 and record.filters == {"domain": "bad.example"}
@@ -227,7 +227,7 @@ def test_the_abuse_page_and_its_actions_are_for_the_petitions_coordinators_only(
         data={"csrf_token": csrf_token(page), "domain": "bad.example", "reason": "x", "confirmed": "yes"},
     )
     with app.app_context():
-        from organiser.actions.models import Invalidation
+        from organiser.actions.petitions.models import Invalidation
 
         record_id = db.session.scalar(select(Invalidation.id))
         trust = OrganisationFactory()
@@ -284,7 +284,7 @@ def test_signing_records_consent_only_when_given_and_one_signature_per_person(ap
 def test_each_web_process_answers_a_reload_storm_from_memory_for_a_second(
     app, petition, mail, config_override, request
 ):
-    from organiser.actions.views import forget_remembered_pages
+    from organiser.actions.petitions.views.public import forget_remembered_pages
 
     request.addfinalizer(forget_remembered_pages)  # the next test's petition may have this one's slug and id
     config_override(PUBLIC_MICROCACHE_SECONDS=30)  # long enough to see it, in a test

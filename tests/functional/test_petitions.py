@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.models import Petition, Signature
+from organiser.actions.petitions.models import Petition, Signature
 from organiser.core.models import Role
 from organiser.db import db
 from tests.factories import PASSWORD, CoalitionFactory, user_with_role

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select, text
 
-from organiser.actions import services as petitions
-from organiser.actions.models import Petition, Signature
+from organiser.actions.petitions import services as petitions
+from organiser.actions.petitions.models import Petition, Signature
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.models import metadata
@@ -351,7 +351,7 @@ def test_erasing_someone_who_signed_wrote_and_registered_leaves_nothing_and_ever
     through the public forms and the e-mailed links; erased from the person's own page."""
     from datetime import timedelta
 
-    from organiser.actions.models import Target
+    from organiser.actions.petitions.models import Target
     from organiser.assemblies import services as assembly_services
     from organiser.assemblies.models import Assembly
     from organiser.coalitions.models import Coalition

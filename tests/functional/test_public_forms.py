@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.letter_models import CampaignStatus, LetterCampaign
-from organiser.actions.models import Petition, PetitionStatus, Target
+from organiser.actions.letters.models import CampaignStatus, LetterCampaign
+from organiser.actions.petitions.models import Petition, PetitionStatus, Target
 from organiser.assemblies.models import Assembly, AssemblyStatus
 from organiser.core.models import Role
 from organiser.db import db, utcnow

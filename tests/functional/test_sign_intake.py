@@ -11,8 +11,8 @@ import pytest
 from redis import Redis
 from sqlalchemy import select
 
-from organiser.actions import intake
-from organiser.actions.models import Petition, PetitionStatus, Signature
+from organiser.actions.petitions import intake
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.db import db, utcnow
 from organiser.people.models import Person
 from tests.conftest import worker_env

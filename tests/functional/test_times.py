@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from organiser.actions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import Petition, PetitionStatus
 from organiser.assemblies import services as assembly_services
 from organiser.assemblies.models import AgendaItem, Assembly
 from organiser.coalitions.models import Coalition

@@ -1,0 +1,144 @@
+"""Letter-writing actions (WriteToThem-style): a campaign, and each writer's letter to each target."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from organiser.actions.petitions.models import Target
+from organiser.coalitions.models import Coalition
+from organiser.db import Base, utcnow
+
+
+class CampaignStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class TargetMode(enum.StrEnum):
+    FIXED = "fixed"  # every letter goes to each of the campaign's chosen targets
+    REGION = "region"  # the writer picks their region: the coalition's targets with that region
+
+
+class LetterCampaign(Base):
+    __tablename__ = "letter_campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    intro: Mapped[str] = mapped_column(Text, default="")  # why write
+    subject: Mapped[str] = mapped_column(String(300))  # suggested; the writer may edit it
+    body: Mapped[str] = mapped_column(Text)  # suggested; the writer may edit it
+    target_mode: Mapped[TargetMode] = mapped_column(String(20), default=TargetMode.FIXED)
+    status: Mapped[CampaignStatus] = mapped_column(String(20), default=CampaignStatus.DRAFT, index=True)
+    # Letters confirmed by their writers (one per target): queued, sent or failed. Kept on the row so
+    # the public page counts no rows, and so erasing a writer never changes it.
+    letter_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    coalition: Mapped[Coalition] = relationship()
+    targets: Mapped[list[Target]] = relationship(secondary="letter_campaign_targets", order_by="Target.name")
+
+    def can_manage(self, user: Any) -> bool:
+        return self.coalition.can_manage(user)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != CampaignStatus.DRAFT
+
+
+letter_campaign_targets = Table(
+    "letter_campaign_targets",
+    Base.metadata,
+    Column("campaign_id", ForeignKey("letter_campaigns.id", ondelete="CASCADE"), primary_key=True),
+    Column("target_id", ForeignKey("targets.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class LetterStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for the writer to confirm through the e-mailed link
+    CONFIRMED = "confirmed"  # confirmed; its e-mail to the target is being put in the outbox
+    QUEUED = "queued"  # in the outbox
+    SENT = "sent"  # the outbox row was accepted by the mail server
+    FAILED = "failed"  # the outbox gave up on it (or it was cancelled)
+
+
+COUNTED_STATUSES = (LetterStatus.QUEUED, LetterStatus.SENT, LetterStatus.FAILED, LetterStatus.CONFIRMED)
+
+
+class Letter(Base):
+    """One writer's letter to one target of a campaign (one per person, campaign and target)."""
+
+    __tablename__ = "letters"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "person_id", "target_id"),
+        Index("ix_letters_campaign_ip", "campaign_id", "ip", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_campaigns.id", ondelete="CASCADE"), index=True
+    )
+    # None once the person is erased: the row stays, anonymised, so the totals stay right.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # The consent box, recorded in the ledger only once the letter is confirmed (double opt-in).
+    consent_coalition: Mapped[bool] = mapped_column(default=False)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    email_domain: Mapped[str] = mapped_column(String(255), default="")
+    status: Mapped[LetterStatus] = mapped_column(String(20), default=LetterStatus.PENDING, index=True)
+    confirmation_sends: Mapped[int] = mapped_column(Integer, default=0)
+    # The outbox row that carries it to the target: its status tells whether it was sent.
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    campaign: Mapped[LetterCampaign] = relationship()
+    target: Mapped[Target | None] = relationship()
+
+
+class LetterResponse(Base):
+    """What a target answered to a campaign's letters, recorded by a coordinator; shown publicly."""
+
+    __tablename__ = "letter_responses"
+    __table_args__ = (UniqueConstraint("campaign_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_campaigns.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    responded_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    target: Mapped[Target] = relationship()

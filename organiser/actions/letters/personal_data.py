@@ -1,0 +1,114 @@
+"""What letter-writing keeps about a person, registered with privacy: shown on their own page,
+exported, erased and expired. Erasing anonymises a letter in place (its status stays, and the
+campaign's total lives on the campaign row), and scrubs the outbox row that carries the letter to
+its target: that row holds the writer's name, words and address (in Reply-To), and names no person
+(the person it concerns is the writer, not the recipient), so privacy's own sweep would miss it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, func, select, update
+
+from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign
+from organiser.actions.petitions.models import Target
+from organiser.db import db
+from organiser.messaging.models import OutboxMessage
+from organiser.people.models import ConsentState, Person
+from organiser.privacy.registry import PersonalData
+
+ANONYMOUS = {
+    "person_id": None,
+    "name": "",
+    "region": "",
+    "country": None,
+    "subject": "",
+    "body": "",
+    "ip": "",
+    "email_domain": "",
+    "consent_coalition": False,
+}
+
+
+def _collect(person: Person) -> list[dict[str, Any]]:
+    from organiser.actions.letters.services import sync_statuses
+
+    sync_statuses(person_id=person.id)
+    rows = db.session.execute(
+        select(Letter, LetterCampaign.title, LetterCampaign.slug, Target.name)
+        .join(LetterCampaign, LetterCampaign.id == Letter.campaign_id)
+        .outerjoin(Target, Target.id == Letter.target_id)
+        .where(Letter.person_id == person.id)
+        .order_by(Letter.created_at, Letter.id)
+    ).all()
+    return [
+        {
+            "title": title,  # the key the privacy pages show
+            "campaign_slug": slug,
+            "to": target_name or "",
+            "name": x.name,
+            "region": x.region,
+            "country": x.country or "",
+            "subject": x.subject,
+            "body": x.body,
+            "status": str(x.status),
+            "written_at": x.created_at,
+            "confirmed_at": x.confirmed_at or "",
+            "sent_at": x.sent_at or "",
+            "ip_address": x.ip,
+        }
+        for x, title, slug, target_name in rows
+    ]
+
+
+def _anonymise(condition: Any) -> int:
+    """Scrub (and cancel, if still waiting) the outbox rows of the matching letters, then blank them."""
+    from organiser.privacy.services import _scrub_outbox
+
+    carriers = select(Letter.outbox_message_id).where(condition, Letter.outbox_message_id.is_not(None))
+    _scrub_outbox(OutboxMessage.id.in_(carriers))
+    return db.session.execute(
+        update(Letter).where(condition).values(**ANONYMOUS).execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _erase(person: Person) -> int:
+    return _anonymise(Letter.person_id == person.id)
+
+
+def _expire(coalition: Any, cutoff: datetime) -> int:
+    """Letters of this coalition's campaigns that closed before the cutoff, of people who gave no
+    ongoing consent to anyone."""
+    closed_before = (
+        select(LetterCampaign.id)
+        .where(
+            LetterCampaign.coalition_id == coalition.id,
+            LetterCampaign.status == CampaignStatus.CLOSED,
+            func.coalesce(LetterCampaign.closed_at, LetterCampaign.created_at) < cutoff,
+        )
+        .scalar_subquery()
+    )
+    consenting = exists().where(ConsentState.person_id == Letter.person_id, ConsentState.granted)
+    return _anonymise(Letter.campaign_id.in_(closed_before) & Letter.person_id.is_not(None) & ~consenting)
+
+
+def _minimise(cutoff: datetime) -> int:
+    """IP addresses older than the anti-abuse window."""
+    return db.session.execute(
+        update(Letter)
+        .where(Letter.created_at < cutoff, Letter.ip != "")
+        .values(ip="")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+LETTERS = PersonalData(
+    name="letters",
+    label=_l("Letters you wrote"),
+    collect=_collect,
+    erase=_erase,
+    expire=_expire,
+    minimise=_minimise,
+)

@@ -1,0 +1,239 @@
+"""Letter-writing: the public campaign page, writing and confirming a letter; coordinators' pages
+(campaigns, open and close, letters per target and day, the CSV, responses)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from organiser.actions.letters import services as letters
+from organiser.actions.letters.forms import CampaignForm, LetterForm
+from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
+from organiser.actions.petitions import abuse
+from organiser.actions.targets.forms import ResponseForm
+from organiser.actions.targets.services import targets_of
+from organiser.coalitions.forms import sign_country_choices
+from organiser.coalitions.models import Coalition
+from organiser.db import db
+from organiser.extensions import csrf
+from organiser.web.buttons import button_action
+from organiser.web.downloads import logged_csv_download
+from organiser.web.microcache import public_page
+from organiser.web.permissions import authorise
+
+bp = Blueprint("letters", __name__)
+bp.add_app_template_global(letters.responses_of, "letter_responses")
+
+
+def _public_campaign(slug: str) -> LetterCampaign:
+    campaign = letters.by_slug(slug)
+    if campaign is None:
+        abort(404)
+    if not campaign.is_public and not (current_user.is_authenticated and campaign.can_manage(current_user)):
+        abort(404)
+    return campaign
+
+
+def _letter_form(campaign: LetterCampaign) -> LetterForm:
+    form = LetterForm(data={"subject": campaign.subject, "body": campaign.body})
+    form.country.choices = sign_country_choices(str(get_locale()))
+    if campaign.target_mode == TargetMode.REGION:  # the list is asked for only where it is shown
+        form.constituency.choices = [("", _("Choose your region or constituency"))] + [
+            (r, r) for r in letters.regions_of(campaign)
+        ]
+    return form
+
+
+def _render_campaign(campaign: LetterCampaign, form: LetterForm) -> str:
+    return render_template(
+        "actions/letters/campaign.html",
+        campaign=campaign,
+        form=form,
+        can_manage=current_user.is_authenticated and campaign.can_manage(current_user),
+        by_region=campaign.target_mode == TargetMode.REGION,
+        consent_wording=letters.consent_wording(campaign),
+    )
+
+
+@bp.get("/letters/<slug>")
+def campaign(slug: str) -> Response:
+    """The campaign: why write, who the letter goes to, how many wrote, the letter form."""
+    page = _public_campaign(slug)
+    return public_page(Response(_render_campaign(page, _letter_form(page)), mimetype="text/html"))
+
+
+# The public write form and the e-mailed confirmation carry no CSRF token (no session, so the
+# campaign page stays cacheable): double opt-in, rate limits and a honeypot guard them.
+@bp.post("/letters/<slug>/write")
+@csrf.exempt
+def write(slug: str) -> str | tuple[str, int]:
+    """Write: pending letters, and an e-mail with the link that confirms them."""
+    if abuse.coarse_limited(request.remote_addr or ""):
+        abort(429)
+    campaign = _public_campaign(slug)
+    if campaign.status != CampaignStatus.OPEN:
+        return render_template("actions/letters/closed.html", campaign=campaign), 409
+    form = _letter_form(campaign)
+    valid = form.validate()
+    if campaign.target_mode == TargetMode.REGION and form.constituency.data not in dict(
+        form.constituency.choices[1:]
+    ):
+        form.constituency.errors = [_("Choose your region or constituency from the list")]
+        valid = False
+    if not valid:
+        return _render_campaign(campaign, form)
+    if form.website.data:  # the honeypot: say the same as to a person, store nothing
+        return _check_email(campaign, form.email.data)
+    data = dict(form.data)
+    if campaign.target_mode == TargetMode.REGION:
+        data["region"] = form.constituency.data
+    ip = request.remote_addr or ""
+    domain = (form.email.data or "").rpartition("@")[2].lower()
+    if letters.over_limit(campaign, ip, domain):  # quietly: a bot learns nothing
+        return _check_email(campaign, form.email.data)
+    # The same page whoever writes: someone whose letter went already is told so by e-mail.
+    letters.write(campaign, data, ip=ip)
+    db.session.commit()
+    return _check_email(campaign, form.email.data)
+
+
+def _check_email(campaign: LetterCampaign, email: str) -> str:
+    return render_template("actions/letters/check_email.html", campaign=campaign, email=email)
+
+
+@bp.route("/letters/<slug>/confirm/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def confirm(slug: str, token: str) -> str | tuple[str, int]:
+    """GET shows a button and changes nothing (mail scanners follow links); POST confirms, once."""
+    campaign = _public_campaign(slug)
+    found = [x for x in letters.letters_for_token(token) if x.campaign_id == campaign.id]
+    if not found:
+        return render_template("actions/letters/bad_link.html", campaign=campaign), 404
+    if request.method == "POST":
+        try:
+            queued = letters.confirm(campaign, found)
+        except letters.CampaignStateError:
+            db.session.rollback()
+            return render_template("actions/letters/closed.html", campaign=campaign), 409
+        db.session.commit()
+        return render_template("actions/letters/thanks.html", campaign=campaign, already=not queued)
+    return render_template("actions/letters/confirm.html", campaign=campaign, letters=found)
+
+
+# ---- coordinators ---------------------------------------------------------------------------------
+
+
+@bp.get("/coalitions/<slug>/letters")
+@authorise(Coalition, "can_manage")
+def campaigns(coalition: Coalition) -> str:
+    """A coalition's letter campaigns, newest first."""
+    return render_template(
+        "actions/letters/campaigns.html", coalition=coalition, campaigns=letters.campaigns_of(coalition.id)
+    )
+
+
+@bp.route("/coalitions/<slug>/letters/new", methods=["GET", "POST"])
+@authorise(Coalition, "can_manage")
+def new_campaign(coalition: Coalition) -> str | Response:
+    """Write a letter campaign; it stays a draft, seen only by coordinators, until it is opened."""
+    form = CampaignForm()
+    form.targets.choices = [
+        (t.id, " · ".join(x for x in (t.name, t.role, t.body, t.region) if x))
+        for t in targets_of(coalition.id)
+    ]
+    if form.validate_on_submit():
+        if letters.slug_taken(form.slug.data or ""):
+            form.slug.errors.append(_("Another letter campaign has this address already"))
+        else:
+            fields = {k: form.data[k] for k in ("title", "slug", "intro", "subject", "body", "target_mode")}
+            campaign = letters.create_campaign(
+                coalition.id, by=current_user, target_ids=form.targets.data or [], **fields
+            )
+            db.session.commit()
+            flash(_("Draft saved. Check the page, then open it for letters."), "success")
+            return redirect(url_for("letters.campaign", slug=campaign.slug))
+    return render_template("actions/letters/campaign_form.html", coalition=coalition, form=form)
+
+
+@bp.post("/letters/<slug>/open")
+@authorise(LetterCampaign, "can_manage")
+def open_campaign(campaign: LetterCampaign) -> Response:
+    """Open a draft for letters."""
+    return button_action(
+        lambda: letters.open_campaign(campaign, by=current_user),
+        refused=letters.CampaignStateError,
+        refused_message=lambda: letters.why_not_open(campaign) or _("Only a draft can be opened."),
+        done_message=_("The campaign is open for letters."),
+        back=url_for("letters.campaign", slug=campaign.slug),
+    )
+
+
+@bp.post("/letters/<slug>/close")
+@authorise(LetterCampaign, "can_manage")
+def close_campaign(campaign: LetterCampaign) -> Response:
+    """Close an open campaign to new letters."""
+    return button_action(
+        lambda: letters.close_campaign(campaign, by=current_user),
+        refused=letters.CampaignStateError,
+        refused_message=_("Only an open campaign can be closed."),
+        done_message=_("The campaign is closed to new letters."),
+        back=url_for("letters.campaign", slug=campaign.slug),
+    )
+
+
+@bp.get("/letters/<slug>/sent")
+@authorise(LetterCampaign, "can_manage")
+def sent(campaign: LetterCampaign) -> str:
+    """Letters per target (queued, sent, failed) and per day."""
+    tallies = letters.tallies(campaign)
+    db.session.commit()  # the statuses brought up to date
+    return render_template("actions/letters/sent.html", campaign=campaign, **tallies)
+
+
+@bp.get("/letters/<slug>/letters.csv")
+@authorise(LetterCampaign, "can_manage")
+def export(campaign: LetterCampaign) -> Response:
+    """Every letter, for the coordinators (cells that look like formulas are made inert)."""
+    return logged_csv_download(
+        letters.export_letters(campaign, by=current_user),
+        f"{campaign.slug}-letters.csv",
+        what=_("Letters of “%(title)s”", title=campaign.title),
+        by=current_user,
+        coalition_id=campaign.coalition_id,
+    )
+
+
+@bp.route("/letters/<slug>/responses", methods=["GET", "POST"])
+@authorise(LetterCampaign, "can_manage")
+def responses(campaign: LetterCampaign) -> str | Response:
+    """Record what each decision-maker answered; it is shown on the public page."""
+    form = ResponseForm()
+    form.text.description = _("Shown on the campaign's public page.")
+    form.target.choices = [(0, _("Choose who responded"))] + [
+        (t.id, t.name) for t in letters.response_targets(campaign)
+    ]
+    if form.validate_on_submit():
+        try:
+            letters.record_response(
+                campaign,
+                form.target.data,
+                text=form.text.data or "",
+                responded_on=form.responded_on.data,
+                by=current_user,
+            )
+        except letters.CampaignStateError as exc:
+            db.session.rollback()
+            form.target.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The response is recorded and shown on the campaign's page."), "success")
+            return redirect(url_for("letters.responses", slug=campaign.slug))
+    return render_template(
+        "actions/letters/responses.html",
+        campaign=campaign,
+        form=form,
+        responses=letters.responses_of(campaign),
+    )
