@@ -1,6 +1,6 @@
 """Imports every model module, so the metadata Alembic and the tests see is complete."""
 
-from organiser.actions.letters.models import Letter, LetterCampaign, LetterResponse  # noqa: F401
+from organiser.actions.letters.models import Letter, LetterCampaign  # noqa: F401
 from organiser.actions.petitions.models import (  # noqa: F401
     Invalidation,
     Petition,
@@ -8,9 +8,8 @@ from organiser.actions.petitions.models import (  # noqa: F401
     PetitionMilestone,
     PetitionSponsor,
     Signature,
-    Target,
-    TargetResponse,
 )
+from organiser.actions.targets.models import Response, Target  # noqa: F401
 from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401
 from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401

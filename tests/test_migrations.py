@@ -43,3 +43,48 @@ def test_migrations_run_down_and_up_again_and_still_match_the_models(app, postgr
                 assert compare_metadata(context, metadata) == []
     finally:
         other.extensions["organiser.engine"].dispose()
+
+
+def test_letter_responses_move_into_the_one_response_table_and_back(app, postgres, tmp_path):
+    """0016: a response recorded for a letter campaign before it keeps its text, target and date."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from organiser import create_app
+    from organiser.migrate import alembic_config, upgrade
+    from tests.conftest import _database_url
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        url = _database_url(postgres, "organiser_migration_0016")
+    else:
+        url = f"sqlite:///{tmp_path / 'm16.db'}"
+    other = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    rows = [
+        "INSERT INTO coalitions (id, name, slug, languages, description, principles, sensitive, created_at) "
+        "VALUES (1, 'SIA', 'sia', '[]', '', '[]', false, '2026-01-01')",
+        "INSERT INTO targets (id, coalition_id, name, role, body, region, email, created_at) "
+        "VALUES (1, 1, 'Rachel Reeves', '', '', '', 'rr@example.org', '2026-01-01')",
+        "INSERT INTO letter_campaigns (id, coalition_id, title, slug, intro, subject, body, target_mode, letter_count, "
+        "status, created_at) VALUES (1, 1, 'T', 't', 'i', 's', 'b', 'fixed', 0, 'open', '2026-01-01')",
+        "INSERT INTO letter_responses (campaign_id, target_id, text, responded_on, recorded_at) "
+        "VALUES (1, 1, 'We will look at it.', '2026-02-03', '2026-02-04')",
+    ]
+    try:
+        with other.app_context():
+            upgrade(other, "0015")
+            with db.engine.begin() as conn:
+                for row in rows:
+                    conn.execute(text(row))
+            upgrade(other)
+            with db.engine.connect() as conn:
+                moved = conn.execute(
+                    text("SELECT petition_id, campaign_id, target_id, text FROM target_responses")
+                ).all()
+            assert [tuple(r) for r in moved] == [(None, 1, 1, "We will look at it.")]
+            command.downgrade(alembic_config(other), "0015")
+            with db.engine.connect() as conn:
+                back = conn.execute(text("SELECT campaign_id, target_id, text FROM letter_responses")).all()
+                left = conn.execute(text("SELECT count(*) FROM target_responses")).scalar()
+            assert [tuple(r) for r in back] == [(1, 1, "We will look at it.")] and left == 0
+    finally:
+        other.extensions["organiser.engine"].dispose()

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from organiser.actions.petitions.models import Target
 from organiser.actions.targets import services as targets
+from organiser.actions.targets.models import Target
 from organiser.coalitions import imports, services
 from organiser.coalitions.models import Membership, Organisation
 from organiser.core.models import Role

@@ -13,7 +13,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.petitions.models import Target
+from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Membership, Organisation
 from organiser.core.models import Role
 from organiser.db import db

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, text
 
 from organiser.actions.letters.models import Letter, LetterCampaign, LetterStatus
-from organiser.actions.petitions.models import Target
+from organiser.actions.targets.models import Target
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage

@@ -351,7 +351,7 @@ def test_erasing_someone_who_signed_wrote_and_registered_leaves_nothing_and_ever
     through the public forms and the e-mailed links; erased from the person's own page."""
     from datetime import timedelta
 
-    from organiser.actions.petitions.models import Target
+    from organiser.actions.targets.models import Target
     from organiser.assemblies import services as assembly_services
     from organiser.assemblies.models import Assembly
     from organiser.coalitions.models import Coalition

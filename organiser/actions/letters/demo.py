@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, LetterStatus
-from organiser.actions.petitions.models import Target
+from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
 from organiser.people.models import Person
 

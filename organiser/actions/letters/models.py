@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     Column,
-    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from organiser.actions.petitions.models import Target
+from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition
 from organiser.db import Base, utcnow
 
@@ -123,22 +122,3 @@ class Letter(Base):
 
     campaign: Mapped[LetterCampaign] = relationship()
     target: Mapped[Target | None] = relationship()
-
-
-class LetterResponse(Base):
-    """What a target answered to a campaign's letters, recorded by a coordinator; shown publicly."""
-
-    __tablename__ = "letter_responses"
-    __table_args__ = (UniqueConstraint("campaign_id", "target_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(
-        ForeignKey("letter_campaigns.id", ondelete="CASCADE"), index=True
-    )
-    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text)
-    responded_on: Mapped[date | None] = mapped_column(Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    target: Mapped[Target] = relationship()

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign
-from organiser.actions.petitions.models import Target
+from organiser.actions.targets.models import Target
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
 from organiser.people.models import ConsentState, Person

@@ -27,12 +27,12 @@ from organiser.actions.letters.models import (
     CampaignStatus,
     Letter,
     LetterCampaign,
-    LetterResponse,
     LetterStatus,
     TargetMode,
 )
 from organiser.actions.petitions import abuse
-from organiser.actions.petitions.models import Target
+from organiser.actions.targets import services as targets
+from organiser.actions.targets.models import Response, Target
 from organiser.db import db, utcnow
 from organiser.messaging.models import OutboxMessage, OutboxStatus
 from organiser.messaging.services import queue_email
@@ -484,29 +484,14 @@ def response_targets(campaign: LetterCampaign) -> list[Target]:
 
 def record_response(
     campaign: LetterCampaign, target_id: int, *, text: str, responded_on: date | None, by: Any
-) -> LetterResponse:
+) -> Response:
     """Record (or correct) one target's response; it is shown on the campaign's public page."""
     if target_id not in {t.id for t in response_targets(campaign)}:
         raise CampaignStateError(_("Choose one of the people the letters went to."))
-    response = db.session.scalar(
-        select(LetterResponse).where(
-            LetterResponse.campaign_id == campaign.id, LetterResponse.target_id == target_id
-        )
+    return targets.record_response(
+        target_id, campaign_id=campaign.id, text=text, responded_on=responded_on, by=by
     )
-    if response is None:
-        response = LetterResponse(campaign_id=campaign.id, target_id=target_id)
-        db.session.add(response)
-    response.text, response.responded_on, response.recorded_by_id = text.strip(), responded_on, by.id
-    db.session.flush()
-    log.info("response of target %s to letter campaign %s recorded by %s", target_id, campaign.id, by.id)
-    return response
 
 
-def responses_of(campaign: LetterCampaign) -> list[LetterResponse]:
-    query = (
-        select(LetterResponse)
-        .where(LetterResponse.campaign_id == campaign.id)
-        .order_by(LetterResponse.id)
-        .options(joinedload(LetterResponse.target))
-    )
-    return list(db.session.scalars(query))
+def responses_of(campaign: LetterCampaign) -> list[Response]:
+    return targets.responses_to(campaign_id=campaign.id)

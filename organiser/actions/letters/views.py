@@ -13,8 +13,8 @@ from organiser.actions.letters import services as letters
 from organiser.actions.letters.forms import CampaignForm, LetterForm
 from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
 from organiser.actions.petitions import abuse
-from organiser.actions.targets.forms import ResponseForm
 from organiser.actions.targets.services import targets_of
+from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db
@@ -210,30 +210,18 @@ def export(campaign: LetterCampaign) -> Response:
 @authorise(LetterCampaign, "can_manage")
 def responses(campaign: LetterCampaign) -> str | Response:
     """Record what each decision-maker answered; it is shown on the public page."""
-    form = ResponseForm()
-    form.text.description = _("Shown on the campaign's public page.")
-    form.target.choices = [(0, _("Choose who responded"))] + [
-        (t.id, t.name) for t in letters.response_targets(campaign)
-    ]
-    if form.validate_on_submit():
-        try:
-            letters.record_response(
-                campaign,
-                form.target.data,
-                text=form.text.data or "",
-                responded_on=form.responded_on.data,
-                by=current_user,
-            )
-        except letters.CampaignStateError as exc:
-            db.session.rollback()
-            form.target.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The response is recorded and shown on the campaign's page."), "success")
-            return redirect(url_for("letters.responses", slug=campaign.slug))
-    return render_template(
-        "actions/letters/responses.html",
-        campaign=campaign,
-        form=form,
-        responses=letters.responses_of(campaign),
+    return responses_page(
+        ResponsesPage(
+            title=campaign.title,
+            back=url_for("letters.campaign", slug=campaign.slug),
+            here=url_for("letters.responses", slug=campaign.slug),
+            targets=letters.response_targets(campaign),
+            record=lambda target_id, text, on: letters.record_response(
+                campaign, target_id, text=text, responded_on=on, by=current_user
+            ),
+            refused=letters.CampaignStateError,
+            responses=letters.responses_of(campaign),
+            done=_("The response is recorded and shown on the campaign's page."),
+            hint=_("Shown on the campaign's public page."),
+        )
     )

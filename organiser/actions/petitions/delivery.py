@@ -22,8 +22,9 @@ from organiser.actions.petitions.models import (
     PetitionStatus,
     Signature,
     Target,
-    TargetResponse,
 )
+from organiser.actions.targets import services as targets
+from organiser.actions.targets.models import Response
 from organiser.db import db
 from organiser.messaging.mime import Attachment
 from organiser.messaging.services import queue_email
@@ -137,28 +138,32 @@ def delivery_of(petition: Petition) -> PetitionDelivery | None:
 
 def record_response(
     petition: Petition, target_id: int, *, text: str, responded_on: date | None, by: Any
-) -> TargetResponse:
+) -> Response:
     """Record (or correct) one target's response to a delivered petition."""
     if petition.status != PetitionStatus.DELIVERED:
         raise DeliveryError(_("Responses can be recorded once the petition is delivered."))
     if target_id not in {t.id for t in petition.targets}:
         raise DeliveryError(_("Choose one of the people the petition was delivered to."))
-    response = db.session.scalar(
-        select(TargetResponse).where(
-            TargetResponse.petition_id == petition.id, TargetResponse.target_id == target_id
-        )
+    return targets.record_response(
+        target_id, petition_id=petition.id, text=text, responded_on=responded_on, by=by
     )
-    if response is None:
-        response = TargetResponse(petition_id=petition.id, target_id=target_id)
-        db.session.add(response)
-    response.text, response.responded_on, response.recorded_by_id = text.strip(), responded_on, by.id
+
+
+def responses_of(petition: Petition) -> list[Response]:
+    return targets.responses_to(petition_id=petition.id)
+
+
+class TargetStateError(Exception):
+    """A delivered petition's targets can no longer change."""
+
+
+def set_petition_targets(petition: Petition, target_ids: list[int], *, by: Any) -> None:
+    """Address the petition to these of its coalition's targets (others are ignored)."""
+    if petition.status == PetitionStatus.DELIVERED:
+        raise TargetStateError("a delivered petition keeps its targets")
+    wanted = set(target_ids)
+    petition.targets = [t for t in targets.targets_of(petition.coalition_id) if t.id in wanted]
     db.session.flush()
-    log.info("response of target %s to petition %s recorded by %s", target_id, petition.id, by.id)
-    return response
-
-
-def responses_of(petition: Petition) -> list[TargetResponse]:
-    query = (
-        select(TargetResponse).where(TargetResponse.petition_id == petition.id).order_by(TargetResponse.id)
+    log.info(
+        "petition %s addressed to targets %s by %s", petition.id, [t.id for t in petition.targets], by.id
     )
-    return list(db.session.scalars(query))

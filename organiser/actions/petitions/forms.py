@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from organiser.messaging.forms import MultiCheckboxField
 from organiser.web.forms import SLUG, Form, PublicForm, slug_field
 from organiser.web.times import DateInput, InTheFuture, LocalDateTimeInput, NotInTheFuture
 
@@ -198,3 +199,16 @@ class InvalidationForm(Form):
             since=self.since.data.replace(tzinfo=UTC) if self.since.data else None,
             until=self.until.data.replace(tzinfo=UTC) if self.until.data else None,
         )
+
+
+class PetitionTargetsForm(Form):
+    targets = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
+
+
+class DeliveryForm(Form):
+    message = TextAreaField(
+        _l("Covering message"),
+        description=_l("Optional. It comes first in the e-mail, above the petition."),
+        validators=[Optional(), Length(max=5000, message=_l("Use at most 5000 characters"))],
+        render_kw={"rows": 6},
+    )

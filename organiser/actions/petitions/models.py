@@ -1,4 +1,4 @@
-"""Petitions and their signatures (letters come later in this package)."""
+"""Petitions, their signatures, sponsors, milestones, invalidations and deliveries."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition, Organisation
 from organiser.db import Base, utcnow
 from organiser.people.models import Person
@@ -151,27 +152,6 @@ class Signature(Base):
 # ---- decision-makers, deliveries and their responses ----------------------------------------------
 
 
-class Target(Base):
-    """A decision-maker a coalition addresses: petitions are delivered to their e-mail address."""
-
-    __tablename__ = "targets"
-    __table_args__ = (UniqueConstraint("coalition_id", "email"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(200), default="")
-    body: Mapped[str] = mapped_column(String(200), default="")  # the parliament, council, ministry …
-    region: Mapped[str] = mapped_column(String(200), default="")  # region or constituency
-    email: Mapped[str] = mapped_column(String(320))  # never shown on public pages
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    coalition: Mapped[Coalition] = relationship()
-
-    def can_manage(self, user: Any) -> bool:
-        return self.coalition.can_manage(user)
-
-
 petition_targets = Table(
     "petition_targets",
     Base.metadata,
@@ -194,23 +174,6 @@ class PetitionDelivery(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     # The targets as they were when delivered (id, name, role, body, email): kept if a target is removed.
     recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-
-
-class TargetResponse(Base):
-    """What a target answered to a delivered petition, recorded by a coordinator; shown publicly."""
-
-    __tablename__ = "target_responses"
-    __table_args__ = (UniqueConstraint("petition_id", "target_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(Text)
-    responded_on: Mapped[date | None] = mapped_column(Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-
-    target: Mapped[Target] = relationship()
 
 
 class SponsorStatus(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""Forms for decision-makers (targets), a petition's targets, its delivery and the responses."""
+"""Forms for decision-makers (targets), their import, and recording what they answered."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from organiser.coalitions.forms import csv_file_field
-from organiser.messaging.forms import MultiCheckboxField
 from organiser.web.forms import EmailAddress, Form
 from organiser.web.times import DateInput, NotInTheFuture
 
@@ -39,26 +38,12 @@ class TargetImportForm(Form):
     )
 
 
-class PetitionTargetsForm(Form):
-    targets = MultiCheckboxField(_l("Addressed to"), coerce=int, validate_choice=True)
-
-
-class DeliveryForm(Form):
-    message = TextAreaField(
-        _l("Covering message"),
-        description=_l("Optional. It comes first in the e-mail, above the petition."),
-        validators=[Optional(), Length(max=5000, message=_l("Use at most 5000 characters"))],
-        render_kw={"rows": 6},
-    )
-
-
 class ResponseForm(Form):
     target = SelectField(
         _l("Who responded"), coerce=int, validators=[DataRequired(message=_l("Choose who responded"))]
     )
     text = TextAreaField(
         _l("Their response"),
-        description=_l("Shown on the petition's public page."),
         validators=[DataRequired(message=_l("Write the response")), Length(max=20000)],
         render_kw={"rows": 8},
     )

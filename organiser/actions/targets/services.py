@@ -1,20 +1,22 @@
 """Decision-makers (targets): a coalition's list, added one by one or imported from CSV with a checked
 preview (the same pattern as the members import: nothing is written until the coordinator confirms,
-and the confirmation re-reads the same file, checked again), and the targets a petition is
-addressed to."""
+and the confirmation re-reads the same file, checked again), and the responses they give to a
+petition or a letter campaign."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Hashable
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
-from organiser.actions.petitions.models import Petition, PetitionStatus, Target
 from organiser.actions.targets.forms import TargetForm
+from organiser.actions.targets.models import Response, Target
 from organiser.coalitions.imports import (
     ImportFileError,
     ImportRow,
@@ -39,13 +41,10 @@ __all__ = [
     "add_target",
     "import_targets",
     "parse",
-    "set_petition_targets",
+    "record_response",
+    "responses_to",
     "targets_of",
 ]
-
-
-class TargetStateError(Exception):
-    """A delivered petition's targets can no longer change."""
 
 
 def targets_of(coalition_id: int) -> list[Target]:
@@ -111,16 +110,46 @@ def import_targets(coalition_id: int, rows: list[ImportRow], *, by: Any) -> int:
     return written
 
 
-# ---- a petition's targets ------------------------------------------------------------------------------
+# ---- responses (petitions and letter campaigns alike) ---------------------------------------------------
 
 
-def set_petition_targets(petition: Petition, target_ids: list[int], *, by: Any) -> None:
-    """Address the petition to these of its coalition's targets (others are ignored)."""
-    if petition.status == PetitionStatus.DELIVERED:
-        raise TargetStateError("a delivered petition keeps its targets")
-    wanted = set(target_ids)
-    petition.targets = [t for t in targets_of(petition.coalition_id) if t.id in wanted]
+def record_response(
+    target_id: int,
+    *,
+    petition_id: int | None = None,
+    campaign_id: int | None = None,
+    text: str,
+    responded_on: date | None,
+    by: Any,
+) -> Response:
+    """Record (or correct) one target's response to a petition or a letter campaign (the caller
+    checks that the target was addressed); it is shown on that action's public page."""
+    key = (
+        Response.petition_id == petition_id
+        if petition_id is not None
+        else Response.campaign_id == campaign_id
+    )
+    response = db.session.scalar(select(Response).where(key, Response.target_id == target_id))
+    if response is None:
+        response = Response(petition_id=petition_id, campaign_id=campaign_id, target_id=target_id)
+        db.session.add(response)
+    response.text, response.responded_on, response.recorded_by_id = text.strip(), responded_on, by.id
     db.session.flush()
     log.info(
-        "petition %s addressed to targets %s by %s", petition.id, [t.id for t in petition.targets], by.id
+        "response of target %s to %s recorded by %s",
+        target_id,
+        f"petition {petition_id}" if petition_id is not None else f"letter campaign {campaign_id}",
+        by.id,
     )
+    return response
+
+
+def responses_to(*, petition_id: int | None = None, campaign_id: int | None = None) -> list[Response]:
+    """The responses recorded for a petition or a letter campaign, in the order they came."""
+    key = (
+        Response.petition_id == petition_id
+        if petition_id is not None
+        else Response.campaign_id == campaign_id
+    )
+    query = select(Response).where(key).order_by(Response.id).options(joinedload(Response.target))
+    return list(db.session.scalars(query))

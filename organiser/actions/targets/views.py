@@ -4,13 +4,19 @@ each decision-maker answered."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from organiser.actions.targets import services as targets
-from organiser.actions.targets.forms import TargetForm, TargetImportForm
+from organiser.actions.targets.forms import ResponseForm, TargetForm, TargetImportForm
+from organiser.actions.targets.models import Target
 from organiser.coalitions.forms import ConfirmImportForm
 from organiser.coalitions.import_pages import ImportPages, import_page
 from organiser.coalitions.models import Coalition
@@ -56,3 +62,41 @@ def import_targets(coalition: Coalition) -> str | Response:
         after_url=url_for("targets.coalition_targets", slug=coalition.slug),
     )
     return import_page(pages, TargetImportForm(), ConfirmImportForm(), coalition=coalition)
+
+
+# ---- responses: one page for petitions and letter campaigns ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResponsesPage:
+    """What the responses page of one action (a petition, a letter campaign) needs of it."""
+
+    title: str  # the action's title, linked back to
+    back: str  # its page
+    here: str  # this page, to come back to after recording
+    targets: list[Target]  # who may have responded
+    record: Callable[[int, str, date | None], Any]  # (target id, text, date); raises ``refused``
+    refused: type[Exception]
+    responses: list[Any]
+    done: str  # said once a response is recorded
+    hint: str  # under the response's text: where it is shown
+    unavailable: str = ""  # why nothing can be recorded yet, if so
+    note: str = ""  # a line above the responses (when it was delivered)
+
+
+def responses_page(page: ResponsesPage) -> str | Response:
+    """Record what each decision-maker answered; it is shown on the action's public page."""
+    form = ResponseForm()
+    form.text.description = page.hint
+    form.target.choices = [(0, _("Choose who responded"))] + [(t.id, t.name) for t in page.targets]
+    if not page.unavailable and form.validate_on_submit():
+        try:
+            page.record(form.target.data, form.text.data or "", form.responded_on.data)
+        except page.refused as exc:
+            db.session.rollback()
+            form.target.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(page.done, "success")
+            return redirect(page.here)
+    return render_template("actions/targets/responses.html", page=page, form=form)

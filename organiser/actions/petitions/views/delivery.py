@@ -4,21 +4,19 @@ targets, delivery, responses, the report with its charts — and the public embe
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from organiser.actions.petitions import delivery, sponsors
-from organiser.actions.petitions.models import Petition
+from organiser.actions.petitions.forms import DeliveryForm, PetitionTargetsForm
+from organiser.actions.petitions.models import Petition, PetitionStatus
 from organiser.actions.petitions.report import chart_sections
 from organiser.actions.petitions.report import report as petition_report
 from organiser.actions.petitions.views.public import _public_petition, _sign_form
 from organiser.actions.targets import services as targets
-from organiser.actions.targets.forms import (
-    DeliveryForm,
-    PetitionTargetsForm,
-    ResponseForm,
-)
+from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.db import db
 from organiser.web.permissions import authorise
 
@@ -33,8 +31,8 @@ def petition_targets(petition: Petition) -> str | Response:
         form.targets.data = [t.id for t in petition.targets]
     elif form.validate_on_submit():
         try:
-            targets.set_petition_targets(petition, form.targets.data or [], by=current_user)
-        except targets.TargetStateError:
+            delivery.set_petition_targets(petition, form.targets.data or [], by=current_user)
+        except delivery.TargetStateError:
             db.session.rollback()
             flash(_("A delivered petition keeps the targets it was delivered to."), "error")
         else:
@@ -79,31 +77,33 @@ def deliver(petition: Petition) -> str | Response:
 
 @authorise(Petition, "can_manage")
 def responses(petition: Petition) -> str | Response:
-    """Record what each decision-maker answered; it is shown on the public page."""
-    form = ResponseForm()
-    form.target.choices = [(0, _("Choose who responded"))] + [(t.id, t.name) for t in petition.targets]
-    if form.validate_on_submit():
-        try:
-            delivery.record_response(
-                petition,
-                form.target.data,
-                text=form.text.data or "",
-                responded_on=form.responded_on.data,
-                by=current_user,
+    """Record what each decision-maker answered; it is shown on the petition's page."""
+    delivered = delivery.delivery_of(petition)
+    return responses_page(
+        ResponsesPage(
+            title=petition.title,
+            back=url_for("petitions.petition", slug=petition.slug),
+            here=url_for("petitions.responses", slug=petition.slug),
+            targets=list(petition.targets),
+            record=lambda target_id, text, on: delivery.record_response(
+                petition, target_id, text=text, responded_on=on, by=current_user
+            ),
+            refused=delivery.DeliveryError,
+            responses=delivery.responses_of(petition),
+            done=_("The response is recorded and shown on the petition's page."),
+            hint=_("Shown on the petition's public page."),
+            unavailable=""
+            if petition.status == PetitionStatus.DELIVERED
+            else _("Responses can be recorded once the petition is delivered."),
+            note=ngettext(
+                "Delivered on %(date)s with %(num)s signature.",
+                "Delivered on %(date)s with %(num)s signatures.",
+                delivered.signature_count,
+                date=format_date(delivered.delivered_at),
             )
-        except delivery.DeliveryError as exc:
-            db.session.rollback()
-            form.target.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The response is recorded and shown on the petition's page."), "success")
-            return redirect(url_for("petitions.responses", slug=petition.slug))
-    return render_template(
-        "actions/petitions/responses.html",
-        petition=petition,
-        form=form,
-        responses=delivery.responses_of(petition),
-        delivered=delivery.delivery_of(petition),
+            if delivered
+            else "",
+        )
     )
 
 
