@@ -6,6 +6,7 @@ Jobs carry ids, never ORM objects or message bodies, and keep no results in Redi
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import os
 from collections.abc import Callable
@@ -58,10 +59,9 @@ def _job_app() -> Flask:
     global _worker_app
     if has_app_context():
         return current_app._get_current_object()  # type: ignore[attr-defined]
-    if _worker_app is None:
-        from organiser import create_app
-
-        _worker_app = create_app()
+    if _worker_app is None:  # a bare ``rq worker``, not ``organiser worker``: build the app by name
+        # (the app factory sits above every package; jobs sit below them all)
+        _worker_app = importlib.import_module("organiser").create_app()
     return _worker_app
 
 

@@ -15,9 +15,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -37,11 +36,11 @@ from organiser.messaging.mime import Attachment
 from organiser.messaging.services import queue_email
 from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import person_id_for, record_consent, supporter_email
+from organiser.web.public_actions import MAX_CONFIRMATION_SENDS, link_token, read_link_token
 from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
 
-MAX_CONFIRMATION_SENDS = 3  # registering again re-sends the link (or the reminder) at most this often
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read out at a door
 
 
@@ -355,22 +354,17 @@ def _registered_again(registration: Registration, details: dict[str, Any]) -> No
 # ---- links ------------------------------------------------------------------------------------------
 
 
-def _serializer(purpose: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=f"organiser.registration.{purpose}")
-
-
 def confirmation_token(registration: Registration) -> str:
-    return _serializer("confirm").dumps(registration.id)
+    return link_token("registration.confirm", registration.id)
 
 
 def page_token(registration: Registration) -> str:
-    return _serializer("page").dumps(registration.id)
+    return link_token("registration.page", registration.id)
 
 
 def _registration_for(token: str, purpose: str) -> Registration | None:
-    try:
-        registration_id = int(_serializer(purpose).loads(token))
-    except (BadSignature, ValueError, TypeError):
+    registration_id = read_link_token(f"registration.{purpose}", token)
+    if not isinstance(registration_id, int):
         return None
     registration = db.session.get(Registration, registration_id)
     if registration is None or registration.person_id is None:  # erased: the links die with the data

@@ -7,12 +7,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from limits import parse_many
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -25,11 +24,13 @@ from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.extensions import csrf
+from organiser.web import limits
 from organiser.web.buttons import button_action
 from organiser.web.downloads import logged_csv_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.microcache import public_page
 from organiser.web.permissions import authorise
+from organiser.web.public_actions import is_bot
 
 bp = Blueprint("assemblies", __name__)
 
@@ -110,31 +111,21 @@ def ics(slug: str) -> Response:
     return public_page(response)
 
 
-def _over_rate_limit(assembly_id: int, ip: str) -> bool:
-    """Per IP: the platform-wide limit for public forms, and the per-action one (the petition
-    settings ``ORGANISER_SIGN_RATE_LIMIT`` and ``ORGANISER_SIGN_IP_LIMIT``), in the limiter's storage."""
-    from organiser.extensions import limiter
-
-    coarse = parse_many(current_app.config["SIGN_RATE_LIMIT"])
-    per_assembly = parse_many(current_app.config["SIGN_IP_LIMIT"])
-    hits = [limiter.limiter.hit(item, "organiser-register", ip) for item in coarse]
-    hits += [limiter.limiter.hit(item, "organiser-register", str(assembly_id), ip) for item in per_assembly]
-    return not all(hits)
-
-
 @bp.post("/assemblies/<slug>/register")
 @csrf.exempt
 def register(slug: str) -> Response:
     """Register: a pending registration, and an e-mail with the link that confirms it."""
     assembly = _public_assembly(slug)
-    if _over_rate_limit(assembly.id, request.remote_addr or ""):
+    if limits.over_public_limit(ip := request.remote_addr or "") or limits.over_action_limit(
+        f"assembly-{assembly.id}", ip
+    ):
         abort(429)
     form = _register_form()
     if assembly.registration_state() != "open":
         return _render_public(assembly, form, 409)
     if not form.validate():
         return _render_public(assembly, form)
-    if not form.website.data:  # the honeypot: a bot is answered as a person is, and nothing is kept
+    if not is_bot(form):  # the honeypot: a bot is answered as a person is, and nothing is kept
         services.register(assembly, form.data, ip=request.remote_addr or "")
         db.session.commit()
     body = render_template("assemblies/check_email.html", assembly=assembly, email=form.email.data)

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import exc, func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -30,7 +29,6 @@ from organiser.actions.letters.models import (
     LetterStatus,
     TargetMode,
 )
-from organiser.actions.petitions import abuse
 from organiser.actions.targets import services as targets
 from organiser.actions.targets.models import Response, Target
 from organiser.db import db, utcnow
@@ -39,12 +37,12 @@ from organiser.messaging.services import queue_email
 from organiser.messaging.services.outbox import queue_email_coalesced
 from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent, supporter_email
+from organiser.web import limits
 from organiser.web.downloads import to_csv
+from organiser.web.public_actions import MAX_CONFIRMATION_SENDS, link_token, read_link_token
 from organiser.web.urls import external_url
 
 log = logging.getLogger(__name__)
-
-MAX_CONFIRMATION_SENDS = 3  # the confirmation is re-sent when someone writes again, up to this often
 
 
 class CampaignStateError(Exception):
@@ -164,15 +162,11 @@ def recipients(campaign: LetterCampaign, region: str = "") -> list[Target]:
 # ---- writing ------------------------------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="organiser.letter")
-
-
 def letters_for_token(token: str) -> list[Letter]:
-    try:
-        ids = [int(i) for i in _serializer().loads(token)]
-    except (BadSignature, ValueError, TypeError):
+    signed = read_link_token("letter", token)
+    if not isinstance(signed, list) or not all(isinstance(i, int) for i in signed):
         return []
+    ids = signed
     if not ids:
         return []
     query = select(Letter).where(Letter.id.in_(ids), Letter.person_id.is_not(None))  # erased: links die
@@ -187,7 +181,7 @@ class WriteResult:
 def over_limit(campaign: LetterCampaign, ip: str, domain: str) -> bool:
     """The petitions' per-IP and per-domain limits (``SIGN_IP_LIMIT``, ``SIGN_DOMAIN_LIMIT``), per
     campaign (without Redis: the people who wrote to it in the window)."""
-    return abuse.over_action_limit(
+    return limits.over_action_limit(
         f"letters-{campaign.id}", ip, domain, model=Letter, scope=Letter.campaign_id == campaign.id
     )
 
@@ -271,7 +265,7 @@ def _send_written_already(campaign: LetterCampaign, name: str, address: str, per
 def _send_confirmation(
     campaign: LetterCampaign, letter_ids: list[int], name: str, address: str, person_id: int
 ) -> None:
-    link = external_url("letters.confirm", slug=campaign.slug, token=_serializer().dumps(sorted(letter_ids)))
+    link = external_url("letters.confirm", slug=campaign.slug, token=link_token("letter", sorted(letter_ids)))
     queue_email_coalesced(
         to=address,
         subject=_("Confirm your letter: %(title)s", title=campaign.title),

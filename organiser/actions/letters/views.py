@@ -12,17 +12,18 @@ from werkzeug.wrappers import Response
 from organiser.actions.letters import services as letters
 from organiser.actions.letters.forms import CampaignForm, LetterForm
 from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
-from organiser.actions.petitions import abuse
 from organiser.actions.targets.services import targets_of
 from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.extensions import csrf
+from organiser.web import limits
 from organiser.web.buttons import button_action
 from organiser.web.downloads import logged_csv_download
 from organiser.web.microcache import public_page
 from organiser.web.permissions import authorise
+from organiser.web.public_actions import is_bot
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letters.responses_of, "letter_responses")
@@ -71,7 +72,7 @@ def campaign(slug: str) -> Response:
 @csrf.exempt
 def write(slug: str) -> str | tuple[str, int]:
     """Write: pending letters, and an e-mail with the link that confirms them."""
-    if abuse.coarse_limited(request.remote_addr or ""):
+    if limits.over_public_limit(request.remote_addr or ""):
         abort(429)
     campaign = _public_campaign(slug)
     if campaign.status != CampaignStatus.OPEN:
@@ -85,7 +86,7 @@ def write(slug: str) -> str | tuple[str, int]:
         valid = False
     if not valid:
         return _render_campaign(campaign, form)
-    if form.website.data:  # the honeypot: say the same as to a person, store nothing
+    if is_bot(form):  # the honeypot: say the same as to a person, store nothing
         return _check_email(campaign, form.email.data)
     data = dict(form.data)
     if campaign.target_mode == TargetMode.REGION:

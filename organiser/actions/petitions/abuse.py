@@ -1,12 +1,9 @@
 """Anti-abuse for petitions, as alphagov/e-petitions does it.
 
-* **Rate limits per petition**, per IP address and per e-mail domain, each a burst (per minute)
-  and a sustained rate (per hour), from ``ORGANISER_SIGN_IP_LIMIT`` and
-  ``ORGANISER_SIGN_DOMAIN_LIMIT``. Big webmail domains (``ORGANISER_SIGN_WEBMAIL_DOMAINS``) are
-  exempt from the domain limit. Attempts are counted in Redis (fixed windows, one pipelined round
-  trip) when it is configured, in the database (the petition's signatures in the window) otherwise.
-  A signature over a limit is stored but marked ``over_limit``: never e-mailed, never counted, and
-  the person sees the same "check your e-mail" page, so a bot learns nothing.
+* **Rate limits per petition**, per IP address and per e-mail domain (the named limits of
+  ``organiser.web.limits``), counted in Redis, or in the database (the petition's signatures in the
+  window). A signature over a limit is stored but marked ``over_limit``: never e-mailed, never
+  counted, and the person sees the same "check your e-mail" page, so a bot learns nothing.
 * **Trending** IP addresses and domains over the last hour and day, for coordinators.
 * **Bulk invalidation** by filter (domain, IP, time window), recorded as an ``Invalidation`` with
   who, when, why and how many; the signatures are marked, not deleted, the petition is recounted,
@@ -15,21 +12,17 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
-from limits import parse_many
 from sqlalchemy import ColumnElement, and_, case, func, select, update
 
 from organiser.actions.petitions.counting import _lock_petition, recount
 from organiser.actions.petitions.models import Invalidation, Petition, Signature, SignatureState
 from organiser.db import db, utcnow
-from organiser.jobs import redis_connection
+from organiser.web import limits
 
 log = logging.getLogger(__name__)
 
@@ -43,98 +36,12 @@ NOT_TAKEN_OUT = (
 # ---- rate limits ----------------------------------------------------------------------------------
 
 
-def _limits(setting: str) -> tuple[tuple[int, int], ...]:
-    """(amount, seconds) pairs from a setting such as "10 per minute;100 per hour"."""
-    return _parsed_limits(current_app.config[setting])
-
-
-@functools.lru_cache(maxsize=64)
-def _parsed_limits(value: str) -> tuple[tuple[int, int], ...]:  # parsed once per value, not per request
-    return tuple((item.amount, item.get_expiry()) for item in parse_many(value))
-
-
-def coarse_key(ip: str, seconds: int, now: int) -> str:
-    """The Redis counter of a sign attempt from ``ip`` in a fixed window of ``seconds``."""
-    return f"organiser:sign-coarse:{ip}:{seconds}:{now // seconds}"
-
-
-def limit_key(scope: int | str, kind: str, value: str, seconds: int, now: int) -> str:
-    """The Redis counter of an action's attempts (a petition's id, or another action's scope such as
-    ``letters-<id>``) from one IP or e-mail domain in a window."""
-    return f"organiser:sign-limit:{scope}:{kind}:{value}:{seconds}:{now // seconds}"
-
-
-def coarse_limited(ip: str) -> bool:
-    """Count a sign request against ``SIGN_RATE_LIMIT`` for its IP over all petitions; True if it
-    goes over (answered with a 429 page). With Redis, one pipelined round trip for every window
-    (Flask-Limiter's decorator took two, plus its headers); otherwise the limiter's own storage."""
-    windows = _limits("SIGN_RATE_LIMIT")
-    conn = redis_connection()
-    if conn is not None:
-        now = int(time.time())
-        pipe = conn.pipeline(transaction=False)
-        for _amount, seconds in windows:
-            key = coarse_key(ip, seconds, now)
-            pipe.incr(key)
-            pipe.expire(key, seconds, nx=True)
-        counts = pipe.execute()[::2]
-        return any(n > amount for n, (amount, _s) in zip(counts, windows, strict=True))
-    from organiser.extensions import limiter
-
-    items = parse_many(current_app.config["SIGN_RATE_LIMIT"])
-    return not all([limiter.limiter.hit(item, "organiser-sign", ip) for item in items])
-
-
-def petition_checks(ip: str, domain: str) -> list[tuple[str, str, int, int]]:
-    """The per-petition limits an attempt from this IP and e-mail domain counts against:
-    (kind, value, amount, seconds)."""
-    checks: list[tuple[str, str, int, int]] = [
-        ("ip", ip, amount, seconds) for amount, seconds in _limits("SIGN_IP_LIMIT")
-    ]
-    if domain and domain not in current_app.config["SIGN_WEBMAIL_DOMAINS"]:
-        checks += [("domain", domain, amount, seconds) for amount, seconds in _limits("SIGN_DOMAIN_LIMIT")]
-    return checks
-
-
 def over_limit(petition_id: int, ip: str, domain: str) -> bool:
-    """Count this attempt; True if it goes over a per-petition limit for its IP or e-mail domain."""
-    return over_action_limit(
+    """Count this attempt; True if it goes over a per-petition limit for its IP or e-mail domain
+    (the named limits ``action_ip`` and ``action_domain``, ``organiser.web.limits``)."""
+    return limits.over_action_limit(
         petition_id, ip, domain, model=Signature, scope=Signature.petition_id == petition_id
     )
-
-
-def over_action_limit(key: int | str, ip: str, domain: str, *, model: Any, scope: Any) -> bool:
-    """The per-petition limits, for any action: ``key`` names its counters in Redis (a petition's
-    id, ``letters-<id>``); without Redis, the people who acted on it (``model`` rows matching
-    ``scope``, with ``ip``, ``email_domain``, ``person_id`` and ``created_at``) in the window."""
-    checks = petition_checks(ip, domain)
-    if not checks:
-        return False
-    conn = redis_connection()
-    if conn is not None:
-        return _over_in_redis(conn, key, checks)
-    now = utcnow()
-    for kind, value, amount, seconds in checks:
-        column = model.ip if kind == "ip" else model.email_domain
-        recent = db.session.scalar(
-            select(func.count(func.distinct(model.person_id))).where(
-                scope, column == value, model.created_at >= now - timedelta(seconds=seconds)
-            )
-        )
-        if recent >= amount:  # this attempt would be one more than allowed
-            return True
-    return False
-
-
-def _over_in_redis(conn: Any, scope: int | str, checks: list[tuple[str, str, int, int]]) -> bool:
-    now = int(time.time())
-    pipe = conn.pipeline(transaction=False)
-    for kind, value, _amount, seconds in checks:
-        key = limit_key(scope, kind, value, seconds, now)
-        pipe.incr(key)
-        pipe.expire(key, seconds, nx=True)
-    counts = pipe.execute()[::2]
-    return any(n > amount for n, (_kind, _value, amount, _s) in zip(counts, checks, strict=True))
 
 
 # ---- trending -------------------------------------------------------------------------------------

@@ -39,10 +39,10 @@ from typing import Any
 from flask import current_app
 from redis.commands.core import Script
 
-from organiser.actions.petitions import abuse
 from organiser.db import db
 from organiser.jobs import UNIQUE_TTL, dispatch, job, redis_connection, release_unique, take_unique
 from organiser.people.services import supporter_email
+from organiser.web import limits
 
 log = logging.getLogger(__name__)
 
@@ -103,13 +103,13 @@ def accept(petition_id: int, data: dict[str, Any], source: dict[str, str], langu
     domain = supporter_email(data["email"]).rpartition("@")[2]
     keys: list[str] = []
     args: list[Any] = []
-    coarse = abuse._limits("SIGN_RATE_LIMIT")
+    coarse = limits.windows("public")
     for amount, seconds in coarse:
-        keys.append(abuse.coarse_key(ip, seconds, int(now)))
+        keys.append(limits.public_key(ip, seconds, int(now)))
         args += [amount, seconds]
-    checks = abuse.petition_checks(ip, domain)
+    checks = limits.action_checks(ip, domain)
     for kind, value, amount, seconds in checks:
-        keys.append(abuse.limit_key(petition_id, kind, value, seconds, int(now)))
+        keys.append(limits.action_key(petition_id, kind, value, seconds, int(now)))
         args += [amount, seconds]
     keys += [INTAKE_LIST, INGEST_FLAG]
     taken, queue_job = _accept_script(conn)(

@@ -7,15 +7,15 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from organiser.actions.petitions import counting, signing
 from organiser.actions.petitions.lifecycle import today
 from organiser.actions.petitions.models import VALID_STATES, Petition, PetitionStatus, Signature
-from organiser.actions.petitions.signing import MAX_CONFIRMATION_SENDS, SignResult  # noqa: F401 (used by callers)
+from organiser.actions.petitions.signing import SignResult
 from organiser.db import db, utcnow
 from organiser.messaging.services.audiences import Segment
+from organiser.web.public_actions import link_token, read_link_token
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +68,13 @@ def update_petition(petition: Petition, *, by: Any, **fields: Any) -> None:
     log.info("petition %s changed by %s", petition.id, by.id)
 
 
-def _serializer() -> URLSafeSerializer:
-    from flask import current_app
-
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="organiser.signature")
-
-
 def confirmation_token(signature: Signature) -> str:
-    return _serializer().dumps(signature.id)
+    return link_token("signature", signature.id)
 
 
 def signature_for_token(token: str) -> Signature | None:
-    try:
-        signature_id = int(_serializer().loads(token))
-    except (BadSignature, ValueError, TypeError):
+    signature_id = read_link_token("signature", token)
+    if not isinstance(signature_id, int):
         return None
     signature = db.session.get(Signature, signature_id)
     if signature is None or signature.person_id is None:  # erased: the links die with the data

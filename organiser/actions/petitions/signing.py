@@ -28,10 +28,9 @@ from organiser.db import db, dialect_insert, utcnow
 from organiser.messaging.services.outbox import queue_email_coalesced
 from organiser.people.models import ConsentEvent, ConsentState, ConsentSubject, Person
 from organiser.people.services import person_id_for, supporter_email
+from organiser.web.public_actions import MAX_CONFIRMATION_SENDS, link_token
 from organiser.web.templating import render_with_holes
 from organiser.web.urls import external_url
-
-MAX_CONFIRMATION_SENDS = 3  # the confirmation is re-sent when someone signs again, up to this often
 
 
 @dataclass(frozen=True)
@@ -280,16 +279,14 @@ def _insert_signature(values: dict[str, Any]) -> int | None:
 def _send_confirmation(
     petition: Petition, signature_id: int, name: str, address: str, person_id: int
 ) -> None:
-    from organiser.actions.petitions.services import _serializer
-
-    queue_email_coalesced(**_confirmation(petition, signature_id, name, address, person_id, _serializer()))
+    queue_email_coalesced(**_confirmation(petition, signature_id, name, address, person_id))
 
 
 def _confirmation(
-    petition: Petition, signature_id: int, name: str, address: str, person_id: int, serializer: Any
+    petition: Petition, signature_id: int, name: str, address: str, person_id: int
 ) -> dict[str, Any]:
     """The e-mail with the link that confirms a signature, in the current language."""
-    link = external_url("petitions.confirm", slug=petition.slug, token=serializer.dumps(signature_id))
+    link = external_url("petitions.confirm", slug=petition.slug, token=link_token("signature", signature_id))
     text = render_with_holes(
         "actions/petitions/email/confirm.txt",
         (petition.id, petition.title),
@@ -477,16 +474,12 @@ def sign_many(entries: list[Entry]) -> list[SignResult]:
 
 def _send_confirmations(confirmations: list[tuple[Entry, int, str, int]]) -> None:
     """The confirmation e-mails of a batch, as one multi-row insert into the outbox."""
-    from organiser.actions.petitions.services import _serializer
     from organiser.messaging.services.outbox import insert_messages
 
-    serializer = _serializer()
     messages = []
     for entry, signature_id, address, person_id in sorted(confirmations, key=lambda c: c[0].language):
         with force_locale(entry.language):
             messages.append(
-                _confirmation(
-                    entry.petition, signature_id, entry.data["name"], address, person_id, serializer
-                )
+                _confirmation(entry.petition, signature_id, entry.data["name"], address, person_id)
             )
     insert_messages(messages)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from flask import current_app
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func, select
 
 from organiser.core.models import normalise_email
@@ -14,6 +12,7 @@ from organiser.db import db, utcnow
 from organiser.messaging.models import BounceKind, MailEvent, Suppression, SuppressionReason
 from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent
+from organiser.web.public_actions import link_token, read_link_token
 
 log = logging.getLogger(__name__)
 
@@ -21,20 +20,16 @@ SOFT_BOUNCE_LIMIT = 3  # soft bounces within SOFT_BOUNCE_WINDOW before an addres
 SOFT_BOUNCE_WINDOW = timedelta(days=30)
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="organiser.unsubscribe")
-
-
 def unsubscribe_token(person_id: int, subject_type: str, subject_id: int) -> str:
     """A link token that never expires (unsubscribe links must keep working) and cannot be forged."""
-    return _serializer().dumps([person_id, str(subject_type), subject_id])
+    return link_token("unsubscribe", [person_id, str(subject_type), subject_id])
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, ConsentSubject, int] | None:
     try:
-        person_id, subject_type, subject_id = _serializer().loads(token)
+        person_id, subject_type, subject_id = read_link_token("unsubscribe", token)
         return int(person_id), ConsentSubject(subject_type), int(subject_id)
-    except (BadSignature, ValueError, TypeError):
+    except (ValueError, TypeError):  # not ours (None), or not what we sign
         return None
 
 

@@ -20,7 +20,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from organiser.actions.petitions import abuse, intake, services, sponsors
+from organiser.actions.petitions import intake, services, sponsors
 from organiser.actions.petitions.forms import SignForm
 from organiser.actions.petitions.lifecycle import close_if_overdue
 from organiser.actions.petitions.models import Petition, PetitionStatus
@@ -28,8 +28,10 @@ from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db, utcnow
 from organiser.extensions import csrf, may_be_signed_in
+from organiser.web import limits
 from organiser.web.inputs import form_text, without_controls
 from organiser.web.microcache import public_page
+from organiser.web.public_actions import is_bot
 from organiser.web.templating import render_with_holes
 
 
@@ -194,12 +196,12 @@ def sign(slug: str) -> str | tuple[str, int]:
     valid = form.validate()
     anonymous = not may_be_signed_in() or not current_user.is_authenticated
     snapshot = _open_petition_snapshot(slug) if valid and anonymous else None
-    if snapshot is not None and intake.enabled() and not form.website.data:
+    if snapshot is not None and intake.enabled() and not is_bot(form):
         # With Redis: one round trip (limits, and the signature kept for the batch job) and the page.
         if not intake.accept(snapshot.id, form.data, _source_fields(), locale):
             abort(429)
         return _check_email_page(snapshot, form.email.data, embed)
-    if abuse.coarse_limited(request.remote_addr or ""):
+    if limits.over_public_limit(request.remote_addr or ""):
         abort(429)
     if snapshot is not None:
         return _sign_valid(snapshot, form, embed)
@@ -222,7 +224,7 @@ def sign(slug: str) -> str | tuple[str, int]:
 
 def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
     """A valid submission on an open petition (the ORM object, or the snapshot)."""
-    if form.website.data:  # the honeypot: say the same as to a person, store nothing
+    if is_bot(form):  # the honeypot: say the same as to a person, store nothing
         return _check_email_page(petition, form.email.data, embed)
     # The same page whoever signs: someone who signed already is told so by e-mail, never here
     # (the form would otherwise tell anyone whether an address signed).
