@@ -23,6 +23,7 @@ from organiser.db import db, utcnow
 from organiser.messaging.services.mailings import create_mailing
 from organiser.people.models import ConsentSubject
 from organiser.people.services import record_consent, upsert_person
+from organiser.web.forms import slugify
 
 DEMO_PASSWORD = "organiser-demo"  # noqa: S105  (printed at start; the demo runs only embedded)
 
@@ -109,11 +110,6 @@ DEMO_USERS = [
         "the-equality-trust",
     ),
 ]
-
-
-def slugify(text: str) -> str:
-    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
-    return "-".join(part for part in cleaned.split("-") if part)[:80]
 
 
 def seed_demo() -> bool:

@@ -127,7 +127,7 @@ def find_organisation(name: str, country: str | None) -> Organisation | None:
 
 
 def unique_slug(name: str) -> str:
-    from organiser.demo import slugify
+    from organiser.web.forms import slugify
 
     base = slugify(name) or "organisation"
     slug, n = base, 1

@@ -228,3 +228,16 @@ def _scope_name(role: str, scope_id: int | None) -> str:
         return _("the whole platform")
     obj = _scope_object(role, scope_id)
     return obj.name if obj is not None else _("(removed)")
+
+
+def sign_in_rate_limited() -> str:
+    """The sign-in form again, with the reason next to it rather than a bare error page."""
+    form = SignInForm()
+    form.email.data = request.form.get("email", "")
+    form.password.errors = [
+        _(
+            "Too many failed sign-in attempts. Wait a few minutes before you try again, "
+            "or reset your password."
+        )
+    ]
+    return render_template("core/sign_in.html", form=form)

@@ -11,9 +11,12 @@ from organiser.jobs import Sweep, register_sweep
 
 
 def init_app(app: Flask) -> None:
+    from organiser.privacy.services import record_export
     from organiser.privacy.views import bp
+    from organiser.web.downloads import set_export_logger
 
     app.register_blueprint(bp)
+    set_export_logger(record_export)
     register_sweep(Sweep("retention run", run_daily_retention))
 
 

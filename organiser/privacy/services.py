@@ -415,8 +415,9 @@ def has_ongoing_consent() -> Any:
 
 def _remove_orphans(tree_id: int) -> int:
     """People in the tree who are referred to by nothing any more and gave no ongoing consent."""
-    from organiser.models import metadata
+    from organiser.db import Base
 
+    metadata = Base.metadata
     referring = [
         (table, fk.parent)
         for table in metadata.sorted_tables

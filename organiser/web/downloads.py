@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from werkzeug.wrappers import Response
 
@@ -36,6 +36,16 @@ def csv_download(body: str, filename: str) -> Response:
     )
 
 
+ExportLogger = Callable[..., object]
+_export_logger: ExportLogger | None = None
+
+
+def set_export_logger(logger: ExportLogger) -> None:
+    """Privacy keeps the log of personal-data downloads; it registers how to write to it."""
+    global _export_logger
+    _export_logger = logger
+
+
 def logged_csv_download(
     body: str,
     filename: str,
@@ -47,9 +57,10 @@ def logged_csv_download(
 ) -> Response:
     """A CSV of personal data: the download is written to the export log coordinators see."""
     from organiser.db import db
-    from organiser.privacy.services import record_export
 
+    if _export_logger is None:
+        raise RuntimeError("no export log: the privacy package registers it in its init_app")
     rows = max(sum(1 for _row in csv.reader(io.StringIO(body))) - 1, 0)
-    record_export(what, rows, by=by, coalition_id=coalition_id, organisation_id=organisation_id)
+    _export_logger(what, rows, by=by, coalition_id=coalition_id, organisation_id=organisation_id)
     db.session.commit()
     return csv_download(body, filename)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
@@ -12,6 +13,14 @@ from werkzeug.exceptions import HTTPException
 from organiser.db import db
 
 log = logging.getLogger(__name__)
+
+
+_own_pages: dict[tuple[int, str], Callable[[], str]] = {}
+
+
+def register_error_page(code: int, endpoint: str, render: Callable[[], str]) -> None:
+    """Answer ``code`` on ``endpoint`` with the package's own page instead of the plain one."""
+    _own_pages[(code, endpoint)] = render
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -26,8 +35,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        if code == 429 and request.endpoint == "core.sign_in":
-            return _sign_in_rate_limited(), 429
+        own = _own_pages.get((code, request.endpoint or ""))
+        if own is not None:  # a page of the package's own, such as the sign-in form with the reason
+            return own(), code
         messages = {
             403: (
                 _("You do not have access to this page"),
@@ -53,18 +63,3 @@ def register_error_handlers(app: Flask) -> None:
             title=_("Something went wrong"),
             message=_("We could not finish that. Nothing you sent is lost: try again in a moment."),
         ), 500
-
-
-def _sign_in_rate_limited() -> str:
-    """The sign-in form again, with the reason next to it rather than a bare error page."""
-    from organiser.core.forms import SignInForm
-
-    form = SignInForm()
-    form.email.data = request.form.get("email", "")
-    form.password.errors = [
-        _(
-            "Too many failed sign-in attempts. Wait a few minutes before you try again, "
-            "or reset your password."
-        )
-    ]
-    return render_template("core/sign_in.html", form=form)

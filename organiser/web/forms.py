@@ -95,6 +95,12 @@ class KnownCountryCode:
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # the end of a public address: petitions, letters, assemblies
 
 
+def slugify(text: str) -> str:
+    """A web-address ending made from a name: lower-case letters and digits, joined by hyphens."""
+    cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
+    return "-".join(part for part in cleaned.split("-") if part)[:80]
+
+
 def slug_field(description: Any) -> StringField:
     """The web address of a public page (a petition, a letter campaign, an assembly)."""
     return StringField(
