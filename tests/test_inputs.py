@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
+from organiser.actions.petitions.models import PetitionStatus, Signature
 from organiser.core.models import Role
 from organiser.db import db, utcnow
 from organiser.messaging.models import MailEvent
-from tests.factories import PASSWORD, CoalitionFactory, user_with_role
+from tests.factories import PASSWORD, CoalitionFactory, PetitionFactory, user_with_role
 from tests.helpers import sign_in, submit, text_of
 
 
@@ -20,15 +20,13 @@ def petition(app):
     with app.app_context():
         sia = CoalitionFactory(name="Structural Inequalities Alliance", slug="sia")
         user_with_role(Role.PLATFORM_ADMIN, email="admin@example.org")
-        db.session.add(
-            Petition(
-                coalition_id=sia.id,
-                title="Scrap the two-child limit",
-                slug="two-child-limit",
-                ask="Scrap it.",
-                status=PetitionStatus.OPEN,
-                opened_at=utcnow(),
-            )
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Scrap the two-child limit",
+            slug="two-child-limit",
+            ask="Scrap it.",
+            status=PetitionStatus.OPEN,
+            opened_at=utcnow(),
         )
         db.session.commit()
 

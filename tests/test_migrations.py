@@ -64,8 +64,9 @@ def test_letter_responses_move_into_the_one_response_table_and_back(app, postgre
         "VALUES (1, 'SIA', 'sia', '[]', '', '[]', false, '2026-01-01')",
         "INSERT INTO targets (id, coalition_id, name, role, body, region, email, created_at) "
         "VALUES (1, 1, 'Rachel Reeves', '', '', '', 'rr@example.org', '2026-01-01')",
-        "INSERT INTO letter_campaigns (id, coalition_id, title, slug, intro, subject, body, target_mode, letter_count, "
-        "status, created_at) VALUES (1, 1, 'T', 't', 'i', 's', 'b', 'fixed', 0, 'open', '2026-01-01')",
+        "INSERT INTO letter_campaigns (id, coalition_id, title, slug, intro, subject, body, target_mode, "
+        "letter_count, status, created_at) "
+        "VALUES (1, 1, 'T', 't', 'i', 's', 'b', 'fixed', 0, 'open', '2026-01-01')",
         "INSERT INTO letter_responses (campaign_id, target_id, text, responded_on, recorded_at) "
         "VALUES (1, 1, 'We will look at it.', '2026-02-03', '2026-02-04')",
     ]

@@ -12,7 +12,7 @@ from organiser.actions.petitions.models import Petition, PetitionMilestone, Peti
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
-from tests.factories import CoalitionFactory, user_with_role
+from tests.factories import CoalitionFactory, PetitionFactory, user_with_role
 
 
 def test_parse_milestones_accepts_lists_and_explains_the_rest():
@@ -26,7 +26,7 @@ def test_parse_milestones_accepts_lists_and_explains_the_rest():
 def _petition(count: int, goal: int = 10, marks: list[int] | None = None) -> Petition:
     coalition = CoalitionFactory()
     user_with_role(Role.COALITION_COORDINATOR, coalition.id, email=f"c{coalition.id}@example.org")
-    petition = Petition(
+    petition = PetitionFactory(
         coalition_id=coalition.id,
         title="T",
         slug=f"t-{coalition.id}",
@@ -35,6 +35,7 @@ def _petition(count: int, goal: int = 10, marks: list[int] | None = None) -> Pet
         milestones=marks or [],
         status=PetitionStatus.OPEN,
         signature_count=count,
+        opened_at=None,
     )
     db.session.add(petition)
     db.session.flush()

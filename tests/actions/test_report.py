@@ -8,12 +8,12 @@ from organiser.actions.petitions.models import Petition, PetitionStatus, Signatu
 from organiser.actions.petitions.report import TOP, chart_sections, report
 from organiser.db import db
 from organiser.people.services import upsert_person
-from tests.factories import CoalitionFactory
+from tests.factories import CoalitionFactory, PetitionFactory
 
 
 def _petition(opened_at: datetime) -> Petition:
     coalition = CoalitionFactory()
-    petition = Petition(
+    petition = PetitionFactory(
         coalition_id=coalition.id,
         title="T",
         slug="t",

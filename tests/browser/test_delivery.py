@@ -8,11 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from organiser.actions.petitions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import PetitionStatus
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
+from tests.factories import PetitionFactory
 from tests.helpers import links_in, path_of
 
 pytestmark = pytest.mark.browser
@@ -24,14 +25,13 @@ SIA = "structural-inequalities-alliance"
 def _add_petition(demo) -> None:
     with demo.app_context():
         sia = db.session.query(Coalition).filter_by(slug=SIA).one()
-        db.session.add(
-            Petition(
-                coalition_id=sia.id,
-                title="Scrap the two-child limit",
-                slug=SLUG,
-                ask="Scrap the two-child limit and the benefit cap.",
-                status=PetitionStatus.OPEN,
-            )
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Scrap the two-child limit",
+            slug=SLUG,
+            ask="Scrap the two-child limit and the benefit cap.",
+            status=PetitionStatus.OPEN,
+            opened_at=None,
         )
         db.session.commit()
 

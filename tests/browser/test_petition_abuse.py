@@ -9,25 +9,27 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from organiser.actions.petitions.models import Petition, PetitionStatus, Signature, SignatureState
+from organiser.actions.petitions.models import PetitionStatus, Signature, SignatureState
 from organiser.coalitions.models import Coalition
 from organiser.db import db, utcnow
 from organiser.demo import DEMO_PASSWORD
 from organiser.people.models import Person
 from tests.browser.conftest import check_page
+from tests.factories import PetitionFactory
 
 pytestmark = pytest.mark.browser
 
 
 def _petition_with_signatures() -> None:
     sia = db.session.query(Coalition).filter_by(slug="structural-inequalities-alliance").one()
-    petition = Petition(
+    petition = PetitionFactory(
         coalition_id=sia.id,
         title="Scrap the two-child limit",
         slug="two-child-limit",
         ask="Scrap it.",
         status=PetitionStatus.OPEN,
         signature_count=5,
+        opened_at=None,
     )
     db.session.add(petition)
     db.session.flush()

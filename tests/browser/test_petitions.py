@@ -7,10 +7,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from organiser.actions.petitions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import PetitionStatus
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from tests.browser.conftest import check_page
+from tests.factories import PetitionFactory
 from tests.helpers import links_in, path_of
 
 pytestmark = pytest.mark.browser
@@ -19,14 +20,13 @@ pytestmark = pytest.mark.browser
 def test_sign_and_confirm_in_a_real_browser(demo, new_page, rq_worker, mail):
     with demo.app_context():
         sia = db.session.query(Coalition).filter_by(slug="structural-inequalities-alliance").one()
-        db.session.add(
-            Petition(
-                coalition_id=sia.id,
-                title="Scrap the two-child limit",
-                slug="two-child-limit",
-                ask="Scrap the two-child limit and the benefit cap.",
-                status=PetitionStatus.OPEN,
-            )
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Scrap the two-child limit",
+            slug="two-child-limit",
+            ask="Scrap the two-child limit and the benefit cap.",
+            status=PetitionStatus.OPEN,
+            opened_at=None,
         )
         db.session.commit()
     page = new_page()

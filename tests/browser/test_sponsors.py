@@ -8,11 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from organiser.actions.petitions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import PetitionStatus
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.demo import DEMO_PASSWORD
 from tests.browser.conftest import check_page
+from tests.factories import PetitionFactory
 from tests.helpers import links_in, path_of
 
 pytestmark = pytest.mark.browser
@@ -28,14 +29,13 @@ def _sign_in(page, email: str) -> None:
 def test_a_member_co_sponsors_and_sees_the_supporters_it_brought_in(demo, new_page, rq_worker, mail):
     with demo.app_context():
         sia = db.session.query(Coalition).filter_by(slug="structural-inequalities-alliance").one()
-        db.session.add(
-            Petition(
-                coalition_id=sia.id,
-                title="Scrap the two-child limit",
-                slug="two-child-limit",
-                ask="Scrap the two-child limit and the benefit cap.",
-                status=PetitionStatus.OPEN,
-            )
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Scrap the two-child limit",
+            slug="two-child-limit",
+            ask="Scrap the two-child limit and the benefit cap.",
+            status=PetitionStatus.OPEN,
+            opened_at=None,
         )
         db.session.commit()
     coordinator = new_page()

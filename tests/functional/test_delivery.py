@@ -16,7 +16,14 @@ from organiser.actions.petitions.models import Petition, PetitionDelivery, Petit
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.messaging.models import OutboxAttachment, OutboxMessage
-from tests.factories import PASSWORD, CoalitionFactory, OrganisationFactory, user_with_role
+from tests.factories import (
+    PASSWORD,
+    CoalitionFactory,
+    OrganisationFactory,
+    PetitionFactory,
+    TargetFactory,
+    user_with_role,
+)
 from tests.helpers import body_of, csrf_token, links_in, path_of, sign_in, submit, text_of
 
 SLUG = "two-child-limit"
@@ -183,21 +190,21 @@ def _payload(html: str) -> str:
 def _targets(app) -> list[int]:
     with app.app_context():
         sia_id = db.session.scalar(select(Petition.coalition_id).where(Petition.slug == SLUG))
-        chancellor = Target(
+        chancellor = TargetFactory(
             coalition_id=sia_id,
             name="Rachel Reeves",
             role="Chancellor of the Exchequer",
             body="HM Treasury",
             email="chancellor@treasury.example",
         )
-        minister = Target(
+        minister = TargetFactory(
             coalition_id=sia_id,
             name="Liz Kendall",
             role="Secretary of State",
             body="DWP",
             email="minister@dwp.example",
         )
-        unchosen = Target(coalition_id=sia_id, name="Not Chosen", email="nobody@example.org")
+        unchosen = TargetFactory(coalition_id=sia_id, name="Not Chosen", email="nobody@example.org")
         db.session.add_all([chancellor, minister, unchosen])
         db.session.commit()
         return [chancellor.id, minister.id]
@@ -381,15 +388,14 @@ def test_the_sweep_closes_petitions_whose_close_date_has_passed_with_fixed_dates
             ("no-end", None, PetitionStatus.OPEN),
             ("draft-ended", date(2027, 3, 1), PetitionStatus.DRAFT),
         ]:
-            db.session.add(
-                Petition(
-                    coalition_id=sia.id,
-                    title=slug,
-                    slug=slug,
-                    ask="Ask",
-                    close_date=close_date,
-                    status=status,
-                )
+            PetitionFactory(
+                coalition_id=sia.id,
+                title=slug,
+                slug=slug,
+                ask="Ask",
+                close_date=close_date,
+                status=status,
+                opened_at=None,
             )
         db.session.flush()
 
@@ -415,15 +421,14 @@ def test_the_sweep_closes_petitions_whose_close_date_has_passed_with_fixed_dates
 def test_the_workers_maintenance_sweep_closes_overdue_petitions(live, rq_worker):
     with live.app_context():
         sia = CoalitionFactory()
-        db.session.add(
-            Petition(
-                coalition_id=sia.id,
-                title="Ended",
-                slug="ended",
-                ask="Ask",
-                close_date=date(2020, 1, 31),
-                status=PetitionStatus.OPEN,
-            )
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Ended",
+            slug="ended",
+            ask="Ask",
+            close_date=date(2020, 1, 31),
+            status=PetitionStatus.OPEN,
+            opened_at=None,
         )
         db.session.commit()
     deadline = time.monotonic() + 20

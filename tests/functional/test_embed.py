@@ -11,7 +11,7 @@ from sqlalchemy import select
 from organiser.actions.petitions.embed import embed_snippet
 from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.db import db
-from tests.factories import PASSWORD, CoalitionFactory
+from tests.factories import PASSWORD, CoalitionFactory, PetitionFactory
 from tests.helpers import links_in, path_of, sign_in, text_of
 
 SLUG = "two-child-limit"
@@ -26,17 +26,23 @@ def petition(app):
 
         sia = CoalitionFactory(name="Structural Inequalities Alliance", slug="sia")
         user_with_role(Role.COALITION_COORDINATOR, sia.id, email="coord@example.org")
-        db.session.add(
-            Petition(
-                coalition_id=sia.id,
-                title="Scrap the two-child limit",
-                slug=SLUG,
-                ask="Scrap the two-child limit and the benefit cap.",
-                status=PetitionStatus.OPEN,
-                goal=500,
-            )
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Scrap the two-child limit",
+            slug=SLUG,
+            ask="Scrap the two-child limit and the benefit cap.",
+            status=PetitionStatus.OPEN,
+            goal=500,
+            opened_at=None,
         )
-        db.session.add(Petition(coalition_id=sia.id, title="A draft", slug="draft", ask="Ask"))
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="A draft",
+            slug="draft",
+            ask="Ask",
+            status=PetitionStatus.DRAFT,
+            opened_at=None,
+        )
         db.session.commit()
 
 

@@ -21,7 +21,7 @@ from organiser.models import metadata
 from organiser.people.models import ConsentEvent, Person
 from organiser.privacy import services as privacy
 from organiser.privacy.models import DataExport
-from tests.factories import PASSWORD, CoalitionFactory, OrganisationFactory, user_with_role
+from tests.factories import PASSWORD, CoalitionFactory, OrganisationFactory, TargetFactory, user_with_role
 from tests.helpers import body_of, csrf_token, links_in, path_of, sign_in, submit, text_of
 
 SLUG = "essentials-letter"
@@ -54,7 +54,7 @@ def sia(app):
             ("Bob Roe", "York", "bob@parliament.example"),
             ("Cat Dee", "leeds  central", "cat@council.example"),
         ):
-            db.session.add(Target(coalition_id=sia.id, name=name, region=region, email=email))
+            TargetFactory(coalition_id=sia.id, name=name, region=region, email=email)
         db.session.commit()
     coordinator = app.test_client()
     sign_in(coordinator, "coord@example.org", PASSWORD)

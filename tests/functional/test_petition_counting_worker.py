@@ -13,11 +13,11 @@ from rq import Queue
 from sqlalchemy import select
 
 from organiser.actions.petitions import intake
-from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
+from organiser.actions.petitions.models import PetitionStatus, Signature
 from organiser.actions.petitions.services import confirmation_token
 from organiser.db import db
 from tests.conftest import worker_env
-from tests.factories import CoalitionFactory
+from tests.factories import CoalitionFactory, PetitionFactory
 from tests.helpers import links_in, path_of, text_of
 
 pytestmark = pytest.mark.worker
@@ -28,14 +28,13 @@ SIGN, COUNT = "/petitions/fair-tax/sign", "/petitions/fair-tax/count.json"
 def _open_petition(app) -> None:
     with app.app_context():
         coalition = CoalitionFactory(slug="sia")
-        db.session.add(
-            Petition(
-                coalition_id=coalition.id,
-                title="Tax wealth fairly",
-                slug="fair-tax",
-                ask="Tax wealth like work.",
-                status=PetitionStatus.OPEN,
-            )
+        PetitionFactory(
+            coalition_id=coalition.id,
+            title="Tax wealth fairly",
+            slug="fair-tax",
+            ask="Tax wealth like work.",
+            status=PetitionStatus.OPEN,
+            opened_at=None,
         )
         db.session.commit()
 

@@ -8,10 +8,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.petitions.models import Petition, Signature
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.core.models import Role
 from organiser.db import db
-from tests.factories import PASSWORD, CoalitionFactory, user_with_role
+from tests.factories import PASSWORD, CoalitionFactory, PetitionFactory, user_with_role
 from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of
 
 SIGNER = {
@@ -131,7 +131,14 @@ def test_another_coalitions_coordinator_cannot_see_the_draft_or_open_it(app):
         user_with_role(Role.COALITION_COORDINATOR, sia.id, email="coord@example.org")
         other = CoalitionFactory(slug="other")
         user_with_role(Role.COALITION_COORDINATOR, other.id, email="other@example.org")
-        db.session.add(Petition(coalition_id=sia.id, title="Draft", slug="draft", ask="Ask"))
+        PetitionFactory(
+            coalition_id=sia.id,
+            title="Draft",
+            slug="draft",
+            ask="Ask",
+            status=PetitionStatus.DRAFT,
+            opened_at=None,
+        )
         db.session.commit()
     intruder = app.test_client()
     sign_in(intruder, "other@example.org", PASSWORD)

@@ -18,7 +18,7 @@ from organiser.models import metadata
 from organiser.people.models import ConsentState, Person
 from organiser.privacy import services as privacy
 from organiser.privacy.models import Erasure, RetentionRun
-from tests.factories import PASSWORD, CoalitionFactory, user_with_role
+from tests.factories import PASSWORD, CoalitionFactory, TargetFactory, user_with_role
 from tests.helpers import csrf_token, links_in, path_of, sign_in, submit, text_of
 
 AISHA = {
@@ -360,9 +360,7 @@ def test_erasing_someone_who_signed_wrote_and_registered_leaves_nothing_and_ever
     coordinator = _coordinator(app, "zambia@example.org")
     with app.app_context():
         zambia = db.session.scalar(select(Coalition).where(Coalition.slug == "fia-zambia"))
-        db.session.add(
-            Target(coalition_id=zambia.id, name="Hon. Minister of Health", email="minister@health.example")
-        )
+        TargetFactory(coalition_id=zambia.id, name="Hon. Minister of Health", email="minister@health.example")
         db.session.commit()
         target_id = str(db.session.scalar(select(Target.id)))
     created = submit(

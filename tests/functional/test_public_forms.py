@@ -9,15 +9,22 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from organiser.actions.letters.models import CampaignStatus, LetterCampaign
-from organiser.actions.petitions.models import Petition, PetitionStatus, Target
-from organiser.assemblies.models import Assembly, AssemblyStatus
+from organiser.actions.letters.models import CampaignStatus
+from organiser.actions.petitions.models import PetitionStatus
+from organiser.assemblies.models import AssemblyStatus
 from organiser.core.models import Role
 from organiser.db import db, utcnow
 from organiser.messaging.services.suppression import unsubscribe_token
 from organiser.people.models import Person
 from organiser.privacy.services import erase_person
-from tests.factories import CoalitionFactory, user_with_role
+from tests.factories import (
+    AssemblyFactory,
+    CoalitionFactory,
+    LetterCampaignFactory,
+    PetitionFactory,
+    TargetFactory,
+    user_with_role,
+)
 from tests.helpers import links_in, path_of, submit, text_of
 
 ME = {"name": "Chanda Mulenga", "email": "chanda@example.org", "country": "ZM", "consent_coalition": "y"}
@@ -31,18 +38,18 @@ def actions(app):
     with app.app_context():
         zambia = CoalitionFactory(name="FIA Zambia", slug="fia-zm", country="ZM")
         coordinator = user_with_role(Role.COALITION_COORDINATOR, zambia.id, email="coord@example.org")
-        db.session.add(
-            Petition(
-                coalition_id=zambia.id,
-                title="Cancel Zambia's debt",
-                slug="cancel-the-debt",
-                ask="Cancel the debt.",
-                status=PetitionStatus.OPEN,
-                opened_at=utcnow(),
-            )
+        PetitionFactory(
+            coalition_id=zambia.id,
+            title="Cancel Zambia's debt",
+            slug="cancel-the-debt",
+            ask="Cancel the debt.",
+            status=PetitionStatus.OPEN,
+            opened_at=utcnow(),
         )
-        target = Target(coalition_id=zambia.id, name="Minister of Health", email="minister@health.example")
-        campaign = LetterCampaign(
+        target = TargetFactory(
+            coalition_id=zambia.id, name="Minister of Health", email="minister@health.example"
+        )
+        campaign = LetterCampaignFactory(
             coalition_id=zambia.id,
             title="Medicines for every clinic",
             slug="medicines",
@@ -59,7 +66,7 @@ def actions(app):
             [
                 target,
                 campaign,
-                Assembly(
+                AssemblyFactory(
                     coalition_id=zambia.id,
                     title="Lusaka People's Assembly",
                     slug="lusaka",

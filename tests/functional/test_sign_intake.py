@@ -16,7 +16,7 @@ from organiser.actions.petitions.models import Petition, PetitionStatus, Signatu
 from organiser.db import db, utcnow
 from organiser.people.models import Person
 from tests.conftest import worker_env
-from tests.factories import CoalitionFactory
+from tests.factories import CoalitionFactory, PetitionFactory
 from tests.helpers import links_in, path_of, text_of
 
 SIGN, COUNT = "/petitions/fair-tax/sign", "/petitions/fair-tax/count.json"
@@ -26,12 +26,13 @@ FORM = {"name": "Grace Hughes", "email": "Grace.Hughes@example.org", "region": "
 def _open_petition(app) -> int:
     with app.app_context():
         coalition = CoalitionFactory(slug="sia")
-        petition = Petition(
+        petition = PetitionFactory(
             coalition_id=coalition.id,
             title="Tax wealth fairly",
             slug="fair-tax",
             ask="Tax wealth like work.",
             status=PetitionStatus.OPEN,
+            opened_at=None,
         )
         db.session.add(petition)
         db.session.commit()
