@@ -7,18 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from organiser.assemblies.models import (
-    PLACE_TAKING,
-    Assembly,
-    AssemblyStatus,
-    Registration,
-    RegistrationStatus,
-)
-from organiser.assemblies.services.mail import send
+from organiser.assemblies.models import Assembly, AssemblyStatus, Registration
+from organiser.assemblies.services.mail import tell_cancelled
 from organiser.assemblies.services.places import lock_assembly, places_taken
 from organiser.assemblies.services.waitlist import promote_from_waitlist
 from organiser.coalitions.models import Organisation
@@ -81,16 +74,7 @@ def cancel_assembly(assembly: Assembly, *, by: Any) -> int:
         raise AssemblyStateError("only a published assembly can be cancelled")
     lock_assembly(assembly.id)
     assembly.status, assembly.cancelled_at = AssemblyStatus.CANCELLED, utcnow()
-    told = 0
-    for registration in db.session.scalars(
-        select(Registration).where(
-            Registration.assembly_id == assembly.id,
-            Registration.status.in_((*PLACE_TAKING, RegistrationStatus.WAITLISTED)),
-            Registration.person_id.is_not(None),
-        )
-    ):
-        send(registration, "assemblies/email/assembly_cancelled.txt", _("Cancelled: %(t)s", t=assembly.title))
-        told += 1
+    told = tell_cancelled(assembly)
     db.session.flush()
     log.info("assembly %s cancelled by %s (%s registrants told)", assembly.id, by.id, told)
     return told

@@ -1,7 +1,7 @@
 """The e-mails to registrants: the link that confirms a registration, where they stand once
-confirmed or promoted (a place, with the calendar entry, or the waitlist), and any other notice (a
-reminder, a cancelled assembly). Each goes to the outbox inside the transaction, tied to the person
-so that erasing them finds it."""
+confirmed or promoted (a place, with the calendar entry, or the waitlist), a reminder, and the news
+that the assembly is cancelled. Each goes to the outbox inside the transaction, tied to the person so
+that erasing them finds it."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from organiser.assemblies.ics import calendar_for
-from organiser.assemblies.models import Registration, RegistrationStatus
+from organiser.assemblies.models import PLACE_TAKING, Assembly, Registration, RegistrationStatus
 from organiser.assemblies.services.links import confirmation_token, page_url
 from organiser.assemblies.services.places import waitlist_position
 from organiser.assemblies.services.programme import when
@@ -53,6 +54,21 @@ def send_placed(registration: Registration, *, promoted: bool) -> None:
         promoted=promoted,
         position=waitlist_position(registration),
     )
+
+
+def tell_cancelled(assembly: Assembly) -> int:
+    """Tell everyone with a place or on the waitlist that the assembly is cancelled; how many."""
+    told = 0
+    for registration in db.session.scalars(
+        select(Registration).where(
+            Registration.assembly_id == assembly.id,
+            Registration.status.in_((*PLACE_TAKING, RegistrationStatus.WAITLISTED)),
+            Registration.person_id.is_not(None),
+        )
+    ):
+        send(registration, "assemblies/email/assembly_cancelled.txt", _("Cancelled: %(t)s", t=assembly.title))
+        told += 1
+    return told
 
 
 def send(

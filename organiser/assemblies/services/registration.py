@@ -33,22 +33,10 @@ def register(assembly: Assembly, data: dict[str, Any], *, ip: str) -> RegisterRe
     with a place or on the waitlist is sent a reminder with the link to their registration page.
     The page answers the same in every case, so it tells no one who has registered."""
     address = supporter_email(data["email"])
-    fields = {
-        "name": data["name"].strip(),
-        "region": (data.get("region") or "").strip(),
-        "country": data.get("country") or None,
-    }  # a new person starts from what they typed; a known one waits for the confirmation
+    details = _details(data, address, ip)
+    # a new person starts from what they typed; a known one waits for the confirmation
+    fields = {key: details[key] for key in ("name", "region", "country")}
     person = db.session.get(Person, person_id_for(assembly.coalition.lineage()[-1].id, address, fields))
-    details = {
-        "name": data["name"].strip(),
-        "email": address,
-        "region": (data.get("region") or "").strip(),
-        "country": data.get("country") or None,
-        "language": (data.get("language") or "").strip(),
-        "access_needs": (data.get("access_needs") or "").strip(),
-        "consent_coalition": bool(data.get("consent_coalition")),
-        "ip": ip[:64],
-    }
     existing = _registration_of(assembly.id, person.id)
     if existing is None:
         try:
@@ -65,6 +53,20 @@ def register(assembly: Assembly, data: dict[str, Any], *, ip: str) -> RegisterRe
     assert existing is not None
     _registered_again(existing, details)
     return RegisterResult(existing.id, False)
+
+
+def _details(data: dict[str, Any], address: str, ip: str) -> dict[str, Any]:
+    """What the registration keeps of the form, cleaned."""
+    return {
+        "name": data["name"].strip(),
+        "email": address,
+        "region": (data.get("region") or "").strip(),
+        "country": data.get("country") or None,
+        "language": (data.get("language") or "").strip(),
+        "access_needs": (data.get("access_needs") or "").strip(),
+        "consent_coalition": bool(data.get("consent_coalition")),
+        "ip": ip[:64],
+    }
 
 
 def _registration_of(assembly_id: int, person_id: int) -> Registration | None:
