@@ -8,7 +8,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Its pages; assemblies as role scopes; registrations as personal data."""
     from organiser.assemblies import personal_data, services
-    from organiser.assemblies.views import bp
+    from organiser.assemblies.blueprint import bp
     from organiser.core.scopes import register_scope
     from organiser.privacy.registry import register_personal_data
 

@@ -15,7 +15,6 @@ from wtforms import (
     BooleanField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -30,9 +29,9 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from organiser.db import as_utc, utcnow
+from organiser.messaging.forms import MultiCheckboxField
 from organiser.web.forms import Form, PublicForm, slug_field
 from organiser.web.times import (
     LocalDateTimeInput,
@@ -62,11 +61,6 @@ def _minute(moment: datetime, zone_name: str) -> datetime:
 def known_zone(_form: Form, field: StringField) -> None:
     if (field.data or "").strip() not in _zones():
         raise ValidationError(_l("Enter a time zone from the IANA list, like Africa/Lusaka or Europe/London"))
-
-
-class _Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class AssemblyForm(Form):
@@ -128,7 +122,7 @@ class AssemblyForm(Form):
         validators=[Optional(), Length(max=5000)],
         render_kw={"rows": 3},
     )
-    hosts = _Checkboxes(_l("Host organisations"), coerce=int, validate_choice=True)
+    hosts = MultiCheckboxField(_l("Host organisations"), coerce=int, validate_choice=True)
 
     def validate_venue(self, field: TextAreaField) -> None:
         if not (field.data or "").strip() and not (self.online_url.data or "").strip():
