@@ -166,6 +166,7 @@ def main() -> int:
         from organiser.migrate import upgrade
         from organiser.people.models import Person
         from organiser.privacy import services as privacy
+        from organiser.privacy.services import retention
 
         app = create_app()
         with app.app_context():
@@ -177,7 +178,7 @@ def main() -> int:
                 f"campaign, an ended assembly; seeded in {time.perf_counter() - started:.1f}s"
             )
             before = snapshot()
-            removing, remove_orphans = [0.0], privacy._remove_orphans
+            removing, remove_orphans = [0.0], retention._remove_orphans
 
             def timed_remove(tree_id: int) -> int:  # the people's share of the run
                 t = time.perf_counter()
@@ -185,12 +186,12 @@ def main() -> int:
                 removing[0] += time.perf_counter() - t
                 return removed
 
-            privacy._remove_orphans = timed_remove
+            retention._remove_orphans = timed_remove
             started = time.perf_counter()
             [run] = privacy.run_retention(NOW)
             db.session.commit()
             seconds = time.perf_counter() - started
-            privacy._remove_orphans = remove_orphans
+            retention._remove_orphans = remove_orphans
             rows = sum(run.counts.values())
             done = ", ".join(f"{k} {v}" for k, v in run.counts.items())
             print(

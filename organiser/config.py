@@ -54,79 +54,123 @@ class Settings:
     values: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        instance = Path(env.get("ORGANISER_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
-        database_url = env.get("DATABASE_URL", "").strip()
-        embedded = not database_url
-        if embedded:
-            database_url = f"sqlite:///{instance / 'organiser.db'}"
         base_url = env.get("ORGANISER_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-        mail_server = env.get("MAIL_SERVER", "").strip()
         values: dict[str, Any] = {
-            "EMBEDDED": embedded,
-            "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET_KEY,
-            "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-            "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
-            "INSTANCE_PATH": str(instance),
-            "BASE_URL": base_url,
-            "MAIL_BACKEND": "smtp" if mail_server else "local",
-            "MAIL_SERVER": mail_server or "localhost",
-            "MAIL_PORT": int(env.get("MAIL_PORT", "25") or 25),
-            "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
-            "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
-            "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
-            "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
-            "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Organiser <no-reply@organiser.local>"),
-            "MAIL_TIMEOUT": float(env.get("MAIL_TIMEOUT", "30") or 30),
-            "MAIL_RATE_LIMIT": float(env.get("ORGANISER_MAIL_RATE", "0") or 0),
-            "MAIL_PAUSE_ERROR_RATIO": float(env.get("ORGANISER_MAIL_PAUSE_ERROR_RATIO", "0.5") or 0.5),
-            "OUTBOX_BATCH_SIZE": int(env.get("ORGANISER_OUTBOX_BATCH_SIZE", "1000") or 1000),
-            "INTAKE_BATCH_SIZE": int(env.get("ORGANISER_INTAKE_BATCH_SIZE", "200") or 200),
-            "OUTBOX_CLAIM_TIMEOUT": float(env.get("ORGANISER_OUTBOX_CLAIM_TIMEOUT", "300") or 300),
-            "SWEEP_INTERVAL": float(env.get("ORGANISER_SWEEP_INTERVAL", "30") or 30),
-            "BOUNCE_WEBHOOK_SECRET": env.get("ORGANISER_BOUNCE_WEBHOOK_SECRET") or None,
-            # Privacy: how long the own-data link works, how long IP addresses are kept for
-            # anti-abuse, and the salt for the hashed addresses of erased people (set it in
-            # production and never change it, or erased addresses stop being recognised).
-            "DATA_LINK_HOURS": int(env.get("ORGANISER_DATA_LINK_HOURS", "24") or 24),
-            "IP_RETENTION_DAYS": int(env.get("ORGANISER_IP_RETENTION_DAYS", "30") or 30),
-            "PRIVACY_HASH_SALT": env.get("ORGANISER_PRIVACY_HASH_SALT") or None,
-            "TRUSTED_PROXIES": int(env.get("ORGANISER_TRUSTED_PROXIES", "0") or 0),
-            "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
-            "LOGIN_RATE_LIMIT": env.get("ORGANISER_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
-            # Signing: over these, per petition, a signature is kept but silently marked, never
-            # e-mailed nor counted. Coarse per-IP limit over all petitions: a 429 page.
-            "SIGN_IP_LIMIT": env.get("ORGANISER_SIGN_IP_LIMIT", "10 per minute;100 per hour"),
-            "SIGN_DOMAIN_LIMIT": env.get("ORGANISER_SIGN_DOMAIN_LIMIT", "20 per minute;300 per hour"),
-            "SIGN_WEBMAIL_DOMAINS": frozenset(
-                env.get("ORGANISER_SIGN_WEBMAIL_DOMAINS", WEBMAIL_DOMAINS).replace(",", " ").lower().split()
-            ),
-            "SIGN_RATE_LIMIT": env.get("ORGANISER_SIGN_RATE_LIMIT", "20 per minute;200 per hour"),
-            # How long shared caches may keep a public petition page and its count.json.
-            "PUBLIC_CACHE_SECONDS": int(env.get("ORGANISER_PUBLIC_CACHE_SECONDS", "5") or 5),
-            # Each web process keeps anonymous petition pages and count.json this long (0: off).
-            "PUBLIC_MICROCACHE_SECONDS": float(env.get("ORGANISER_PUBLIC_MICROCACHE_SECONDS", "1") or 0),
-            "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
-            "SESSION_COOKIE_HTTPONLY": True,
-            "SESSION_COOKIE_SAMESITE": "Lax",
-            "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
-            "REMEMBER_COOKIE_HTTPONLY": True,
-            "WTF_CSRF_TIME_LIMIT": None,
-            # Uploads (CSV imports, later logos) are small; anything larger is refused with a clear page.
-            "MAX_CONTENT_LENGTH": int(env.get("ORGANISER_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
-            # Who may frame the petition embed widget (CSP frame-ancestors): any site, unless narrowed.
-            "EMBED_FRAME_ANCESTORS": env.get("ORGANISER_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
-            "PASSWORD_HASH_PROFILE": "default",  # tests set "cheapest" in their config; never the environment
-            "BABEL_DEFAULT_LOCALE": "en",
-            "LANGUAGES": ["en", "es"],
-            "TESTING": False,
+            **_database_and_runtime(env),
+            **_mail(env),
+            **_limits(env),
+            **_privacy(env),
+            **_web(env, base_url),
         }
         return cls(values)
 
     def validate(self) -> None:
         """Refuse to start a deployment that lacks what production needs (see ``check_production``)."""
         check_production(self.values, public_host=False)
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number from the environment; unset or empty means the default."""
+    return int(env.get(name, str(default)) or default)
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    return float(env.get(name, str(default)) or default)
+
+
+def _database_and_runtime(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where the data lives (embedded SQLite without DATABASE_URL), Redis, the secret key, and the
+    background work's batch sizes and sweep."""
+    instance = Path(env.get("ORGANISER_INSTANCE_PATH", str(DEFAULT_INSTANCE)))
+    database_url = env.get("DATABASE_URL", "").strip()
+    embedded = not database_url
+    if embedded:
+        database_url = f"sqlite:///{instance / 'organiser.db'}"
+    return {
+        "EMBEDDED": embedded,
+        "SECRET_KEY": env.get("SECRET_KEY") or DEV_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "REDIS_URL": env.get("REDIS_URL", "").strip() or None,
+        "INSTANCE_PATH": str(instance),
+        "INTAKE_BATCH_SIZE": _int(env, "ORGANISER_INTAKE_BATCH_SIZE", 200),
+        "SWEEP_INTERVAL": _float(env, "ORGANISER_SWEEP_INTERVAL", 30),
+        "PASSWORD_HASH_PROFILE": "default",  # tests set "cheapest" in their config; never the environment
+        "TESTING": False,
+    }
+
+
+def _mail(env: Mapping[str, str]) -> dict[str, Any]:
+    """SMTP (without MAIL_SERVER, the local outbox), the outbox's pace, and the bounce webhook."""
+    mail_server = env.get("MAIL_SERVER", "").strip()
+    return {
+        "MAIL_BACKEND": "smtp" if mail_server else "local",
+        "MAIL_SERVER": mail_server or "localhost",
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _flag(env.get("MAIL_USE_SSL")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Organiser <no-reply@organiser.local>"),
+        "MAIL_TIMEOUT": _float(env, "MAIL_TIMEOUT", 30),
+        "MAIL_RATE_LIMIT": _float(env, "ORGANISER_MAIL_RATE", 0),
+        "MAIL_PAUSE_ERROR_RATIO": _float(env, "ORGANISER_MAIL_PAUSE_ERROR_RATIO", 0.5),
+        "OUTBOX_BATCH_SIZE": _int(env, "ORGANISER_OUTBOX_BATCH_SIZE", 1000),
+        "OUTBOX_CLAIM_TIMEOUT": _float(env, "ORGANISER_OUTBOX_CLAIM_TIMEOUT", 300),
+        "BOUNCE_WEBHOOK_SECRET": env.get("ORGANISER_BOUNCE_WEBHOOK_SECRET") or None,
+    }
+
+
+def _limits(env: Mapping[str, str]) -> dict[str, Any]:
+    """Rate limits, the proxies trusted for the client's address, and the largest upload."""
+    webmail = env.get("ORGANISER_SIGN_WEBMAIL_DOMAINS", WEBMAIL_DOMAINS)
+    return {
+        "TRUSTED_PROXIES": _int(env, "ORGANISER_TRUSTED_PROXIES", 0),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://",
+        "LOGIN_RATE_LIMIT": env.get("ORGANISER_LOGIN_RATE_LIMIT", "5 per minute;20 per hour"),
+        # Signing: over these, per petition, a signature is kept but silently marked, never
+        # e-mailed nor counted. Coarse per-IP limit over all petitions: a 429 page.
+        "SIGN_IP_LIMIT": env.get("ORGANISER_SIGN_IP_LIMIT", "10 per minute;100 per hour"),
+        "SIGN_DOMAIN_LIMIT": env.get("ORGANISER_SIGN_DOMAIN_LIMIT", "20 per minute;300 per hour"),
+        "SIGN_WEBMAIL_DOMAINS": frozenset(webmail.replace(",", " ").lower().split()),
+        "SIGN_RATE_LIMIT": env.get("ORGANISER_SIGN_RATE_LIMIT", "20 per minute;200 per hour"),
+        # Uploads (CSV imports, logos) are small; anything larger is refused with a clear page.
+        "MAX_CONTENT_LENGTH": int(env.get("ORGANISER_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024))),
+    }
+
+
+def _privacy(env: Mapping[str, str]) -> dict[str, Any]:
+    """How long the own-data link works, how long IP addresses are kept for anti-abuse, and the salt
+    for the hashed addresses of erased people (set it in production and never change it, or erased
+    addresses stop being recognised)."""
+    return {
+        "DATA_LINK_HOURS": _int(env, "ORGANISER_DATA_LINK_HOURS", 24),
+        "IP_RETENTION_DAYS": _int(env, "ORGANISER_IP_RETENTION_DAYS", 30),
+        "PRIVACY_HASH_SALT": env.get("ORGANISER_PRIVACY_HASH_SALT") or None,
+    }
+
+
+def _web(env: Mapping[str, str], base_url: str) -> dict[str, Any]:
+    """The public address, cookies, caching of public pages, framing of the embed, and languages."""
+    secure = base_url.startswith("https://")
+    return {
+        "BASE_URL": base_url,
+        # How long shared caches may keep a public petition page and its count.json.
+        "PUBLIC_CACHE_SECONDS": _int(env, "ORGANISER_PUBLIC_CACHE_SECONDS", 5),
+        # Each web process keeps anonymous petition pages and count.json this long (set but empty: off).
+        "PUBLIC_MICROCACHE_SECONDS": float(env.get("ORGANISER_PUBLIC_MICROCACHE_SECONDS", "1") or 0),
+        "SESSION_COOKIE_SECURE": secure,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Who may frame the petition embed widget (CSP frame-ancestors): any site, unless narrowed.
+        "EMBED_FRAME_ANCESTORS": env.get("ORGANISER_EMBED_FRAME_ANCESTORS", "*").strip() or "*",
+        "BABEL_DEFAULT_LOCALE": "en",
+        "LANGUAGES": ["en", "es"],
+    }
 
 
 def check_production(values: Mapping[str, Any], *, public_host: bool) -> None:

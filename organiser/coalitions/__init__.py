@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     """Its pages; coalitions and organisations as role scopes; everyone who agreed to hear from a
     coalition as a mailing segment; and whose each mailing is."""
     from organiser.coalitions import services
-    from organiser.coalitions.views import bp
+    from organiser.coalitions.blueprint import bp
     from organiser.core.scopes import register_scope
     from organiser.messaging.owners import set_owner_policy
     from organiser.messaging.services.audiences import register_segment

@@ -111,6 +111,17 @@ class OrganisationFields(Form):
         if field.data and field.data not in {str(t) for t in OrganisationType}:
             raise ValidationError(_l("Choose the type of organisation"))
 
+    def profile(self) -> dict[str, str]:
+        """The organisation's details as entered, trimmed: an application's, or the profile kept."""
+        return {
+            "name": self.name.data.strip(),
+            "type": self.type.data,
+            "country": self.country.data,
+            "region": (self.region.data or "").strip(),
+            "website": (self.website.data or "").strip(),
+            "description": (self.description.data or "").strip(),
+        }
+
 
 class JoinForm(OrganisationFields):
     contact_name = StringField(

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from organiser.actions.targets import services as targets
 from organiser.actions.targets.models import Target
 from organiser.coalitions import imports, services
-from organiser.coalitions.models import Membership, Organisation
+from organiser.coalitions.models import Coalition, Membership, Organisation
 from organiser.core.models import Role
 from organiser.db import db
 from tests.factories import CoalitionFactory, user_with_role
@@ -158,7 +158,7 @@ def world(app):
 
 def _parse(kind: str, text: str, coalition_id: int) -> imports.ParsedFile:
     if kind == "members":
-        return imports.parse(text, db.session.get(imports.Coalition, coalition_id))
+        return imports.parse(text, db.session.get(Coalition, coalition_id))
     return targets.parse(text, coalition_id)
 
 
@@ -167,7 +167,7 @@ def _write(kind: str, rows: list[imports.ImportRow], coalition_id: int, user_id:
 
     user = db.session.get(User, user_id)
     if kind == "members":
-        return services.import_members(db.session.get(imports.Coalition, coalition_id), rows, by=user)
+        return services.import_members(db.session.get(Coalition, coalition_id), rows, by=user)
     return targets.import_targets(coalition_id, rows, by=user)
 
 

@@ -65,10 +65,10 @@ def _collect(person: Person) -> list[dict[str, Any]]:
 
 def _anonymise(condition: Any) -> int:
     """Scrub (and cancel, if still waiting) the outbox rows of the matching letters, then blank them."""
-    from organiser.privacy.services import _scrub_outbox
+    from organiser.privacy.services import scrub_outbox
 
     carriers = select(Letter.outbox_message_id).where(condition, Letter.outbox_message_id.is_not(None))
-    _scrub_outbox(OutboxMessage.id.in_(carriers))
+    scrub_outbox(OutboxMessage.id.in_(carriers))
     return db.session.execute(
         update(Letter).where(condition).values(**ANONYMOUS).execution_options(synchronize_session=False)
     ).rowcount

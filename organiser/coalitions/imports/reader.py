@@ -1,8 +1,8 @@
-"""CSV imports, shared by member organisations (here) and decision-makers (actions.targets.services):
-upload → every row checked in a preview → confirm (the same file comes back in a hidden field and is
-parsed and checked again) → write. Nothing is written before the confirmation.
+"""Reading a CSV file for an import, the same for every import (members, decision-makers): the
+text decoded, the columns the first row names, and every row below it with the reasons its cells
+cannot be imported as they are.
 
-What a file may be, decided once for both:
+What a file may be, decided once for all:
 * UTF-8 text (a byte-order mark is fine); NUL bytes mean it is not a text file at all.
 * Values separated by commas, semicolons (spreadsheets in many European languages) or tabs: the one
   that makes the most column names of the first row is used.
@@ -10,43 +10,25 @@ What a file may be, decided once for both:
 * One row a line. A row whose quotation marks do not pair up is reported, and the lines after it are
   read on their own (an unclosed quotation mark never swallows the next rows); a row that runs over
   several lines (a line break inside a cell, or a quotation mark closed lines later) is reported too.
-* A cell with control characters, a value longer than the database keeps, a value in a column the
-  first row does not name: each is a reason given on that row, never a silent change. Other named
-  columns are ignored, and the preview says which. Values starting with = are kept as they are:
-  every export is formula-safe.
+* A cell with control characters, a value in a column the first row does not name: each is a reason
+  given on that row, never a silent change. Other named columns are ignored, and the preview says
+  which. Values starting with = are kept as they are: every export is formula-safe.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from wtforms.validators import Length
 
-from organiser.coalitions.forms import JoinForm, OrganisationFields
-from organiser.coalitions.models import (
-    Coalition,
-    Membership,
-    MembershipRole,
-    MembershipStatus,
-    Organisation,
-    OrganisationType,
-)
-from organiser.core.models import normalise_email
-from organiser.web.forms import _COUNTRY_CODES as COUNTRY_CODES
 from organiser.web.inputs import CONTROLS, without_controls
 
 DELIMITERS = (",", ";", "\t")  # on a tie, the first wins
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 _CONTROLS_IN_A_LINE = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # line breaks: reported apart
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class ImportFileError(ValueError):
@@ -268,137 +250,3 @@ def _reason(exc: csv.Error) -> str:
     return _(
         "The quotation marks in this row do not pair up: one is not closed, or text follows a closing one"
     )
-
-
-# ---- checking the values --------------------------------------------------------------------------
-
-
-def checked(
-    parsed: ParsedFile,
-    layout: Layout,
-    check: Callable[[ImportRow], None],
-    key: Callable[[dict[str, str]], Hashable],
-    existing: set[Hashable],
-) -> ParsedFile:
-    """Each readable row checked (``check`` may also normalise its values) and held against the
-    database's lengths; an error-free row whose ``key`` is in ``existing`` or on an earlier row is a
-    duplicate."""
-    seen: set[Hashable] = set()
-    for row in parsed.rows:
-        if not row.readable:
-            continue
-        check(row)
-        for column, most in layout.columns.items():
-            if len(row.values[column]) > most:
-                row.errors.append(_("The %(column)s is longer than %(n)s characters", column=column, n=most))
-        if not row.errors:
-            row.duplicate = key(row.values) in existing or key(row.values) in seen
-            seen.add(key(row.values))
-    return parsed
-
-
-def shown(value: str) -> str:
-    """A value quoted in a message: at most 60 characters, and kept from reordering the message
-    around it when it holds right-to-left controls."""
-    value = value if len(value) <= 60 else value[:59] + "…"
-    return f"\u2068{value}\u2069" if _BIDI.search(value) else value
-
-
-def valid_email(value: str) -> bool:
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError:
-        return False
-    return True
-
-
-def most_characters(column: Any, form_field: Any = None) -> int:
-    """The longest value an import takes for a column: what the database keeps of it, and no more
-    than the form that adds one by hand states (both read from where they are set: one place for
-    each number). A Text column has no length of its own: its form's applies."""
-    limits = [column.type.length]
-    if form_field is not None:
-        limits += [v.max for v in form_field.kwargs.get("validators", ()) if isinstance(v, Length)]
-    return min(limit for limit in limits if limit)
-
-
-# ---- member organisations -------------------------------------------------------------------------
-
-_ORGANISATION, _MEMBERSHIP = Organisation.__table__.c, Membership.__table__.c
-MEMBERS = Layout(
-    columns={
-        "name": most_characters(_ORGANISATION.name, OrganisationFields.name),
-        "type": most_characters(_ORGANISATION.type),
-        "country": most_characters(_ORGANISATION.country),
-        "region": most_characters(_ORGANISATION.region, OrganisationFields.region),
-        "website": most_characters(_ORGANISATION.website, OrganisationFields.website),
-        "description": most_characters(_ORGANISATION.description, OrganisationFields.description),
-        "contact_name": most_characters(_MEMBERSHIP.contact_name, JoinForm.contact_name),
-        "contact_email": most_characters(_MEMBERSHIP.contact_email, JoinForm.contact_email),
-        "role": most_characters(_MEMBERSHIP.role),
-    },
-    required=frozenset({"name", "country"}),
-    max_rows=2000,
-    too_many=_l("At most %(n)s organisations at a time.", n=2000),
-)
-COLUMNS = list(MEMBERS.columns)
-
-
-def parse(text: str, coalition: Coalition) -> ParsedFile:
-    """Every row, checked; raises ImportFileError when the file itself is unusable."""
-    existing: set[Hashable] = {
-        _key({"name": m.organisation.name, "country": m.organisation.country or ""})
-        for m in coalition.memberships
-        if m.status in (MembershipStatus.ACTIVE, MembershipStatus.APPLIED, MembershipStatus.SUSPENDED)
-    }
-    parsed = checked(csv_rows(text, MEMBERS), MEMBERS, _check, _key, existing)
-    _note_other_bodies_organisations(parsed, coalition)
-    return parsed
-
-
-def _note_other_bodies_organisations(parsed: ParsedFile, coalition: Coalition) -> None:
-    """A ready row naming an organisation that is someone else's is imported as an application
-    its administrators must confirm (``services.import_members``): the preview says so."""
-    from organiser.coalitions.services import belongs_only_to, find_organisation
-
-    for row in parsed.rows:
-        if row.ok:
-            org = find_organisation(row.values["name"], row.values["country"])
-            if org is not None and not belongs_only_to(org, {coalition.id}):
-                row.notes.append(_("Already on Organiser: it joins once its own administrators confirm it."))
-
-
-def _key(values: dict[str, str]) -> tuple[str, str]:
-    return " ".join(values["name"].casefold().split()), values["country"]
-
-
-def _check(row: ImportRow) -> None:
-    v = row.values
-    v["country"] = v["country"].upper()
-    v["type"] = "_".join(v["type"].lower().replace("-", " ").split()) or OrganisationType.OTHER.value
-    v["role"] = v["role"].lower() or MembershipRole.MEMBER.value
-    v["contact_email"] = normalise_email(v["contact_email"])
-    if not v["name"]:
-        row.errors.append(_("The name is missing"))
-    if not v["country"]:
-        row.errors.append(_("The country is missing"))
-    elif v["country"] not in COUNTRY_CODES:
-        row.errors.append(
-            _("“%(value)s” is not a two-letter country code such as GB or ZM", value=shown(v["country"]))
-        )
-    if v["type"] not in {str(t) for t in OrganisationType}:
-        row.errors.append(_("“%(value)s” is not a type of organisation", value=shown(v["type"])))
-    if v["role"] not in {str(r) for r in MembershipRole}:
-        row.errors.append(_("The role must be member, steering or chair"))
-    if v["website"] and not _web_address(v["website"]):
-        row.errors.append(_("The website must start with https://"))
-    if v["contact_email"] and not valid_email(v["contact_email"]):
-        row.errors.append(_("“%(value)s” is not an e-mail address", value=shown(v["contact_email"])))
-
-
-def _web_address(value: str) -> bool:
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not any(c.isspace() for c in value)
