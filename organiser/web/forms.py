@@ -81,14 +81,16 @@ class CachedTranslations:
 cached_translations = CachedTranslations()
 
 
-_COUNTRY_CODES = frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+COUNTRY_CODES = frozenset(  # ISO 3166 two-letter codes
+    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
+)
 
 
 class KnownCountryCode:
     """An ISO 3166 code (the codes are the same in every language: no list is built per request)."""
 
     def __call__(self, form: object, field: SelectField) -> None:
-        if field.data and field.data not in _COUNTRY_CODES:
+        if field.data and field.data not in COUNTRY_CODES:
             raise ValidationError(_l("Choose a country from the list"))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select, update
 
-from organiser.actions.petitions.counting import _lock_petition, recount
+from organiser.actions.petitions.counting import lock_petition, recount
 from organiser.actions.petitions.models import Invalidation, Petition, Signature, SignatureState
 from organiser.db import db, utcnow
 from organiser.web import limits
@@ -132,7 +132,7 @@ def invalidate(petition: Petition, filters: SignatureFilter, *, reason: str, by:
     """Mark the matching valid signatures invalidated (kept, not deleted) and recount."""
     if filters.is_empty():
         raise ValueError("an invalidation needs at least one filter")
-    _lock_petition(petition.id)
+    lock_petition(petition.id)
     record = Invalidation(
         petition_id=petition.id, filters=filters.as_dict(), reason=reason, created_by_id=by.id
     )
@@ -163,7 +163,7 @@ class AlreadyReverted(Exception):
 def revert(record: Invalidation, *, by: Any) -> int:
     """Restore the signatures an invalidation took out (pending or confirmed, as they were) and
     recount; returns how many were restored."""
-    _lock_petition(record.petition_id)
+    lock_petition(record.petition_id)
     db.session.refresh(record)
     if record.reverted_at is not None:
         raise AlreadyReverted

@@ -96,7 +96,7 @@ def count_signatures(petition_id: int) -> int:
     return add_confirmed(petition_id)
 
 
-def _lock_petition(petition_id: int) -> Petition | None:
+def lock_petition(petition_id: int) -> Petition | None:
     """Lock the petition's row: the first step of every change to which signatures count."""
     return db.session.scalar(
         select(Petition)
@@ -130,7 +130,7 @@ def _claim_confirmed(petition_id: int) -> int:
 
 def add_confirmed(petition_id: int) -> int:
     """One transaction: ``signature_count = signature_count + n`` for the n newly confirmed."""
-    petition = _lock_petition(petition_id)
+    petition = lock_petition(petition_id)
     if petition is None:
         return 0
     added = _claim_confirmed(petition_id)
@@ -148,7 +148,7 @@ def add_confirmed(petition_id: int) -> int:
 
 def recount(petition_id: int) -> int:
     """Set the count to the exact number of confirmed, valid signatures (counting any waiting)."""
-    petition = _lock_petition(petition_id)
+    petition = lock_petition(petition_id)
     if petition is None:
         return 0
     before = petition.signature_count

@@ -23,7 +23,7 @@ from organiser.coalitions.models import (
     OrganisationType,
 )
 from organiser.core.models import normalise_email
-from organiser.web.forms import _COUNTRY_CODES as COUNTRY_CODES
+from organiser.web.forms import COUNTRY_CODES
 
 _ORGANISATION, _MEMBERSHIP = Organisation.__table__.c, Membership.__table__.c
 MEMBERS = Layout(

@@ -14,7 +14,7 @@ from organiser.actions.petitions.forms import DeliveryForm, PetitionTargetsForm
 from organiser.actions.petitions.models import Petition, PetitionStatus
 from organiser.actions.petitions.report import chart_sections
 from organiser.actions.petitions.report import report as petition_report
-from organiser.actions.petitions.views.public import _public_petition, _sign_form
+from organiser.actions.petitions.views.public import public_petition, sign_form
 from organiser.actions.targets import services as targets
 from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.db import db
@@ -125,12 +125,12 @@ def report(petition: Petition) -> str:
 
 def embed(slug: str) -> tuple[str, int]:
     """The compact petition for another site's iframe: the count, the sign form, a link to the page."""
-    petition = _public_petition(slug)
+    petition = public_petition(slug)
     g.frameable = True
     return render_template(
         "actions/petitions/embed.html",
         petition=petition,
-        form=_sign_form(),
+        form=sign_form(),
         source=request.args.get("source", ""),
         consent_wording=_consent(petition),
         **sponsors.page_context(petition, request.args.get("source", "")),

@@ -35,7 +35,7 @@ from organiser.web.public_actions import is_bot
 from organiser.web.templating import render_with_holes
 
 
-def _public_petition(slug: str) -> Petition:
+def public_petition(slug: str) -> Petition:
     petition = services.by_slug(slug)
     if petition is None:
         abort(404)
@@ -46,7 +46,7 @@ def _public_petition(slug: str) -> Petition:
     return petition
 
 
-def _sign_form() -> SignForm:
+def sign_form() -> SignForm:
     form = SignForm()
     form.country.choices = sign_country_choices(str(get_locale()))  # built once per language
     return form
@@ -84,13 +84,13 @@ def _render_petition(petition: Petition, form: SignForm, status: int = 200) -> t
 
 def petition(slug: str) -> Response:
     """The petition: the ask, the count against the goal, recent public signers, the sign form."""
-    body, status = _render_petition(_public_petition(slug), _sign_form())
+    body, status = _render_petition(public_petition(slug), sign_form())
     return public_page(Response(body, status, mimetype="text/html"))
 
 
 def count(slug: str) -> Response:
     """The confirmed count, cacheable for a few seconds."""
-    petition = _public_petition(slug)
+    petition = public_petition(slug)
     response = Response(
         f'{{"count": {petition.signature_count}, "goal": {petition.goal}}}', mimetype="application/json"
     )
@@ -205,7 +205,7 @@ def sign(slug: str) -> str | tuple[str, int]:
         abort(429)
     if snapshot is not None:
         return _sign_valid(snapshot, form, embed)
-    petition = _public_petition(slug)
+    petition = public_petition(slug)
     if petition.status != PetitionStatus.OPEN:
         return render_template("actions/petitions/closed.html", petition=petition, embed=embed), 409
     if not valid:
@@ -267,7 +267,7 @@ def _check_email_page(petition: Petition, email: str, embed: bool) -> str:
 @csrf.exempt
 def confirm(slug: str, token: str) -> str | tuple[str, int]:
     """GET shows a button and changes nothing (mail scanners follow links); POST confirms, once."""
-    petition = _public_petition(slug)
+    petition = public_petition(slug)
     signature = services.signature_for_token(token)
     if signature is None or signature.petition_id != petition.id:
         return render_template("actions/petitions/bad_link.html", petition=petition), 404
