@@ -270,7 +270,7 @@ def check_rows(database_url: str, prefix: str, table: str) -> tuple[int, int]:
 
 
 def drain(redis_url: str, database_url: str, args: argparse.Namespace) -> float:
-    """Wait until the intake (organiser/actions/intake.py) is empty and its last batch committed:
+    """Wait until the intake (organiser/actions/petitions/intake.py) is empty and its last batch committed:
     the seconds it took after the load stopped."""
     import psycopg
     from redis import Redis
