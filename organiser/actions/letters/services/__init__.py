@@ -1,0 +1,64 @@
+"""Letter-writing actions: campaigns, writing (double opt-in), confirming and sending, responses.
+
+A writer's letter becomes one ``Letter`` row per target it goes to (one per person, campaign and
+target: the unique constraint decides). It stays ``pending`` until the writer confirms through the
+e-mailed link; then each letter is put in the outbox as one e-mail to its target, From the platform
+with Reply-To the writer (so the decision-maker can answer them), never copied to anyone, and the
+campaign's ``letter_count`` goes up by the number of letters. The outbox does not call back when a
+row is sent: ``sync_statuses`` moves ``queued`` letters to ``sent`` or ``failed`` from their outbox
+row's status whenever coordinators look at them (their pages, the export, a person's own data).
+
+``campaigns``: campaigns, their state and who their letters go to. ``writing``: writing and
+confirming. ``sending``: each letter to its target, its status, the tallies and the export.
+``responses``: what the decision-makers answered.
+"""
+
+from organiser.actions.letters.services.campaigns import (
+    CampaignStateError,
+    by_slug,
+    campaigns_of,
+    close_campaign,
+    consent_wording,
+    create_campaign,
+    open_campaign,
+    recipients,
+    regions_of,
+    set_targets,
+    slug_taken,
+    why_not_open,
+)
+from organiser.actions.letters.services.responses import record_response, response_targets, responses_of
+from organiser.actions.letters.services.sending import export_letters, sync_statuses, tallies
+from organiser.actions.letters.services.writing import (
+    WriteResult,
+    confirm,
+    letters_for_token,
+    over_limit,
+    write,
+)
+
+__all__ = [
+    "CampaignStateError",
+    "WriteResult",
+    "by_slug",
+    "campaigns_of",
+    "close_campaign",
+    "confirm",
+    "consent_wording",
+    "create_campaign",
+    "export_letters",
+    "letters_for_token",
+    "open_campaign",
+    "over_limit",
+    "recipients",
+    "record_response",
+    "regions_of",
+    "response_targets",
+    "responses_of",
+    "set_targets",
+    "slug_taken",
+    "sync_statuses",
+    "tallies",
+    "why_not_open",
+    "write",
+]

@@ -1,0 +1,131 @@
+"""Letter campaigns: a coordinator's draft, opened for letters and closed; their lists; and who a
+campaign's letters go to (its fixed targets, or the writer's region's decision-makers)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
+from organiser.actions.targets.models import Target
+from organiser.db import db, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class CampaignStateError(Exception):
+    """The campaign cannot do this in its state; the message says why (for the coordinator)."""
+
+
+# ---- campaigns ----------------------------------------------------------------------------------
+
+
+def create_campaign(coalition_id: int, *, by: Any, target_ids: list[int], **fields: Any) -> LetterCampaign:
+    """A draft campaign, addressed to these of its coalition's targets (fixed mode)."""
+    campaign = LetterCampaign(coalition_id=coalition_id, created_by_id=by.id, **fields)
+    db.session.add(campaign)
+    db.session.flush()
+    set_targets(campaign, target_ids)
+    log.info("letter campaign %s created in coalition %s by %s", campaign.id, coalition_id, by.id)
+    return campaign
+
+
+def set_targets(campaign: LetterCampaign, target_ids: list[int]) -> None:
+    wanted = set(target_ids)
+    campaign.targets = [
+        t
+        for t in db.session.scalars(select(Target).where(Target.coalition_id == campaign.coalition_id))
+        if t.id in wanted
+    ]
+    db.session.flush()
+
+
+def why_not_open(campaign: LetterCampaign) -> str | None:
+    """Why the campaign cannot be opened now, or None."""
+    if campaign.status != CampaignStatus.DRAFT:
+        return _("Only a draft can be opened.")
+    if campaign.target_mode == TargetMode.FIXED and not campaign.targets:
+        return _("Choose who the letters go to first.")
+    if campaign.target_mode == TargetMode.REGION and not regions_of(campaign):
+        return _("None of your decision-makers has a region or constituency yet.")
+    return None
+
+
+def open_campaign(campaign: LetterCampaign, *, by: Any) -> None:
+    problem = why_not_open(campaign)
+    if problem:
+        raise CampaignStateError(problem)
+    campaign.status, campaign.opened_at = CampaignStatus.OPEN, utcnow()
+    db.session.flush()
+    log.info("letter campaign %s opened by %s", campaign.id, by.id)
+
+
+def close_campaign(campaign: LetterCampaign, *, by: Any) -> None:
+    if campaign.status != CampaignStatus.OPEN:
+        raise CampaignStateError(_("Only an open campaign can be closed."))
+    campaign.status, campaign.closed_at = CampaignStatus.CLOSED, utcnow()
+    db.session.flush()
+    log.info("letter campaign %s closed by %s", campaign.id, by.id)
+
+
+def campaigns_of(coalition_id: int) -> list[LetterCampaign]:
+    query = (
+        select(LetterCampaign)
+        .where(LetterCampaign.coalition_id == coalition_id)
+        .order_by(LetterCampaign.created_at.desc(), LetterCampaign.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def by_slug(slug: str) -> LetterCampaign | None:
+    return db.session.scalar(
+        select(LetterCampaign)
+        .where(LetterCampaign.slug == slug)
+        .options(joinedload(LetterCampaign.coalition))
+    )
+
+
+def slug_taken(slug: str) -> bool:
+    return db.session.scalar(select(LetterCampaign.id).where(LetterCampaign.slug == slug)) is not None
+
+
+def consent_wording(campaign: LetterCampaign) -> str:
+    return _(
+        "Keep me updated by e-mail about this campaign and other campaigns of %(coalition)s.",
+        coalition=campaign.coalition.name,
+    )
+
+
+# ---- who a letter goes to -------------------------------------------------------------------------
+
+
+def _region_key(region: str) -> str:
+    return " ".join(region.split()).casefold()
+
+
+def regions_of(campaign: LetterCampaign) -> list[str]:
+    """By region: the regions or constituencies of the coalition's decision-makers, sorted."""
+    found: dict[str, str] = {}
+    for region in db.session.scalars(
+        select(Target.region).where(Target.coalition_id == campaign.coalition_id, Target.region != "")
+    ):
+        found.setdefault(_region_key(region), region.strip())
+    return sorted(found.values(), key=str.casefold)
+
+
+def recipients(campaign: LetterCampaign, region: str = "") -> list[Target]:
+    """Fixed: the campaign's targets. By region: the coalition's targets whose region is the
+    writer's (compared without case and extra spaces)."""
+    if campaign.target_mode == TargetMode.FIXED:
+        return list(campaign.targets)
+    key = _region_key(region)
+    if not key:
+        return []
+    candidates = db.session.scalars(
+        select(Target).where(Target.coalition_id == campaign.coalition_id).order_by(Target.name, Target.id)
+    )
+    return [t for t in candidates if t.region and _region_key(t.region) == key]
