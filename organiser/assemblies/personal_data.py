@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import select
 
 from organiser.assemblies.models import Assembly, Registration
 from organiser.db import db
-from organiser.people.models import ConsentState, Person
-from organiser.privacy.registry import PersonalData
+from organiser.people.models import Person
+from organiser.privacy.registry import AnonymisedRows, PersonalData
 
 ANONYMOUS = {
     "person_id": None,
@@ -56,47 +56,20 @@ def _collect(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def _erase(person: Person) -> int:
-    return db.session.execute(
-        update(Registration)
-        .where(Registration.person_id == person.id)
-        .values(**ANONYMOUS)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+ROWS = AnonymisedRows(Registration, ANONYMOUS, Registration.assembly_id, Assembly.id)
 
 
 def _expire(coalition: Any, cutoff: datetime) -> int:
     """Registrations for this coalition's assemblies that ended before the cutoff, of people who gave
     no ongoing consent to anyone."""
-    ended_before = (
-        select(Assembly.id)
-        .where(Assembly.coalition_id == coalition.id, Assembly.ends_at < cutoff)
-        .scalar_subquery()
-    )
-    consenting = exists().where(ConsentState.person_id == Registration.person_id, ConsentState.granted)
-    return db.session.execute(
-        update(Registration)
-        .where(Registration.assembly_id.in_(ended_before), Registration.person_id.is_not(None), ~consenting)
-        .values(**ANONYMOUS)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-
-
-def _minimise(cutoff: datetime) -> int:
-    """IP addresses kept against abuse, once older than the anti-abuse window."""
-    return db.session.execute(
-        update(Registration)
-        .where(Registration.created_at < cutoff, Registration.ip != "")
-        .values(ip="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return ROWS.expire(Assembly.coalition_id == coalition.id, Assembly.ends_at < cutoff)
 
 
 REGISTRATIONS = PersonalData(
     name="assembly_registrations",
     label=_l("Assemblies you registered for"),
     collect=_collect,
-    erase=_erase,
+    erase=ROWS.erase,
     expire=_expire,
-    minimise=_minimise,
+    minimise=ROWS.minimise,  # IP addresses kept against abuse, once older than the window
 )

@@ -1,6 +1,11 @@
 """Where personal data lives. Each domain package registers what it keeps about a person (actions:
 signatures and letters; assemblies: registrations and testimonies), so privacy can show it, export
 it, erase it and expire it without importing those packages — dependencies keep pointing one way.
+
+Most of it is rows about people that are anonymised in place, so whatever counts on them stays
+right (a petition's count, an assembly's figures): ``AnonymisedRows`` does that for a table, with
+one UPDATE each time — erased for a person, expired for the people of ended actions who gave no
+ongoing consent, and stripped of anti-abuse data (IP addresses) once it is old.
 """
 
 from __future__ import annotations
@@ -9,6 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import exists, or_, select, update
+
+from organiser.db import db
+from organiser.people.models import ConsentState
 
 
 @dataclass(frozen=True)
@@ -35,3 +45,49 @@ def register_personal_data(source: PersonalData) -> None:
 
 def personal_data_sources() -> list[PersonalData]:
     return list(_sources.values())
+
+
+@dataclass(frozen=True)
+class AnonymisedRows:
+    """A table of rows about people (with ``person_id`` and ``created_at``) anonymised in place."""
+
+    model: Any
+    blank: dict[str, Any]  # the values that anonymise a row (``person_id`` None among them)
+    action: Any  # the column naming a row's action: ``Signature.petition_id``
+    action_id: Any  # the actions' own id column: ``Petition.id``
+    abuse_columns: tuple[str, ...] = ("ip",)  # emptied by ``minimise`` once older than the window
+    # Also given the rows' condition before they are blanked (a letter's outbox row, say).
+    before: Callable[[Any], object] | None = None
+
+    def anonymise(self, condition: Any) -> int:
+        """Blank the rows that match, with one UPDATE; returns how many."""
+        if self.before is not None:
+            self.before(condition)
+        return db.session.execute(
+            update(self.model)
+            .where(condition)
+            .values(**self.blank)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
+    def erase(self, person: Any) -> int:
+        """The person's rows, anonymised."""
+        return self.anonymise(self.model.person_id == person.id)
+
+    def expire(self, *ended: Any) -> int:
+        """The rows of the actions that match these conditions (of a coalition, ended before the
+        cutoff), of people who gave no ongoing consent to anyone, anonymised."""
+        actions = select(self.action_id).where(*ended).scalar_subquery()
+        person_id = self.model.person_id
+        consenting = exists().where(ConsentState.person_id == person_id, ConsentState.granted)
+        return self.anonymise(self.action.in_(actions) & person_id.is_not(None) & ~consenting)
+
+    def minimise(self, cutoff: datetime) -> int:
+        """Anti-abuse data (IP addresses) of rows older than the cutoff, emptied."""
+        columns = [getattr(self.model, name) for name in self.abuse_columns]
+        return db.session.execute(
+            update(self.model)
+            .where(self.model.created_at < cutoff, or_(*(column != "" for column in columns)))
+            .values(dict.fromkeys(self.abuse_columns, ""))
+            .execution_options(synchronize_session=False)
+        ).rowcount

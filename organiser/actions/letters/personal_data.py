@@ -10,14 +10,14 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import func, select
 
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign
 from organiser.actions.targets.models import Target
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
-from organiser.people.models import ConsentState, Person
-from organiser.privacy.registry import PersonalData
+from organiser.people.models import Person
+from organiser.privacy.registry import AnonymisedRows, PersonalData
 
 ANONYMOUS = {
     "person_id": None,
@@ -63,52 +63,32 @@ def _collect(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def _anonymise(condition: Any) -> int:
-    """Scrub (and cancel, if still waiting) the outbox rows of the matching letters, then blank them."""
+def _scrub_carriers(condition: Any) -> None:
+    """Scrub (and cancel, if still waiting) the outbox rows that carry the matching letters."""
     from organiser.privacy.services import scrub_outbox
 
     carriers = select(Letter.outbox_message_id).where(condition, Letter.outbox_message_id.is_not(None))
     scrub_outbox(OutboxMessage.id.in_(carriers))
-    return db.session.execute(
-        update(Letter).where(condition).values(**ANONYMOUS).execution_options(synchronize_session=False)
-    ).rowcount
 
 
-def _erase(person: Person) -> int:
-    return _anonymise(Letter.person_id == person.id)
+ROWS = AnonymisedRows(Letter, ANONYMOUS, Letter.campaign_id, LetterCampaign.id, before=_scrub_carriers)
 
 
 def _expire(coalition: Any, cutoff: datetime) -> int:
     """Letters of this coalition's campaigns that closed before the cutoff, of people who gave no
     ongoing consent to anyone."""
-    closed_before = (
-        select(LetterCampaign.id)
-        .where(
-            LetterCampaign.coalition_id == coalition.id,
-            LetterCampaign.status == CampaignStatus.CLOSED,
-            func.coalesce(LetterCampaign.closed_at, LetterCampaign.created_at) < cutoff,
-        )
-        .scalar_subquery()
+    return ROWS.expire(
+        LetterCampaign.coalition_id == coalition.id,
+        LetterCampaign.status == CampaignStatus.CLOSED,
+        func.coalesce(LetterCampaign.closed_at, LetterCampaign.created_at) < cutoff,
     )
-    consenting = exists().where(ConsentState.person_id == Letter.person_id, ConsentState.granted)
-    return _anonymise(Letter.campaign_id.in_(closed_before) & Letter.person_id.is_not(None) & ~consenting)
-
-
-def _minimise(cutoff: datetime) -> int:
-    """IP addresses older than the anti-abuse window."""
-    return db.session.execute(
-        update(Letter)
-        .where(Letter.created_at < cutoff, Letter.ip != "")
-        .values(ip="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
 
 
 LETTERS = PersonalData(
     name="letters",
     label=_l("Letters you wrote"),
     collect=_collect,
-    erase=_erase,
+    erase=ROWS.erase,
     expire=_expire,
-    minimise=_minimise,
+    minimise=ROWS.minimise,  # IP addresses, once older than the anti-abuse window
 )

@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import func, select
 
 from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.db import db
-from organiser.people.models import ConsentState, Person
-from organiser.privacy.registry import PersonalData
+from organiser.people.models import Person
+from organiser.privacy.registry import AnonymisedRows, PersonalData
 
 ANONYMOUS = {
     "person_id": None,
@@ -55,34 +55,19 @@ def _collect(person: Person) -> list[dict[str, Any]]:
     ]
 
 
-def _erase(person: Person) -> int:
-    return db.session.execute(
-        update(Signature)
-        .where(Signature.person_id == person.id)
-        .values(**ANONYMOUS)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+ROWS = AnonymisedRows(
+    Signature, ANONYMOUS, Signature.petition_id, Petition.id, abuse_columns=("ip", "referrer")
+)
 
 
 def _expire(coalition: Any, cutoff: datetime) -> int:
     """Signatures on this coalition's petitions that closed before the cutoff, of people who gave
     no ongoing consent to anyone."""
-    closed_before = (
-        select(Petition.id)
-        .where(
-            Petition.coalition_id == coalition.id,
-            Petition.status.in_([PetitionStatus.CLOSED, PetitionStatus.DELIVERED]),
-            func.coalesce(Petition.closed_at, Petition.created_at) < cutoff,
-        )
-        .scalar_subquery()
+    return ROWS.expire(
+        Petition.coalition_id == coalition.id,
+        Petition.status.in_([PetitionStatus.CLOSED, PetitionStatus.DELIVERED]),
+        func.coalesce(Petition.closed_at, Petition.created_at) < cutoff,
     )
-    consenting = exists().where(ConsentState.person_id == Signature.person_id, ConsentState.granted)
-    return db.session.execute(
-        update(Signature)
-        .where(Signature.petition_id.in_(closed_before), Signature.person_id.is_not(None), ~consenting)
-        .values(**ANONYMOUS)
-        .execution_options(synchronize_session=False)
-    ).rowcount
 
 
 def _minimise(cutoff: datetime) -> int:
@@ -93,19 +78,14 @@ def _minimise(cutoff: datetime) -> int:
     for invalidation in db.session.scalars(select(Invalidation).where(Invalidation.created_at < cutoff)):
         if (invalidation.filters or {}).get("ip"):
             invalidation.filters = {**invalidation.filters, "ip": "(dropped)"}
-    return db.session.execute(
-        update(Signature)
-        .where(Signature.created_at < cutoff, or_(Signature.ip != "", Signature.referrer != ""))
-        .values(ip="", referrer="")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return ROWS.minimise(cutoff)
 
 
 SIGNATURES = PersonalData(
     name="signatures",
     label=_l("Petitions you signed"),
     collect=_collect,
-    erase=_erase,
+    erase=ROWS.erase,
     expire=_expire,
     minimise=_minimise,
 )
