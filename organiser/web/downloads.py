@@ -1,12 +1,17 @@
-"""CSV exports that open safely in spreadsheets."""
+"""CSV exports that open safely in spreadsheets, and downloads of personal data written to the
+export log coordinators see."""
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from werkzeug.wrappers import Response
+
+log = logging.getLogger(__name__)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,11 +61,37 @@ def logged_csv_download(
     organisation_id: int | None = None,
 ) -> Response:
     """A CSV of personal data: the download is written to the export log coordinators see."""
+    rows = max(sum(1 for _row in csv.reader(io.StringIO(body))) - 1, 0)
+    _log_export(what, rows, by=by, coalition_id=coalition_id, organisation_id=organisation_id)
+    return csv_download(body, filename)
+
+
+def _log_export(what: str, rows: int, *, by: object, **scope: int | None) -> None:
     from organiser.db import db
 
     if _export_logger is None:
         raise RuntimeError("no export log: the privacy package registers it in its init_app")
-    rows = max(sum(1 for _row in csv.reader(io.StringIO(body))) - 1, 0)
-    _export_logger(what, rows, by=by, coalition_id=coalition_id, organisation_id=organisation_id)
+    _export_logger(what, rows, by=by, **scope)
     db.session.commit()
-    return csv_download(body, filename)
+
+
+@dataclass(frozen=True)
+class Export:
+    """A CSV of personal data as a service builds it for coordinators: the file's name, what it is
+    of (as the export log names it), its header and rows, and whose data it is."""
+
+    filename: str
+    what: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    coalition_id: int | None = None
+    organisation_id: int | None = None
+
+
+def export_download(export: Export, *, by: object) -> Response:
+    """The export as a file to save (formula-safe, never cached); the download is logged, in the
+    export log coordinators see and in the application's log."""
+    scope = {"coalition_id": export.coalition_id, "organisation_id": export.organisation_id}
+    _log_export(export.what, len(export.rows), by=by, **scope)
+    log.info("%s exported by %s (%s rows)", export.filename, getattr(by, "id", by), len(export.rows))
+    return csv_download(to_csv(export.header, export.rows), export.filename)

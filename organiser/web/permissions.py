@@ -38,6 +38,16 @@ def authorise(model: type, check: str = "can_manage", *, by: str = "slug") -> Ca
     return decorator
 
 
+def public_or_404(item: Any) -> Any:
+    """The object of a public page (a petition, a letter campaign, an assembly): a missing one is a
+    404, and so is one not public yet (a draft), unless the signed-in user may manage it."""
+    if item is None:
+        abort(404)
+    if not item.is_public and not (current_user.is_authenticated and item.can_manage(current_user)):
+        abort(404)
+    return item
+
+
 def platform_admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     @login_required

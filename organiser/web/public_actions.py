@@ -14,9 +14,10 @@ token: the pages stay cacheable under a surge); double opt-in, a honeypot and th
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 MAX_CONFIRMATION_SENDS = 3
@@ -47,3 +48,16 @@ def read_link_token(purpose: str, token: str) -> Any:
 def is_bot(form: Any) -> bool:
     """Whether the honeypot field (``website``, hidden from people) was filled in."""
     return bool(form.website.data)
+
+
+def confirmation_page(
+    found: bool, *, bad_link: Callable[[], str], show: Callable[[], str], confirm: Callable[[], Any]
+) -> Any:
+    """The page a link in an e-mail opens. GET shows a button and changes nothing (mail scanners
+    follow links); POST confirms (``confirm`` acts, commits and answers). A link that is not ours,
+    or whose data was erased since (``found`` false), gets ``bad_link``, with a 404."""
+    if not found:
+        return bad_link(), 404
+    if request.method == "POST":
+        return confirm()
+    return show()

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from organiser.actions.letters import services as letters
 from organiser.actions.letters.forms import CampaignForm, LetterForm
-from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
+from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, TargetMode
 from organiser.actions.targets.services import targets_of
 from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.coalitions.forms import sign_country_choices
@@ -20,22 +20,13 @@ from organiser.db import db
 from organiser.extensions import csrf
 from organiser.web import limits
 from organiser.web.buttons import button_action
-from organiser.web.downloads import logged_csv_download
+from organiser.web.downloads import export_download
 from organiser.web.microcache import public_page
-from organiser.web.permissions import authorise
-from organiser.web.public_actions import is_bot
+from organiser.web.permissions import authorise, public_or_404
+from organiser.web.public_actions import confirmation_page, is_bot
 
 bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letters.responses_of, "letter_responses")
-
-
-def _public_campaign(slug: str) -> LetterCampaign:
-    campaign = letters.by_slug(slug)
-    if campaign is None:
-        abort(404)
-    if not campaign.is_public and not (current_user.is_authenticated and campaign.can_manage(current_user)):
-        abort(404)
-    return campaign
 
 
 def _letter_form(campaign: LetterCampaign) -> LetterForm:
@@ -62,7 +53,7 @@ def _render_campaign(campaign: LetterCampaign, form: LetterForm) -> str:
 @bp.get("/letters/<slug>")
 def campaign(slug: str) -> Response:
     """The campaign: why write, who the letter goes to, how many wrote, the letter form."""
-    page = _public_campaign(slug)
+    page = public_or_404(letters.by_slug(slug))
     return public_page(Response(_render_campaign(page, _letter_form(page)), mimetype="text/html"))
 
 
@@ -74,7 +65,7 @@ def write(slug: str) -> str | tuple[str, int]:
     """Write: pending letters, and an e-mail with the link that confirms them."""
     if limits.over_public_limit(request.remote_addr or ""):
         abort(429)
-    campaign = _public_campaign(slug)
+    campaign = public_or_404(letters.by_slug(slug))
     if campaign.status != CampaignStatus.OPEN:
         return render_template("actions/letters/closed.html", campaign=campaign), 409
     form = _letter_form(campaign)
@@ -109,19 +100,25 @@ def _check_email(campaign: LetterCampaign, email: str) -> str:
 @csrf.exempt
 def confirm(slug: str, token: str) -> str | tuple[str, int]:
     """GET shows a button and changes nothing (mail scanners follow links); POST confirms, once."""
-    campaign = _public_campaign(slug)
+    campaign = public_or_404(letters.by_slug(slug))
     found = [x for x in letters.letters_for_token(token) if x.campaign_id == campaign.id]
-    if not found:
-        return render_template("actions/letters/bad_link.html", campaign=campaign), 404
-    if request.method == "POST":
-        try:
-            queued = letters.confirm(campaign, found)
-        except letters.CampaignStateError:
-            db.session.rollback()
-            return render_template("actions/letters/closed.html", campaign=campaign), 409
-        db.session.commit()
-        return render_template("actions/letters/thanks.html", campaign=campaign, already=not queued)
-    return render_template("actions/letters/confirm.html", campaign=campaign, letters=found)
+    return confirmation_page(
+        bool(found),
+        bad_link=lambda: render_template("actions/letters/bad_link.html", campaign=campaign),
+        show=lambda: render_template("actions/letters/confirm.html", campaign=campaign, letters=found),
+        confirm=lambda: _confirm(campaign, found),
+    )
+
+
+def _confirm(campaign: LetterCampaign, found: list[Letter]) -> str | tuple[str, int]:
+    """Confirm the letters (each once) and put them on their way; a closed campaign sends none."""
+    try:
+        queued = letters.confirm(campaign, found)
+    except letters.CampaignStateError:
+        db.session.rollback()
+        return render_template("actions/letters/closed.html", campaign=campaign), 409
+    db.session.commit()
+    return render_template("actions/letters/thanks.html", campaign=campaign, already=not queued)
 
 
 # ---- coordinators ---------------------------------------------------------------------------------
@@ -198,13 +195,7 @@ def sent(campaign: LetterCampaign) -> str:
 @authorise(LetterCampaign, "can_manage")
 def export(campaign: LetterCampaign) -> Response:
     """Every letter, for the coordinators (cells that look like formulas are made inert)."""
-    return logged_csv_download(
-        letters.export_letters(campaign, by=current_user),
-        f"{campaign.slug}-letters.csv",
-        what=_("Letters of “%(title)s”", title=campaign.title),
-        by=current_user,
-        coalition_id=campaign.coalition_id,
-    )
+    return export_download(letters.export_letters(campaign), by=current_user)
 
 
 @bp.route("/letters/<slug>/responses", methods=["GET", "POST"])

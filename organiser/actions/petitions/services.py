@@ -15,6 +15,7 @@ from organiser.actions.petitions.models import VALID_STATES, Petition, PetitionS
 from organiser.actions.petitions.signing import SignResult
 from organiser.db import db, utcnow
 from organiser.messaging.services.audiences import Segment
+from organiser.web.downloads import Export
 from organiser.web.public_actions import link_token, read_link_token
 
 log = logging.getLogger(__name__)
@@ -167,10 +168,27 @@ def close_petition(petition: Petition, *, by: Any) -> None:
     log.info("petition %s closed by %s", petition.id, by.id)
 
 
-def export_signatures(petition: Petition, *, by: Any) -> str:
-    """Every signature as CSV for coordinators (formula-safe); the export is logged."""
+SIGNATURE_COLUMNS = [
+    "name",
+    "email",
+    "region",
+    "country",
+    "comment",
+    "public_name",
+    "source",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "signed_at",
+    "confirmed_at",
+    "status",
+    "ip",
+]
+
+
+def export_signatures(petition: Petition) -> Export:
+    """Every signature, for coordinators (formula-safe; the download is logged)."""
     from organiser.people.models import Person
-    from organiser.web.downloads import to_csv
 
     rows = db.session.execute(
         select(Signature, Person.email)
@@ -178,24 +196,10 @@ def export_signatures(petition: Petition, *, by: Any) -> str:
         .where(Signature.petition_id == petition.id)
         .order_by(Signature.id)
     ).all()
-    log.info("signatures of petition %s exported by %s (%s rows)", petition.id, by.id, len(rows))
-    return to_csv(
-        [
-            "name",
-            "email",
-            "region",
-            "country",
-            "comment",
-            "public_name",
-            "source",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-            "signed_at",
-            "confirmed_at",
-            "status",
-            "ip",
-        ],
+    return Export(
+        f"{petition.slug}-signatures.csv",
+        _("Signatures of “%(title)s”", title=petition.title),
+        SIGNATURE_COLUMNS,
         [
             (
                 s.name,
@@ -215,6 +219,7 @@ def export_signatures(petition: Petition, *, by: Any) -> str:
             )
             for s, email in rows
         ],
+        coalition_id=petition.coalition_id,
     )
 
 

@@ -18,7 +18,7 @@ from organiser.db import db
 from organiser.messaging.models import OutboxMessage, OutboxStatus
 from organiser.messaging.services import queue_email
 from organiser.people.models import Person
-from organiser.web.downloads import to_csv
+from organiser.web.downloads import Export
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,25 @@ def tallies(campaign: LetterCampaign) -> dict[str, Any]:
     }
 
 
-def export_letters(campaign: LetterCampaign, *, by: Any) -> str:
-    """Every letter as CSV for coordinators (formula-safe); the view logs the download."""
+LETTER_COLUMNS = [
+    "target",
+    "name",
+    "email",
+    "region",
+    "country",
+    "subject",
+    "body",
+    "consent_coalition",
+    "status",
+    "written_at",
+    "confirmed_at",
+    "sent_at",
+    "ip",
+]
+
+
+def export_letters(campaign: LetterCampaign) -> Export:
+    """Every letter, for coordinators (formula-safe; the download is logged)."""
     sync_statuses(campaign.id)
     rows = db.session.execute(
         select(Letter, Person.email, Target.name)
@@ -115,23 +132,10 @@ def export_letters(campaign: LetterCampaign, *, by: Any) -> str:
         .where(Letter.campaign_id == campaign.id)
         .order_by(Letter.id)
     ).all()
-    log.info("letters of campaign %s exported by %s (%s rows)", campaign.id, by.id, len(rows))
-    return to_csv(
-        [
-            "target",
-            "name",
-            "email",
-            "region",
-            "country",
-            "subject",
-            "body",
-            "consent_coalition",
-            "status",
-            "written_at",
-            "confirmed_at",
-            "sent_at",
-            "ip",
-        ],
+    return Export(
+        f"{campaign.slug}-letters.csv",
+        _("Letters of “%(title)s”", title=campaign.title),
+        LETTER_COLUMNS,
         [
             (
                 target_name or "",
@@ -150,4 +154,5 @@ def export_letters(campaign: LetterCampaign, *, by: Any) -> str:
             )
             for x, email, target_name in rows
         ],
+        coalition_id=campaign.coalition_id,
     )

@@ -17,7 +17,7 @@ from organiser.actions.petitions.models import Petition
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.web.buttons import button_action
-from organiser.web.downloads import logged_csv_download
+from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
 
@@ -116,13 +116,7 @@ def close_petition(petition: Petition) -> Response:
 @authorise(Petition, "can_manage")
 def export_signatures(petition: Petition) -> Response:
     """Every signature, for the coordinators (cells that look like formulas are made inert)."""
-    return logged_csv_download(
-        services.export_signatures(petition, by=current_user),
-        f"{petition.slug}-signatures.csv",
-        what=_("Signatures of “%(title)s”", title=petition.title),
-        by=current_user,
-        coalition_id=petition.coalition_id,
-    )
+    return export_download(services.export_signatures(petition), by=current_user)
 
 
 @authorise(Petition, "can_manage")

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 from organiser.actions.petitions import intake, services, sponsors
 from organiser.actions.petitions.forms import SignForm
 from organiser.actions.petitions.lifecycle import close_if_overdue
-from organiser.actions.petitions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db, utcnow
@@ -31,16 +31,13 @@ from organiser.extensions import csrf, may_be_signed_in
 from organiser.web import limits
 from organiser.web.inputs import form_text, without_controls
 from organiser.web.microcache import public_page
-from organiser.web.public_actions import is_bot
+from organiser.web.permissions import public_or_404
+from organiser.web.public_actions import confirmation_page, is_bot
 from organiser.web.templating import render_with_holes
 
 
 def public_petition(slug: str) -> Petition:
-    petition = services.by_slug(slug)
-    if petition is None:
-        abort(404)
-    if not petition.is_public and not (current_user.is_authenticated and petition.can_manage(current_user)):
-        abort(404)
+    petition = public_or_404(services.by_slug(slug))
     if close_if_overdue(petition):  # without a worker's sweep (embedded), the first visit closes it
         db.session.commit()
     return petition
@@ -269,11 +266,19 @@ def confirm(slug: str, token: str) -> str | tuple[str, int]:
     """GET shows a button and changes nothing (mail scanners follow links); POST confirms, once."""
     petition = public_petition(slug)
     signature = services.signature_for_token(token)
-    if signature is None or signature.petition_id != petition.id:
-        return render_template("actions/petitions/bad_link.html", petition=petition), 404
-    if request.method == "POST":
-        services.confirm(signature)
-        db.session.commit()
-        db.session.refresh(petition)
-        return render_template("actions/petitions/thanks.html", petition=petition, already=False)
-    return render_template("actions/petitions/confirm.html", petition=petition, signature=signature)
+    return confirmation_page(
+        signature is not None and signature.petition_id == petition.id,
+        bad_link=lambda: render_template("actions/petitions/bad_link.html", petition=petition),
+        show=lambda: render_template(
+            "actions/petitions/confirm.html", petition=petition, signature=signature
+        ),
+        confirm=lambda: _confirm(petition, signature),
+    )
+
+
+def _confirm(petition: Petition, signature: Signature) -> str:
+    """Confirm the signature (once; the count follows) and thank the signer."""
+    services.confirm(signature)
+    db.session.commit()
+    db.session.refresh(petition)
+    return render_template("actions/petitions/thanks.html", petition=petition, already=False)

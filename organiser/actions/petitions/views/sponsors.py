@@ -19,7 +19,7 @@ from organiser.actions.petitions.models import Petition, PetitionSponsor
 from organiser.coalitions.models import Organisation
 from organiser.db import db
 from organiser.web.buttons import button_action
-from organiser.web.downloads import logged_csv_download
+from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
 
@@ -166,13 +166,7 @@ def organisation_new_mailing(organisation: Organisation) -> str | Response:
 @authorise(Organisation, "can_manage")
 def export_supporters(organisation: Organisation) -> Response:
     """The same supporters as CSV (cells that look like formulas are made inert); logged."""
-    return logged_csv_download(
-        sponsors.export_supporters(organisation, by=current_user),
-        f"{organisation.slug}-supporters.csv",
-        what=_("Supporters of %(organisation)s", organisation=organisation.name),
-        by=current_user,
-        organisation_id=organisation.id,
-    )
+    return export_download(sponsors.export_supporters(organisation), by=current_user)
 
 
 @authorise(Petition, "can_manage")
