@@ -43,6 +43,17 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+# A column holding what a person gave or left (their name, words, IP address): listed on their own
+# data page and in their download, and blanked when they are erased or their data expires
+# (``organiser.privacy.registry.AnonymisedRows``). A new field marked so needs nothing more.
+PERSONAL = {"personal": True}
+
+
+def personal_columns(model: type) -> list[Any]:
+    """The model's columns marked ``info=PERSONAL``, in their order."""
+    return [column for column in model.__table__.columns if column.info.get("personal")]  # type: ignore[attr-defined]
+
+
 def _app_context_id() -> int:
     ctx = _cv_app.get(None)
     if ctx is None:

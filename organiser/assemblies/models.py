@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.coalitions.models import Coalition, Organisation
 from organiser.core.models import Role
-from organiser.db import Base, as_utc, utcnow
+from organiser.db import PERSONAL, Base, as_utc, utcnow
 from organiser.people.models import Person
 
 
@@ -166,18 +166,18 @@ class Registration(Base):
     assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"))
     # None once the person is erased: the row stays, anonymised, so the attendance figures stay right.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    email: Mapped[str] = mapped_column(String(320))
-    region: Mapped[str] = mapped_column(String(120), default="")
+    name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    email: Mapped[str] = mapped_column(String(320), info=PERSONAL)
+    region: Mapped[str] = mapped_column(String(120), default="", info=PERSONAL)
     country: Mapped[str | None] = mapped_column(String(2))
-    language: Mapped[str] = mapped_column(String(60), default="")
-    access_needs: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(60), default="", info=PERSONAL)
+    access_needs: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
     # Answers to an assembly's own questions (to come), question → answer.
-    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=PERSONAL)
     # The box ticked when registering; it reaches the consent ledger only at confirmation.
-    consent_coalition: Mapped[bool] = mapped_column(default=False, server_default=false())
-    ip: Mapped[str] = mapped_column(String(64), default="")
-    check_in_code: Mapped[str | None] = mapped_column(String(12))
+    consent_coalition: Mapped[bool] = mapped_column(default=False, server_default=false(), info=PERSONAL)
+    ip: Mapped[str] = mapped_column(String(64), default="", info=PERSONAL)
+    check_in_code: Mapped[str | None] = mapped_column(String(12), info=PERSONAL)
     status: Mapped[RegistrationStatus] = mapped_column(String(20), default=RegistrationStatus.PENDING)
     confirmation_sends: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

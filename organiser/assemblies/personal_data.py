@@ -13,20 +13,7 @@ from sqlalchemy import select
 from organiser.assemblies.models import Assembly, Registration
 from organiser.db import db
 from organiser.people.models import Person
-from organiser.privacy.registry import AnonymisedRows, PersonalData
-
-ANONYMOUS = {
-    "person_id": None,
-    "name": "",
-    "email": "",
-    "region": "",
-    "language": "",
-    "access_needs": "",
-    "answers": {},
-    "ip": "",
-    "check_in_code": None,
-    "consent_coalition": False,
-}
+from organiser.privacy.registry import AnonymisedRows, PersonalData, personal_values
 
 
 def _collect(person: Person) -> list[dict[str, Any]]:
@@ -40,23 +27,17 @@ def _collect(person: Person) -> list[dict[str, Any]]:
         {
             "title": title,
             "assembly_slug": slug,
-            "name": r.name,
-            "email": r.email,
-            "region": r.region,
+            **personal_values(r),
             "country": r.country or "",
-            "language": r.language,
-            "access_needs": r.access_needs,
             "status": str(r.status),
-            "check_in_code": r.check_in_code or "",
             "registered_at": r.created_at,
             "confirmed_at": r.confirmed_at or "",
-            "ip_address": r.ip,
         }
         for r, title, slug in rows
     ]
 
 
-ROWS = AnonymisedRows(Registration, ANONYMOUS, Registration.assembly_id, Assembly.id)
+ROWS = AnonymisedRows(Registration, Registration.assembly_id, Assembly.id)
 
 
 def _expire(coalition: Any, cutoff: datetime) -> int:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import JSON, exists, or_, select, update
 
-from organiser.db import db
+from organiser.db import db, personal_columns
 from organiser.people.models import ConsentState
 
 
@@ -47,17 +47,36 @@ def personal_data_sources() -> list[PersonalData]:
     return list(_sources.values())
 
 
+def blank_of(column: Any) -> Any:
+    """What a personal column holds once anonymised: nothing (None) where it may, else empty."""
+    if column.nullable:
+        return None
+    if isinstance(column.type, JSON):
+        return {}
+    return {str: "", bool: False}[column.type.python_type]
+
+
+def personal_values(row: Any) -> dict[str, Any]:
+    """A row's personal columns (``db.PERSONAL``), as the person's own page and download show them."""
+    return {column.key: getattr(row, column.key) for column in personal_columns(type(row))}
+
+
 @dataclass(frozen=True)
 class AnonymisedRows:
-    """A table of rows about people (with ``person_id`` and ``created_at``) anonymised in place."""
+    """A table of rows about people (with ``person_id`` and ``created_at``) anonymised in place: its
+    columns marked ``info=PERSONAL`` are blanked (``blank_of``), and the row loses its person."""
 
     model: Any
-    blank: dict[str, Any]  # the values that anonymise a row (``person_id`` None among them)
     action: Any  # the column naming a row's action: ``Signature.petition_id``
     action_id: Any  # the actions' own id column: ``Petition.id``
     abuse_columns: tuple[str, ...] = ("ip",)  # emptied by ``minimise`` once older than the window
     # Also given the rows' condition before they are blanked (a letter's outbox row, say).
     before: Callable[[Any], object] | None = None
+
+    @property
+    def blank(self) -> dict[str, Any]:
+        """The values that anonymise a row."""
+        return {"person_id": None, **{c.key: blank_of(c) for c in personal_columns(self.model)}}
 
     def anonymise(self, condition: Any) -> int:
         """Blank the rows that match, with one UPDATE; returns how many."""

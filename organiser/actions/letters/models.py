@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition
-from organiser.db import Base, utcnow
+from organiser.db import PERSONAL, Base, utcnow
 
 
 class CampaignStatus(enum.StrEnum):
@@ -101,15 +101,15 @@ class Letter(Base):
     # None once the person is erased: the row stays, anonymised, so the totals stay right.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="SET NULL"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    region: Mapped[str] = mapped_column(String(200), default="")
-    country: Mapped[str | None] = mapped_column(String(2))
-    subject: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    region: Mapped[str] = mapped_column(String(200), default="", info=PERSONAL)
+    country: Mapped[str | None] = mapped_column(String(2), info=PERSONAL)
+    subject: Mapped[str] = mapped_column(String(300), info=PERSONAL)
+    body: Mapped[str] = mapped_column(Text, info=PERSONAL)
     # The consent box, recorded in the ledger only once the letter is confirmed (double opt-in).
-    consent_coalition: Mapped[bool] = mapped_column(default=False)
-    ip: Mapped[str] = mapped_column(String(64), default="")
-    email_domain: Mapped[str] = mapped_column(String(255), default="")
+    consent_coalition: Mapped[bool] = mapped_column(default=False, info=PERSONAL)
+    ip: Mapped[str] = mapped_column(String(64), default="", info=PERSONAL)
+    email_domain: Mapped[str] = mapped_column(String(255), default="", info=PERSONAL)
     status: Mapped[LetterStatus] = mapped_column(String(20), default=LetterStatus.PENDING, index=True)
     confirmation_sends: Mapped[int] = mapped_column(Integer, default=0)
     # The outbox row that carries it to the target: its status tells whether it was sent.

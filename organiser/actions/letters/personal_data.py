@@ -17,19 +17,7 @@ from organiser.actions.targets.models import Target
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage
 from organiser.people.models import Person
-from organiser.privacy.registry import AnonymisedRows, PersonalData
-
-ANONYMOUS = {
-    "person_id": None,
-    "name": "",
-    "region": "",
-    "country": None,
-    "subject": "",
-    "body": "",
-    "ip": "",
-    "email_domain": "",
-    "consent_coalition": False,
-}
+from organiser.privacy.registry import AnonymisedRows, PersonalData, personal_values
 
 
 def _collect(person: Person) -> list[dict[str, Any]]:
@@ -48,16 +36,11 @@ def _collect(person: Person) -> list[dict[str, Any]]:
             "title": title,  # the key the privacy pages show
             "campaign_slug": slug,
             "to": target_name or "",
-            "name": x.name,
-            "region": x.region,
-            "country": x.country or "",
-            "subject": x.subject,
-            "body": x.body,
+            **personal_values(x),
             "status": str(x.status),
             "written_at": x.created_at,
             "confirmed_at": x.confirmed_at or "",
             "sent_at": x.sent_at or "",
-            "ip_address": x.ip,
         }
         for x, title, slug, target_name in rows
     ]
@@ -71,7 +54,7 @@ def _scrub_carriers(condition: Any) -> None:
     scrub_outbox(OutboxMessage.id.in_(carriers))
 
 
-ROWS = AnonymisedRows(Letter, ANONYMOUS, Letter.campaign_id, LetterCampaign.id, before=_scrub_carriers)
+ROWS = AnonymisedRows(Letter, Letter.campaign_id, LetterCampaign.id, before=_scrub_carriers)
 
 
 def _expire(coalition: Any, cutoff: datetime) -> int:

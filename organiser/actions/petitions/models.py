@@ -25,7 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition, Organisation
-from organiser.db import Base, utcnow
+from organiser.db import PERSONAL, Base, utcnow
 from organiser.people.models import Person
 
 
@@ -114,11 +114,11 @@ class Signature(Base):
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
     # None once the person is erased: the row stays, anonymised, so the counts stay right.
     person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    region: Mapped[str] = mapped_column(String(120), default="")
+    name: Mapped[str] = mapped_column(String(200), info=PERSONAL)
+    region: Mapped[str] = mapped_column(String(120), default="", info=PERSONAL)
     country: Mapped[str | None] = mapped_column(String(2))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    public_name: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
+    public_name: Mapped[bool] = mapped_column(default=False, info=PERSONAL)
     # The consent boxes ticked when signing; recorded in the consent ledger only once the signature
     # is confirmed through the e-mailed link (double opt-in covers consent too).
     consent_coalition: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -129,18 +129,18 @@ class Signature(Base):
     sponsor_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )
-    utm_source: Mapped[str] = mapped_column(String(120), default="")
-    utm_medium: Mapped[str] = mapped_column(String(120), default="")
-    utm_campaign: Mapped[str] = mapped_column(String(120), default="")
-    referrer: Mapped[str] = mapped_column(String(500), default="")
-    ip: Mapped[str] = mapped_column(String(64), default="")
+    utm_source: Mapped[str] = mapped_column(String(120), default="", info=PERSONAL)
+    utm_medium: Mapped[str] = mapped_column(String(120), default="", info=PERSONAL)
+    utm_campaign: Mapped[str] = mapped_column(String(120), default="", info=PERSONAL)
+    referrer: Mapped[str] = mapped_column(String(500), default="", info=PERSONAL)
+    ip: Mapped[str] = mapped_column(String(64), default="", info=PERSONAL)
     confirmation_sends: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     state: Mapped[SignatureState] = mapped_column(
         String(20), default=SignatureState.PENDING, server_default=SignatureState.PENDING
     )
-    email_domain: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    email_domain: Mapped[str] = mapped_column(String(255), default="", server_default="", info=PERSONAL)
     invalidation_id: Mapped[int | None] = mapped_column(
         ForeignKey("signature_invalidations.id", ondelete="SET NULL"), index=True
     )

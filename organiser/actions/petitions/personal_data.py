@@ -13,21 +13,7 @@ from sqlalchemy import func, select
 from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
 from organiser.db import db
 from organiser.people.models import Person
-from organiser.privacy.registry import AnonymisedRows, PersonalData
-
-ANONYMOUS = {
-    "person_id": None,
-    "name": "",
-    "region": "",
-    "comment": "",
-    "public_name": False,
-    "referrer": "",
-    "ip": "",
-    "email_domain": "",
-    "utm_source": "",
-    "utm_medium": "",
-    "utm_campaign": "",
-}
+from organiser.privacy.registry import AnonymisedRows, PersonalData, personal_values
 
 
 def _collect(person: Person) -> list[dict[str, Any]]:
@@ -41,23 +27,17 @@ def _collect(person: Person) -> list[dict[str, Any]]:
         {
             "petition": title,
             "petition_slug": slug,
-            "name": s.name,
-            "region": s.region,
+            **personal_values(s),
             "country": s.country or "",
-            "comment": s.comment,
-            "name_shown_publicly": s.public_name,
             "source": s.source,
             "signed_at": s.created_at,
             "confirmed_at": s.confirmed_at or "",
-            "ip_address": s.ip,
         }
         for s, title, slug in rows
     ]
 
 
-ROWS = AnonymisedRows(
-    Signature, ANONYMOUS, Signature.petition_id, Petition.id, abuse_columns=("ip", "referrer")
-)
+ROWS = AnonymisedRows(Signature, Signature.petition_id, Petition.id, abuse_columns=("ip", "referrer"))
 
 
 def _expire(coalition: Any, cutoff: datetime) -> int:

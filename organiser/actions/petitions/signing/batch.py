@@ -14,7 +14,13 @@ from sqlalchemy import Row, text
 from organiser.actions.petitions.models import Petition
 from organiser.actions.petitions.signing.mail import send_confirmations
 from organiser.actions.petitions.signing.one import sign, signed_again
-from organiser.actions.petitions.signing.row import SignResult, signature_row
+from organiser.actions.petitions.signing.row import (
+    SIGNATURE_COLUMNS,
+    SignResult,
+    array_type,
+    column_list,
+    signature_row,
+)
 from organiser.db import db
 from organiser.people.services import supporter_email
 
@@ -31,21 +37,15 @@ class Entry:
     language: str
 
 
+# The statement's arrays, in its order: ``n`` (the entry's place in the batch), the person's tree and
+# address, then the signature's columns.
+_COLUMNS = ("n", "tree_id", "email", *(c for c in SIGNATURE_COLUMNS if c not in ("tree_id", "email")))
+_ARRAYS = ", ".join(f"CAST(:{c} AS {'integer[]' if c == 'n' else array_type(c)})" for c in _COLUMNS)
+
 _SIGN_MANY_STATEMENT = text(
-    """
+    f"""
 WITH input AS (
-    SELECT * FROM unnest(
-        CAST(:n AS integer[]), CAST(:tree_id AS integer[]), CAST(:email AS varchar[]),
-        CAST(:name AS varchar[]), CAST(:region AS varchar[]), CAST(:country AS varchar[]),
-        CAST(:petition_id AS integer[]), CAST(:comment AS text[]), CAST(:public_name AS boolean[]),
-        CAST(:source AS varchar[]), CAST(:utm_source AS varchar[]), CAST(:utm_medium AS varchar[]),
-        CAST(:utm_campaign AS varchar[]), CAST(:referrer AS varchar[]), CAST(:ip AS varchar[]),
-        CAST(:confirmation_sends AS integer[]), CAST(:created_at AS timestamptz[]), CAST(:state AS varchar[]),
-        CAST(:email_domain AS varchar[]), CAST(:sponsor_organisation_id AS integer[]),
-        CAST(:consent_coalition AS boolean[]), CAST(:consent_sponsor AS boolean[])
-    ) AS t(n, tree_id, email, name, region, country, petition_id, comment, public_name, source,
-        utm_source, utm_medium, utm_campaign, referrer, ip, confirmation_sends, created_at, state,
-        email_domain, sponsor_organisation_id, consent_coalition, consent_sponsor)
+    SELECT * FROM unnest({_ARRAYS}) AS t({column_list(columns=_COLUMNS)})
 ), person AS (
     INSERT INTO people (tree_id, email, name, postcode, region, country, created_at)
     SELECT DISTINCT ON (tree_id, email) tree_id, email, name, '', region, country, created_at
@@ -53,13 +53,8 @@ WITH input AS (
     ON CONFLICT (tree_id, email) DO UPDATE SET email = excluded.email  -- unchanged: so RETURNING answers
     RETURNING id, tree_id, email
 ), signature AS (
-    INSERT INTO signatures (petition_id, person_id, name, region, country, comment, public_name, source,
-        utm_source, utm_medium, utm_campaign, referrer, ip, confirmation_sends, created_at, state,
-        email_domain, sponsor_organisation_id, consent_coalition, consent_sponsor)
-    SELECT DISTINCT ON (i.petition_id, p.id) i.petition_id, p.id, i.name, i.region, i.country, i.comment,
-        i.public_name, i.source, i.utm_source, i.utm_medium, i.utm_campaign, i.referrer, i.ip,
-        i.confirmation_sends, i.created_at, i.state, i.email_domain, i.sponsor_organisation_id,
-        i.consent_coalition, i.consent_sponsor
+    INSERT INTO signatures (person_id, {column_list()})
+    SELECT DISTINCT ON (i.petition_id, p.id) p.id, {column_list("i.")}
     FROM input i JOIN person p ON p.tree_id = i.tree_id AND p.email = i.email
     ORDER BY i.petition_id, p.id, i.n
     ON CONFLICT (petition_id, person_id) DO NOTHING
@@ -70,33 +65,7 @@ FROM input i
 JOIN person p ON p.tree_id = i.tree_id AND p.email = i.email
 LEFT JOIN signature s ON s.petition_id = i.petition_id AND s.person_id = p.id
 ORDER BY i.n
-"""
-)
-
-# The statement's arrays, in its order: ``n`` (the entry's place in the batch) and a signature row.
-_COLUMNS = (
-    "n",
-    "tree_id",
-    "email",
-    "name",
-    "region",
-    "country",
-    "petition_id",
-    "comment",
-    "public_name",
-    "source",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "referrer",
-    "ip",
-    "confirmation_sends",
-    "created_at",
-    "state",
-    "email_domain",
-    "sponsor_organisation_id",
-    "consent_coalition",
-    "consent_sponsor",
+"""  # noqa: S608 (built from the constant column list in ``row``)
 )
 
 

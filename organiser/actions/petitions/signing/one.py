@@ -11,7 +11,7 @@ from sqlalchemy import select, text, update
 from organiser.actions.petitions import abuse
 from organiser.actions.petitions.models import Petition, Signature, SignatureState
 from organiser.actions.petitions.signing.mail import send_confirmation, send_signed_already
-from organiser.actions.petitions.signing.row import SignResult, signature_row
+from organiser.actions.petitions.signing.row import SignResult, column_list, signature_row
 from organiser.db import db, dialect_insert, utcnow
 from organiser.people.services import person_id_for, supporter_email
 from organiser.web.public_actions import MAX_CONFIRMATION_SENDS
@@ -47,25 +47,21 @@ def sign(
 
 
 _SIGN_STATEMENT = text(
-    """
+    f"""
 WITH person AS (
     INSERT INTO people (tree_id, email, name, postcode, region, country, created_at)
     VALUES (:tree_id, :email, :name, '', :region, :country, :created_at)
     ON CONFLICT (tree_id, email) DO UPDATE SET email = excluded.email  -- unchanged: so RETURNING answers
     RETURNING id
 ), signature AS (
-    INSERT INTO signatures (petition_id, person_id, name, region, country, comment, public_name, source,
-        utm_source, utm_medium, utm_campaign, referrer, ip, confirmation_sends, created_at, state,
-        email_domain, sponsor_organisation_id, consent_coalition, consent_sponsor)
-    SELECT :petition_id, id, :name, :region, :country, :comment, :public_name, :source,
-        :utm_source, :utm_medium, :utm_campaign, :referrer, :ip, :confirmation_sends, :created_at, :state,
-        :email_domain, :sponsor_organisation_id, :consent_coalition, :consent_sponsor
+    INSERT INTO signatures (person_id, {column_list()})
+    SELECT id, {column_list(":")}
     FROM person
     ON CONFLICT (petition_id, person_id) DO NOTHING
     RETURNING id
 )
 SELECT person.id, signature.id FROM person LEFT JOIN signature ON true
-"""
+"""  # noqa: S608 (built from the constant column list in ``row``)
 )
 
 

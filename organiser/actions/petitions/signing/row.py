@@ -12,6 +12,45 @@ from organiser.actions.petitions.models import Petition, SignatureState
 from organiser.actions.petitions.sponsors import sponsor_for_signing
 
 SOURCE_KEYS = ("source", "utm_source", "utm_medium", "utm_campaign", "referrer", "ip")
+# The signature's columns ``signature_row`` fills in, in the order the PostgreSQL statements of
+# ``one`` and ``batch`` write them (both are built from this list: a new field is added here once).
+SIGNATURE_COLUMNS = (
+    "petition_id",
+    "name",
+    "region",
+    "country",
+    "comment",
+    "public_name",
+    *SOURCE_KEYS,
+    "confirmation_sends",
+    "created_at",
+    "state",
+    "email_domain",
+    "sponsor_organisation_id",
+    "consent_coalition",
+    "consent_sponsor",
+)
+
+
+def column_list(prefix: str = "", columns: tuple[str, ...] = SIGNATURE_COLUMNS) -> str:
+    """``a, b, c`` (or ``:a, :b, :c``, ``i.a, i.b, …``) for a statement."""
+    return ", ".join(prefix + name for name in columns)
+
+
+def array_type(name: str) -> str:
+    """The PostgreSQL array type of a signature (or person) column, for ``unnest``, without a length:
+    a cast to ``varchar(n)`` would cut an over-long value silently, where the insert refuses it."""
+    import re
+
+    from sqlalchemy.dialects import postgresql
+
+    from organiser.actions.petitions.models import Signature
+    from organiser.people.models import Person
+
+    table = Signature.__table__ if name in Signature.__table__.c else Person.__table__
+    return re.sub(r"\(\d+\)", "", table.c[name].type.compile(dialect=postgresql.dialect())) + "[]"
+
+
 _PENDING, _OVER_LIMIT = str(SignatureState.PENDING), str(SignatureState.OVER_LIMIT)
 
 
