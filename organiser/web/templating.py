@@ -43,10 +43,9 @@ PETITION_STATUS_LABELS = {
 
 def lang_url(code: str) -> str:
     """The current page in another language."""
-    args = request.args.to_dict()
-    args["lang"] = code
-    endpoint = request.endpoint or "coalitions.index"
-    return url_for(endpoint, **(request.view_args or {}), **args)
+    # The route's own arguments win over a query parameter of the same name (``?slug=…``).
+    values = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
+    return url_for(request.endpoint or "coalitions.index", **values)
 
 
 def country_name(code: str | None) -> str:

@@ -102,3 +102,9 @@ def test_the_bounce_webhook_takes_no_control_characters(app, petition, config_ov
     with app.app_context():
         event = db.session.scalar(select(MailEvent))
         assert (event.email, event.detail) == ("ab@example.org", "5.1.1")
+
+
+def test_a_query_parameter_named_like_the_routes_own_argument_changes_nothing(app, petition):
+    """Every page links to itself in the other language: ``?slug=`` must not clash with the route's."""
+    page = app.test_client().get("/petitions/two-child-limit?slug=other&lang=es")
+    assert page.status_code == 200 and "/petitions/two-child-limit?lang=en" in page.text
