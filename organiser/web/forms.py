@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from organiser.web.inputs import PlainText
@@ -113,6 +114,18 @@ def slug_field(description: Any) -> StringField:
             Length(max=80),
             Regexp(SLUG, message=_l("Use lower-case letters, digits and hyphens")),
         ],
+    )
+
+
+def submitted_fields(form_class: type, *, leave_out: tuple[str, ...] = ("website",)) -> tuple[str, ...]:
+    """The names of the fields a form class declares (its own and inherited), but the honeypot: what
+    a submission carries, for code that keeps a submission for later (the sign intake)."""
+    return tuple(
+        sorted(
+            name
+            for name in dir(form_class)
+            if isinstance(getattr(form_class, name, None), UnboundField) and name not in leave_out
+        )
     )
 
 

@@ -39,10 +39,12 @@ from typing import Any
 from flask import current_app
 from redis.commands.core import Script
 
+from organiser.actions.petitions.forms import SignForm
 from organiser.db import db
 from organiser.jobs import UNIQUE_TTL, dispatch, job, redis_connection, release_unique, take_unique
 from organiser.people.services import supporter_email
 from organiser.web import limits
+from organiser.web.forms import submitted_fields
 
 log = logging.getLogger(__name__)
 
@@ -149,16 +151,7 @@ def encode(
     return ("1" if flagged else "0") + json.dumps(entry, separators=(",", ":"))
 
 
-SIGN_FIELDS = (
-    "name",
-    "email",
-    "region",
-    "country",
-    "comment",
-    "public_name",
-    "consent_coalition",
-    "consent_sponsor",
-)
+SIGN_FIELDS = submitted_fields(SignForm)  # what the sign form asks: a new field waits here too
 
 
 def batch_size() -> int:
