@@ -51,21 +51,6 @@ def set_export_logger(logger: ExportLogger) -> None:
     _export_logger = logger
 
 
-def logged_csv_download(
-    body: str,
-    filename: str,
-    *,
-    what: str,
-    by: object,
-    coalition_id: int | None = None,
-    organisation_id: int | None = None,
-) -> Response:
-    """A CSV of personal data: the download is written to the export log coordinators see."""
-    rows = max(sum(1 for _row in csv.reader(io.StringIO(body))) - 1, 0)
-    _log_export(what, rows, by=by, coalition_id=coalition_id, organisation_id=organisation_id)
-    return csv_download(body, filename)
-
-
 def _log_export(what: str, rows: int, *, by: object, **scope: int | None) -> None:
     from organiser.db import db
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from organiser.assemblies.models import Assembly, Registration, RegistrationStatus
 from organiser.db import db
-from organiser.web.downloads import to_csv
+from organiser.web.downloads import Export
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +48,15 @@ def registrations_of(assembly: Assembly) -> list[Registration]:
     return sorted(rows, key=lambda r: _ORDER[RegistrationStatus(r.status)])
 
 
-def export_registrations(assembly: Assembly, *, by: Any) -> str:
-    """Every registration as CSV for the organisers (formula-safe); the download is logged."""
-    rows = registrations_of(assembly)
-    log.info("registrations of assembly %s exported by %s (%s rows)", assembly.id, by.id, len(rows))
-    return to_csv(_COLUMNS, [_row(r) for r in rows])
+def export_registrations(assembly: Assembly) -> Export:
+    """Every registration, for the organisers (formula-safe; the download is logged)."""
+    return Export(
+        f"{assembly.slug}-registrations.csv",
+        _("Registrations for “%(title)s”", title=assembly.title),
+        _COLUMNS,
+        [_row(r) for r in registrations_of(assembly)],
+        coalition_id=assembly.coalition_id,
+    )
 
 
 def _row(r: Registration) -> tuple[str, ...]:

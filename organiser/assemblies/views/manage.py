@@ -22,7 +22,7 @@ from organiser.assemblies.models import AgendaItem, Assembly, Registration, Regi
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.web.buttons import button_action
-from organiser.web.downloads import logged_csv_download
+from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
 
@@ -265,10 +265,4 @@ def cancel_registration(assembly: Assembly, registration_id: int) -> Response:
 @authorise(Assembly, "can_manage")
 def export(assembly: Assembly) -> Response:
     """Every registration, for the organisers (logged; cells that look like formulas made inert)."""
-    return logged_csv_download(
-        services.export_registrations(assembly, by=current_user),
-        f"{assembly.slug}-registrations.csv",
-        what=_("Registrations for “%(title)s”", title=assembly.title),
-        by=current_user,
-        coalition_id=assembly.coalition_id,
-    )
+    return export_download(services.export_registrations(assembly), by=current_user)

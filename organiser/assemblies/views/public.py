@@ -19,16 +19,12 @@ from organiser.db import db
 from organiser.extensions import csrf
 from organiser.web import limits
 from organiser.web.microcache import public_page
-from organiser.web.public_actions import is_bot
+from organiser.web.permissions import public_or_404
+from organiser.web.public_actions import confirmation_page, is_bot
 
 
 def _public_assembly(slug: str) -> Assembly:
-    assembly = services.by_slug(slug)
-    if assembly is None:
-        abort(404)
-    if not assembly.is_public and not (current_user.is_authenticated and assembly.can_manage(current_user)):
-        abort(404)
-    return assembly
+    return public_or_404(services.by_slug(slug))
 
 
 def _private(body: str, status: int = 200) -> Response:
@@ -97,15 +93,22 @@ def confirm(slug: str, token: str) -> Response:
     """GET shows a button and changes nothing (mail scanners follow links); POST confirms, once."""
     assembly = _public_assembly(slug)
     registration = services.registration_for_confirmation(token)
-    if registration is None or registration.assembly_id != assembly.id:
-        return _private(render_template("assemblies/bad_link.html", assembly=assembly), 404)
-    if request.method == "POST":
+
+    def confirmed() -> Response:
         services.confirm(registration)
         db.session.commit()
         return redirect(
             url_for(".registration_page", slug=assembly.slug, token=services.page_token(registration))
         )
-    return _private(render_template("assemblies/confirm.html", assembly=assembly, registration=registration))
+
+    return confirmation_page(
+        registration is not None and registration.assembly_id == assembly.id,
+        bad_link=lambda: _private(render_template("assemblies/bad_link.html", assembly=assembly)),
+        show=lambda: _private(
+            render_template("assemblies/confirm.html", assembly=assembly, registration=registration)
+        ),
+        confirm=confirmed,
+    )
 
 
 def _registration_page(assembly: Assembly, registration: Registration, notice: str = "") -> Response:

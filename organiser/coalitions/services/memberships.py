@@ -18,6 +18,7 @@ from organiser.coalitions.models import (
 )
 from organiser.core.models import User
 from organiser.db import db
+from organiser.web.downloads import Export
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,9 @@ EXPORT_HEADER = [
 ]
 
 
-def export_members(coalition: Coalition, *, by: User) -> str:
-    """Every membership as CSV, safe to open in a spreadsheet; the export is logged."""
-    from organiser.web.downloads import to_csv
+def export_members(coalition: Coalition) -> Export:
+    """Every membership with its contact, for the coordinators (formula-safe; the download is logged)."""
+    from flask_babel import gettext as _
 
     rows = [
         (
@@ -133,5 +134,6 @@ def export_members(coalition: Coalition, *, by: User) -> str:
         )
         for m in members_by_status(coalition)
     ]
-    log.info("members of coalition %s exported by %s (%s rows)", coalition.id, by.id, len(rows))
-    return to_csv(EXPORT_HEADER, rows)
+    return Export(
+        f"{coalition.slug}-members.csv", _("Members and their contacts"), EXPORT_HEADER, rows, coalition.id
+    )

@@ -33,7 +33,7 @@ from organiser.messaging.forms import MailingForm
 from organiser.messaging.services import mailings as mailing_services
 from organiser.messaging.views import mailing_fields, segment_field_choices
 from organiser.web.buttons import button_action
-from organiser.web.downloads import logged_csv_download
+from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.inputs import form_text
 from organiser.web.permissions import authorise
@@ -169,13 +169,7 @@ def change_status(membership_id: int) -> Response:
 @authorise(Coalition, "can_manage")
 def export_members(coalition: Coalition) -> Response:
     """Every membership as CSV (cells that look like formulas are made inert)."""
-    return logged_csv_download(
-        services.export_members(coalition, by=current_user),
-        f"{coalition.slug}-members.csv",
-        what=_("Members and their contacts"),
-        by=current_user,
-        coalition_id=coalition.id,
-    )
+    return export_download(services.export_members(coalition), by=current_user)
 
 
 @authorise(Coalition, "can_manage")
