@@ -10,11 +10,13 @@ def init_app(app: Flask) -> None:
     coalition as a mailing segment; and whose each mailing is."""
     from organiser.coalitions import services
     from organiser.coalitions.blueprint import bp
+    from organiser.coalitions.forms import MEMBERSHIP_STATUS_LABELS
     from organiser.core.scopes import register_scope
     from organiser.messaging.owners import set_owner_policy
     from organiser.messaging.services.audiences import register_segment
 
     app.register_blueprint(bp)
+    app.add_template_global(MEMBERSHIP_STATUS_LABELS, "membership_labels")
     for scope in services.SCOPES:
         register_scope(scope)
     register_segment(services.SUPPORTERS)

@@ -28,6 +28,13 @@ TYPE_LABELS = {
     OrganisationType.INDIVIDUAL_EXPERT: _l("Individual expert"),
     OrganisationType.OTHER: _l("Other"),
 }
+MEMBERSHIP_STATUS_LABELS = {
+    "applied": _l("Applied"),
+    "active": _l("Active"),
+    "suspended": _l("Suspended"),
+    "left": _l("Left"),
+    "declined": _l("Declined"),
+}
 ROLE_LABELS = {
     MembershipRole.MEMBER: _l("Member"),
     MembershipRole.STEERING: _l("Steering group"),

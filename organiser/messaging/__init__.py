@@ -15,9 +15,10 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     from organiser.core import mail
     from organiser.messaging.services.outbox import queue_email
-    from organiser.messaging.views import bp
+    from organiser.messaging.views import MAILING_STATUS_LABELS, bp
 
     app.register_blueprint(bp)
+    app.add_template_global(MAILING_STATUS_LABELS, "status_labels")
     mail.set_sender(queue_email)
     register_sweep(Sweep("outbox sweep", _sweep_outbox))
 

@@ -38,6 +38,15 @@ from organiser.web.inputs import without_controls
 from organiser.web.permissions import authorise
 
 bp = Blueprint("messaging", __name__)
+
+MAILING_STATUS_LABELS = {  # how pages name a mailing's status
+    "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
+    "sending": _l("Sending"),
+    "paused": _l("Paused"),
+    "sent": _l("Sent"),
+    "cancelled": _l("Cancelled"),
+}
 _LINK = re.compile(r"https?://[^\s<>\"]+")
 
 

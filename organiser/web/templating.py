@@ -9,36 +9,8 @@ from typing import Any
 from babel import Locale
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language, as switches show them
-
-
-MAILING_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "scheduled": _l("Scheduled"),
-    "sending": _l("Sending"),
-    "paused": _l("Paused"),
-    "sent": _l("Sent"),
-    "cancelled": _l("Cancelled"),
-}
-
-
-MEMBERSHIP_STATUS_LABELS = {
-    "applied": _l("Applied"),
-    "active": _l("Active"),
-    "suspended": _l("Suspended"),
-    "left": _l("Left"),
-    "declined": _l("Declined"),
-}
-
-
-PETITION_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "open": _l("Open"),
-    "closed": _l("Closed"),
-    "delivered": _l("Delivered"),
-}
 
 
 def lang_url(code: str) -> str:
@@ -68,9 +40,6 @@ def register_template_helpers(app: Flask) -> None:
             "lang_url": lang_url,
             "country_name": country_name,
             "mail_is_local": app.config["MAIL_BACKEND"] == "local",
-            "status_labels": MAILING_STATUS_LABELS,
-            "membership_labels": MEMBERSHIP_STATUS_LABELS,
-            "petition_labels": PETITION_STATUS_LABELS,
         }
 
 

@@ -18,10 +18,12 @@ def init_app(app: Flask) -> None:
     from organiser.actions.petitions import delivery, personal_data, services, sponsors
     from organiser.actions.petitions.blueprint import bp
     from organiser.actions.petitions.embed import embed_snippet
+    from organiser.actions.petitions.forms import PETITION_STATUS_LABELS
     from organiser.messaging.services.audiences import register_segment
     from organiser.privacy.registry import register_personal_data
 
     app.register_blueprint(bp)
+    app.add_template_global(PETITION_STATUS_LABELS, "petition_labels")
     # Pages (the petition's coordinator controls, sponsors' pages) show the snippet to paste; the
     # public page shows the delivery and the responses.
     app.add_template_global(embed_snippet, "embed_snippet")

@@ -20,6 +20,13 @@ from organiser.messaging.forms import MultiCheckboxField
 from organiser.web.forms import SLUG, Form, PublicForm, slug_field
 from organiser.web.times import DateInput, InTheFuture, LocalDateTimeInput, NotInTheFuture
 
+PETITION_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+    "delivered": _l("Delivered"),
+}
+
 
 class SignForm(PublicForm):
     region = StringField(

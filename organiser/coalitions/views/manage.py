@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from organiser.coalitions import imports, services
 from organiser.coalitions.forms import (
+    MEMBERSHIP_STATUS_LABELS,
     ROLE_LABELS,
     TYPE_LABELS,
     ApproveForm,
@@ -37,7 +38,6 @@ from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.inputs import form_text
 from organiser.web.permissions import authorise
-from organiser.web.templating import MEMBERSHIP_STATUS_LABELS
 
 
 @authorise(Coalition, "can_manage")
