@@ -193,7 +193,7 @@ def _campaign(world: World, zambia, coordinator: User, person: Person, target: T
         slug=world.campaign_slug,
         intro="Tell the Minister why land titles matter.",
         subject="Land titles for women farmers",
-        body="Dear Minister, ...",
+        body="Dear Minister, women who farm the land need titles to it.",
     )
     campaign.status, campaign.opened_at = CampaignStatus.OPEN, utcnow()
     letter = Letter(
@@ -211,7 +211,7 @@ def _campaign(world: World, zambia, coordinator: User, person: Person, target: T
 
 
 def _assembly(world: World, zambia, zla, coordinator: User, person: Person) -> None:
-    starts = (utcnow() + timedelta(days=30)).replace(microsecond=0)
+    starts = (utcnow() + timedelta(days=30)).replace(second=0, microsecond=0)  # as the form sets it
     assembly = assemblies.create_assembly(
         zambia.id,
         by=coordinator,
@@ -245,12 +245,13 @@ def _assembly(world: World, zambia, zla, coordinator: User, person: Person) -> N
 
 
 def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:
-    common = {"body_markdown": "Hello, {name}.", "segments": [], "reply_to": ""}
+    common = {"body_markdown": "Hello, {name}.", "reply_to": ""}
     coalition_mailing = Mailing(
         coalition_id=zambia.id,
         subject="News from FIA Zambia",
         from_name="FIA Zambia",
         created_by_id=users["chapter_coordinator"].id,
+        segments=[{"kind": "coalition_supporters", "params": {}}],  # Chipo: so it can be scheduled
         **common,
     )
     org_mailing = Mailing(
@@ -259,6 +260,7 @@ def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:
         subject="News from Zambia Land Alliance",
         from_name="Zambia Land Alliance",
         created_by_id=users["org_admin"].id,
+        segments=[{"kind": "sponsor_supporters", "params": {}}],
         **common,
     )
     db.session.add_all([coalition_mailing, org_mailing])

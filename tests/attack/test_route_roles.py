@@ -37,6 +37,7 @@ from organiser.core.models import AccountToken
 from organiser.db import db
 from organiser.messaging.models import Mailing, OutboxMessage
 from organiser.models import metadata
+from tests.attack import holes
 from tests.attack.conftest import ROLES, SIGNED_IN, World
 
 COALITION_MANAGERS = {"platform_admin", "chapter_coordinator", "alliance_coordinator"}
@@ -193,14 +194,8 @@ SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
 LAST = ("privacy.erase", "core.sign_out")
 
-# Holes found (issue 11). The main test leaves each hole's tries to a strict xfail test that holds
-# them to what they must be; once the app is fixed that test passes (XPASS fails it): drop the hole.
-ORG_MAILING_HOLE = "issue 11 #3: a coalition's coordinators open, edit and send an organisation's own mailing"
-OUTBOX_HOLE = "issue 11 #2: every signed-in role with a grant reads every message in the local outbox"
-LOGO_HOLE = (
-    "a profile saved without a file part (a form post that is not multipart) while the organisation has a "
-    "logo is a 500: FileField takes the stored logo's bytes from obj= and the view calls .read() on them"
-)
+# Holes found (tests/attack/holes.py). The main test leaves each hole's tries to a strict xfail test
+# that holds them to what they must be; once the app is fixed that test passes (XPASS fails it): drop it.
 COORDINATORS = ("chapter_coordinator", "alliance_coordinator")
 Hole = Callable[[str, str, str, Case], bool]  # (role, endpoint, method, case): is this try in the hole?
 
@@ -214,14 +209,14 @@ def _logo_hole(_role: str, endpoint: str, method: str, _each: Case) -> bool:
 
 
 HOLES: dict[str, tuple[str, Hole]] = {  # test id → (reason, the tries it concerns)
-    "org-mailing": (ORG_MAILING_HOLE, _org_mailing_hole),
-    "logo": (LOGO_HOLE, _logo_hole),
+    "org-mailing": (holes.ORG_MAILING, _org_mailing_hole),
+    "logo": (holes.LOGO, _logo_hole),
 }
 
 
 def _in_a_hole(role: str, endpoint: str, method: str, each: Case) -> bool:
     if each.who == "outbox" and role in SIGNED_IN and role != "platform_admin":
-        return True  # OUTBOX_HOLE: see test_the_local_outbox_shows_each_person_only_their_own_mail
+        return True  # holes.OUTBOX: see test_the_local_outbox_shows_each_person_only_their_own_mail
     return any(hole(role, endpoint, method, each) for _reason, hole in HOLES.values())
 
 
@@ -350,6 +345,11 @@ def test_every_route_answers_each_role_as_expected(app, world, clients, local_ou
     assert not problems, "\n".join(problems)
 
 
+def xfail(reason: str) -> pytest.MarkDecorator:
+    """A hole: the test must fail, and by its assertion (not by an error of the test itself)."""
+    return pytest.mark.xfail(strict=True, reason=reason, raises=AssertionError)
+
+
 def _concerned(app: Flask, hole: Hole, role: str) -> bool:
     tries = ((m, endpoint, each) for m, endpoint, _r in _tries(app) for each in EXPECTED[endpoint])
     return any(hole(role, endpoint, m, each) for m, endpoint, each in tries)
@@ -357,7 +357,10 @@ def _concerned(app: Flask, hole: Hole, role: str) -> bool:
 
 @pytest.mark.parametrize(
     "hole",
-    [pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=why)) for key, (why, _h) in HOLES.items()],
+    [
+        pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=why, raises=AssertionError))
+        for key, (why, _h) in HOLES.items()
+    ],
 )
 def test_known_holes(app, world, clients, local_outbox, hole):
     """Each hole's tries, for each role it concerns, held to what EXPECTED says they must answer."""
@@ -376,7 +379,7 @@ def _messages_to(app: Flask, email: str) -> set[int]:
         return set(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.recipient == email)))
 
 
-@pytest.mark.xfail(strict=True, reason=OUTBOX_HOLE)
+@xfail(holes.OUTBOX)
 def test_the_local_outbox_shows_each_person_only_their_own_mail(app, world, clients, local_outbox):
     problems = []
     for role in (r for r in SIGNED_IN if r != "platform_admin"):
