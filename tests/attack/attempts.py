@@ -20,7 +20,7 @@ from tests.attack.conftest import World
 from tests.attack.holes import FOUND, OPEN
 from tests.attack.pages import Field, Form, Page, fold, path, read
 
-EXAMPLES = 12  # generated submissions per form page (each page also gets the tricky-value pass)
+EXAMPLES = 30  # generated submissions per form page (each page also gets the tricky-value pass)
 # No shrinking: each try costs a few requests, and the message names the field and the value sent.
 SETTINGS = settings(
     max_examples=EXAMPLES,

@@ -2,7 +2,7 @@
 one account for every role the attack tests try: the owners, and those who own nothing here.
 
 ``world`` builds it inside the test's rolled-back transaction (so it runs on PostgreSQL and SQLite
-alike); ``clients`` signs each role in once per test (argon2 makes a sign-in slow).
+alike); ``clients(role)`` is that role's client, signed in through the form once per test.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from tests.attack import values
 from tests.attack.attempts import SETTINGS, database_state, known_holes, stored_controls
 from tests.attack.test_route_roles import ALLOWED, EXPECTED, LAST, _tries
 
-URL_EXAMPLES = 120
+URL_EXAMPLES = 200
 
 # ---- URLs: path segments, ids and query parameters -------------------------------------------------
 
