@@ -1,0 +1,208 @@
+"""Generated bad input (NUL and other controls, RTL overrides, combining marks, over-long strings,
+wrong types, huge ids) posted to every form, on PostgreSQL and SQLite (URLs and JSON: test_bad_urls.py).
+
+The forms are read off the pages (``FORM_PAGES``, as the role that uses them): one field at a time
+gets a bad value, the others what a careful person sends. The property (tests/attack/attempts.py):
+never a 5xx; a refused submission stores nothing; an accepted one stores no control character and
+shows every value it stored (``SHOWN_BACK``) unchanged, but for surrounding white space, on the page
+that displays it. Each page first gets awkward but valid values in every free-text field, and the
+tries that showed a hole there (tests/attack/holes.py), then generated ones.
+
+A new page with a form: add it to ``FORM_PAGES`` (test_every_form_page_is_tried says so), and the
+fields it shows back to ``attempts.SHOWN_BACK``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from organiser.coalitions.models import Organisation
+from organiser.db import db
+from tests.attack import values
+from tests.attack.attempts import (
+    EXAMPLES,
+    SETTINGS,
+    SHOWN_BACK,
+    Attempt,
+    endpoint_of,
+    forms_of,
+    known_holes,
+)
+from tests.attack.conftest import World
+from tests.attack.pages import Form, read
+from tests.attack.test_route_roles import ALLOWED, EXPECTED, _tries
+
+
+def _without_logo(app: Flask, world: World) -> None:
+    with app.app_context():
+        organisation = db.session.get(Organisation, world.organisation_id)
+        organisation.logo, organisation.has_logo = None, False
+        db.session.commit()
+
+
+@dataclass(frozen=True)
+class FormPage:
+    endpoint: str  # the page (GET) that shows the form
+    role: str
+    case: int = 0  # which of EXPECTED[endpoint]'s cases names the object
+    args: tuple[tuple[str, str], ...] = ()  # URL arguments instead of the case's
+    prepare: Callable[[Flask, World], None] | None = None  # changes the world first
+
+    def url(self, app: Flask, world: World) -> str:
+        each = EXPECTED[self.endpoint][self.case]
+        names = dict(self.args) or each.args
+        values_ = {name: getattr(world, attribute) for name, attribute in names.items()}
+        return app.url_map.bind("localhost").build(self.endpoint, values_)
+
+
+FORM_PAGES = {
+    # public: no account, most of them no session
+    "sign": FormPage("petitions.petition", "anonymous"),
+    "embed": FormPage("petitions.embed", "anonymous"),
+    "write": FormPage("letters.campaign", "anonymous"),
+    "register": FormPage("assemblies.public", "anonymous"),
+    "join": FormPage("coalitions.join", "anonymous"),
+    "my-data": FormPage("privacy.request_link", "anonymous"),
+    "consents": FormPage("privacy.my_data", "anonymous"),
+    "unsubscribe": FormPage("messaging.unsubscribe_page", "anonymous"),
+    "forgot-password": FormPage("core.forgot_password", "anonymous"),
+    "sign-in": FormPage("core.sign_in", "anonymous"),
+    "reset-password": FormPage("core.reset_password", "anonymous"),
+    "invitation": FormPage("core.accept_invitation", "anonymous"),
+    # coordinators
+    "new-petition": FormPage("petitions.new_petition", "chapter_coordinator"),
+    "edit-petition": FormPage("petitions.edit_petition", "chapter_coordinator"),
+    "milestones": FormPage("petitions.milestones", "chapter_coordinator"),
+    "abuse": FormPage("petitions.petition_abuse", "chapter_coordinator"),
+    "targets": FormPage("targets.coalition_targets", "chapter_coordinator"),
+    "import-targets": FormPage("targets.import_targets", "chapter_coordinator"),
+    "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
+    "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
+    "letter-responses": FormPage("letters.responses", "chapter_coordinator"),
+    "new-assembly": FormPage("assemblies.new", "chapter_coordinator"),
+    "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
+    "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),
+    "check-in": FormPage("assemblies.registrations", "chapter_coordinator"),
+    "members": FormPage("coalitions.members", "chapter_coordinator"),
+    "import-members": FormPage("coalitions.import_members", "chapter_coordinator"),
+    "team": FormPage("coalitions.team", "chapter_coordinator"),
+    "new-mailing": FormPage("coalitions.new_mailing", "chapter_coordinator"),
+    "edit-mailing": FormPage("messaging.edit_mailing", "chapter_coordinator"),
+    "schedule-mailing": FormPage("messaging.mailing", "chapter_coordinator"),
+    "schedule-org-mailing": FormPage("messaging.mailing", "org_admin", case=1),
+    "privacy": FormPage("privacy.privacy", "chapter_coordinator"),
+    "find-person": FormPage("privacy.privacy", "alliance_coordinator", args=(("slug", "alliance_slug"),)),
+    "erase-person": FormPage("privacy.person", "alliance_coordinator"),
+    # organisations, the platform
+    "profile": FormPage("coalitions.edit_organisation", "org_admin"),  # it has a logo
+    "profile-without-logo": FormPage("coalitions.edit_organisation", "org_admin", prepare=_without_logo),
+    "org-team": FormPage("coalitions.organisation_team", "org_admin"),
+    "org-mailing": FormPage("petitions.organisation_new_mailing", "org_admin"),
+    "edit-org-mailing": FormPage("messaging.edit_mailing", "org_admin", case=1),
+    "admin": FormPage("core.admin", "platform_admin"),
+}
+
+
+# Where an accepted form's values are shown back: (the fields, the pages). "next" is the page the
+# answer leads to (the answer itself, or where it redirects), "form" the form's page again, "edit"
+# the edit page of what the form created (the redirect's address + /edit).
+def _open_page(app: Flask, world: World, clients, page_id: str) -> Attempt:
+    spec = FORM_PAGES[page_id]
+    if spec.prepare is not None:
+        spec.prepare(app, world)
+    client = clients(spec.role)
+    url = spec.url(app, world)
+    page = read(client.get(url), url)
+    assert page.status == 200, f"{url}: {page.status}"
+    assert forms_of(page), f"{url} has no form to fill in any more: update FORM_PAGES"
+    return Attempt(app, world, client, page)
+
+
+def _tricky(kind: str, name: str) -> str | None:
+    """The awkward but valid value for a field of this kind, if it takes free text."""
+    if kind == "email":
+        return values.TRICKY_EMAIL
+    if kind not in ("text", "textarea") or name in ("slug", "website", "timezone", "code", "milestones"):
+        return None
+    return values.TRICKY_TEXT if kind == "textarea" else values.TRICKY_LINE
+
+
+@pytest.mark.parametrize("page_id", FORM_PAGES)
+def test_every_form_takes_generated_bad_values(request, app, world, clients, page_id):
+    known = known_holes(request, app, page_id)
+    attempt = _open_page(app, world, clients, page_id)
+    forms = forms_of(attempt.page)
+    problems: list[str] = []
+    for form in forms:  # first, values every free-text field must take and show back as they were
+        for name in form.fuzzable():
+            tricky = _tricky(form.named(name)[0].kind, name)
+            if tricky is not None:
+                problems += attempt.submit(form, name, tricky)
+    for name, value in known:  # and what once showed a hole here (tests/attack/holes.py)
+        problems += attempt.submit(next((f for f in forms if f.named(name)), forms[0]), name, value)
+
+    @SETTINGS
+    @given(data=st.data())
+    def generated(data: st.DataObject) -> None:
+        form = data.draw(st.sampled_from(forms), label="form")
+        name = data.draw(st.sampled_from(form.fuzzable()), label="field")
+        value = data.draw(values.bad_values, label="value")
+        found = attempt.submit(form, name, value)
+        assert not found, "\n".join(found)
+
+    try:
+        generated()
+    except AssertionError as error:  # reported with the tricky values' problems
+        problems.append(str(error))
+    assert not problems, "\n".join(dict.fromkeys(problems))
+    if any(endpoint_of(app, f.action) in SHOWN_BACK for f in forms):
+        assert attempt.read_back, "nothing was accepted and read back: do values.good_values still pass?"
+
+
+PUBLIC_FORMS = ["sign", "embed", "write", "register", "join"]
+
+
+@pytest.mark.parametrize("page_id", PUBLIC_FORMS)
+def test_public_forms_take_generated_headers(request, app, world, clients, page_id):
+    """Referer and User-Agent are the signer's too: some are stored (a signature's referrer)."""
+    known = known_holes(request, app, f"headers-{page_id}")
+    attempt = _open_page(app, world, clients, page_id)
+    form = forms_of(attempt.page)[0]
+    problems = [p for _header, value in known for p in attempt.submit(form, "name", "Chipo Mwale", value)]
+
+    @settings(SETTINGS, max_examples=EXAMPLES * 2)
+    @given(header=values.header_values)
+    def generated(header: str) -> None:
+        found = attempt.submit(form, "name", "Chipo Mwale", header)
+        assert not found, "\n".join(found)
+
+    assert not problems, "\n".join(problems)
+    generated()
+
+
+FIRST_ROLES = ("anonymous", "chapter_coordinator", "alliance_coordinator", "org_admin", "platform_admin")
+
+
+def test_every_form_page_is_tried(app, world, clients):
+    """A page that shows a form to fill in, and is not in FORM_PAGES, fails here until it is added."""
+    tried = {(page.endpoint, page.case) for page in FORM_PAGES.values()}
+    missing = []
+    for method, endpoint, _rule in _tries(app):
+        for index, each in enumerate(EXPECTED[endpoint]):
+            role = next((r for r in FIRST_ROLES if r in ALLOWED[each.who]), None)
+            if method != "GET" or role is None or (endpoint, index) in tried:
+                continue
+            url = each.url(app, world, endpoint, "GET")
+            if any(_fillable(form) for form in forms_of(read(clients(role).get(url), url))):
+                missing.append(f"{endpoint} ({url}, as {role})")
+    assert not missing, f"Pages with a form that FORM_PAGES does not try: {missing}"
+
+
+def _fillable(form: Form) -> bool:
+    return any(form.named(name)[0].kind != "hidden" for name in form.fuzzable())

@@ -1,0 +1,344 @@
+"""Every route of the URL map, tried with every method by every role on FIA Zambia's things.
+
+``EXPECTED`` says, for each endpoint, who may use it and which of the world's objects its URL names
+(an endpoint may name several: a coalition's mailing and an organisation's). The test walks
+``app.url_map`` itself, so a route added without an expectation fails here until one is written.
+
+To add a route: add its endpoint to ``EXPECTED``: ``case(WHO, url_argument="world attribute")``
+(or a tuple of ``Case``s, one per kind of object it acts on; ``link(name)`` for a route whose URL
+carries an e-mailed token), where WHO is a key of ``ALLOWED`` (add one, with the roles it allows, if
+none fits) and each URL argument names a ``World`` attribute (tests/attack/conftest.py:
+``petition_slug``, ``org_mailing_id``, ``data_token``…; add the object to the world first).
+
+A refused request is a 403 (signed in), a redirect to the sign-in page (anonymous) or a 404 —
+never a 200, a redirect elsewhere or a 5xx — and a refused POST changes nothing in the database.
+An allowed request is neither a 403 nor a 5xx; an allowed GET shows its page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from organiser.actions.letters.models import LetterCampaign
+from organiser.actions.petitions.models import Invalidation, Petition, PetitionSponsor
+from organiser.assemblies.models import Assembly, Registration
+from organiser.coalitions.models import Coalition, Membership, Organisation
+from organiser.core.models import AccountToken
+from organiser.db import db
+from organiser.messaging.models import Mailing, OutboxMessage
+from organiser.models import metadata
+from tests.attack.conftest import ROLES, SIGNED_IN, World
+
+COALITION_MANAGERS = {"platform_admin", "chapter_coordinator", "alliance_coordinator"}
+ALLOWED: dict[str, set[str]] = {
+    "public": set(ROLES),
+    "token": set(ROLES),  # whoever holds the e-mailed link
+    "signed in": set(SIGNED_IN),
+    "coalition": COALITION_MANAGERS,  # FIA Zambia's coordinators, those of FIA above it, platform admins
+    "alliance": {"platform_admin", "alliance_coordinator"},  # FIA's (it holds the supporters' data)
+    "organisation": {"platform_admin", "org_admin"},  # Zambia Land Alliance's admins
+    # An organisation's mailing is the organisation's: coordinators may see it exists, nothing more.
+    "org mailing": {"platform_admin", "org_admin"},
+    "platform admin": {"platform_admin"},
+    "bearer secret": set(),  # the relay's webhook: nobody without the secret
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    who: str  # a key of ALLOWED
+    args: dict[str, str] = field(default_factory=dict)  # URL argument → World attribute
+
+    def url(self, app: Flask, world: World, endpoint: str, method: str) -> str:
+        values = {name: getattr(world, attribute) for name, attribute in self.args.items()}
+        return app.url_map.bind("localhost").build(endpoint, values, method=method)
+
+
+def case(who: str, **args: str) -> tuple[Case, ...]:
+    return (Case(who, args),)
+
+
+def link(name: str, **args: str) -> tuple[Case, ...]:
+    """A route whose URL carries an e-mailed link's token (``World.tokens[name]``): its holder may use it."""
+    return case("token", token=f"{name}_token", **args)
+
+
+PETITION, CAMPAIGN, ASSEMBLY = {"slug": "petition_slug"}, {"slug": "campaign_slug"}, {"slug": "assembly_slug"}
+CHAPTER, ORG = {"slug": "chapter_slug"}, {"slug": "org_slug"}
+MAILING = (Case("coalition", {"id": "coalition_mailing_id"}), Case("org mailing", {"id": "org_mailing_id"}))
+
+EXPECTED: dict[str, tuple[Case, ...]] = {
+    # accounts and the platform
+    "coalitions.index": case("public"),
+    "core.healthz": case("public"),
+    "core.sign_in": case("public"),
+    "core.forgot_password": case("public"),
+    "core.reset_password": link("reset"),
+    "core.accept_invitation": link("invitation"),
+    "core.account": case("signed in"),
+    "core.sign_out": case("signed in"),
+    "core.admin": case("platform admin"),
+    # coalitions, members, organisations
+    "coalitions.show": case("public", **CHAPTER),
+    "coalitions.join": case("public", **CHAPTER),
+    "coalitions.team": case("coalition", **CHAPTER),
+    "coalitions.mailings": case("coalition", **CHAPTER),
+    "coalitions.new_mailing": case("coalition", **CHAPTER),
+    "coalitions.members": case("coalition", **CHAPTER),
+    "coalitions.export_members": case("coalition", **CHAPTER),
+    "coalitions.import_members": case("coalition", **CHAPTER),
+    "coalitions.approve": case("coalition", membership_id="application_id"),
+    "coalitions.decline": case("coalition", membership_id="application_id"),
+    "coalitions.change_status": case("coalition", membership_id="membership_id"),
+    "coalitions.leave": case("organisation", membership_id="membership_id"),
+    # an application made in ZLA's name: only ZLA's admins say whether it is theirs (issue 11 #1)
+    "coalitions.confirm_for_organisation": case("organisation", membership_id="proposal_id"),
+    "coalitions.refuse_for_organisation": case("organisation", membership_id="proposal_id"),
+    "coalitions.edit_organisation": case("organisation", **ORG),
+    "coalitions.organisation_team": case("organisation", **ORG),
+    "coalitions.organisation_logo": case("public", **ORG),
+    # petitions
+    "petitions.petition": case("public", **PETITION),
+    "petitions.count": case("public", **PETITION),
+    "petitions.sign": case("public", **PETITION),
+    "petitions.confirm": link("signature", **PETITION),
+    "petitions.embed": case("public", **PETITION),
+    "petitions.petitions": case("coalition", **CHAPTER),
+    "petitions.new_petition": case("coalition", **CHAPTER),
+    "petitions.open_petition": case("coalition", **PETITION),
+    "petitions.close_petition": case("coalition", **PETITION),
+    "petitions.edit_petition": case("coalition", **PETITION),
+    "petitions.export_signatures": case("coalition", **PETITION),
+    "petitions.petition_summary": case("coalition", **PETITION),
+    "petitions.sponsors": case("coalition", **PETITION),
+    "petitions.milestones": case("coalition", **PETITION),
+    "petitions.petition_abuse": case("coalition", **PETITION),
+    "petitions.invalidate_signatures": case("coalition", **PETITION),
+    "petitions.revert_invalidation": case("coalition", invalidation_id="invalidation_id", **PETITION),
+    "targets.coalition_targets": case("coalition", **CHAPTER),
+    "targets.import_targets": case("coalition", **CHAPTER),
+    "petitions.petition_targets": case("coalition", **PETITION),
+    "petitions.deliver": case("coalition", **PETITION),
+    "petitions.responses": case("coalition", **PETITION),
+    "petitions.report": case("coalition", **PETITION),
+    # co-sponsors: the organisation's side
+    "petitions.sponsorships": case("organisation", **ORG),
+    "petitions.supporters": case("organisation", **ORG),
+    "petitions.export_supporters": case("organisation", **ORG),
+    "petitions.organisation_new_mailing": case("organisation", **ORG),
+    "petitions.accept_sponsorship": case("organisation", sponsorship_id="sponsorship_id"),
+    "petitions.decline_sponsorship": case("organisation", sponsorship_id="sponsorship_id"),
+    # letters
+    "letters.campaign": case("public", **CAMPAIGN),
+    "letters.write": case("public", **CAMPAIGN),
+    "letters.confirm": link("letter", **CAMPAIGN),
+    "letters.campaigns": case("coalition", **CHAPTER),
+    "letters.new_campaign": case("coalition", **CHAPTER),
+    "letters.open_campaign": case("coalition", **CAMPAIGN),
+    "letters.close_campaign": case("coalition", **CAMPAIGN),
+    "letters.sent": case("coalition", **CAMPAIGN),
+    "letters.export": case("coalition", **CAMPAIGN),
+    "letters.responses": case("coalition", **CAMPAIGN),
+    # assemblies
+    "assemblies.public": case("public", **ASSEMBLY),
+    "assemblies.ics": case("public", **ASSEMBLY),
+    "assemblies.register": case("public", **ASSEMBLY),
+    "assemblies.confirm": link("registration_confirm", **ASSEMBLY),
+    "assemblies.registration_page": link("registration_page", **ASSEMBLY),
+    "assemblies.cancel_own": link("registration_page", **ASSEMBLY),
+    "assemblies.coalition_assemblies": case("coalition", **CHAPTER),
+    "assemblies.new": case("coalition", **CHAPTER),
+    "assemblies.edit": case("coalition", **ASSEMBLY),
+    "assemblies.agenda": case("coalition", **ASSEMBLY),
+    "assemblies.remove_agenda_item": case("coalition", item_id="agenda_item_id", **ASSEMBLY),
+    "assemblies.publish": case("coalition", **ASSEMBLY),
+    "assemblies.cancel": case("coalition", **ASSEMBLY),
+    "assemblies.registrations": case("coalition", **ASSEMBLY),
+    "assemblies.export": case("coalition", **ASSEMBLY),
+    "assemblies.check_in": case("coalition", registration_id="registration_id", **ASSEMBLY),
+    "assemblies.cancel_registration": case("coalition", registration_id="registration_id", **ASSEMBLY),
+    # mailings: a coalition's, and an organisation's own
+    "messaging.mailing": MAILING,
+    "messaging.edit_mailing": MAILING,
+    "messaging.test_mailing": MAILING,
+    "messaging.schedule_mailing": MAILING,
+    "messaging.unschedule_mailing": MAILING,
+    "messaging.start_mailing": MAILING,
+    "messaging.pause_mailing": MAILING,
+    "messaging.resume_mailing": MAILING,
+    "messaging.cancel_mailing": MAILING,
+    "messaging.unsubscribe_page": link("unsubscribe"),
+    "messaging.bounce_webhook": case("bearer secret"),
+    # the local outbox: a platform admin reads every message, anyone else only their own (see
+    # test_the_local_outbox_shows_each_person_only_their_own_mail): here, the admin's password reset
+    "messaging.outbox": case("signed in"),
+    "messaging.message": case("platform admin", message_id="others_message_id"),
+    # privacy
+    "privacy.request_link": case("public"),
+    "privacy.my_data": link("data"),
+    "privacy.download": link("data", fmt="download_format"),
+    "privacy.change_consents": link("data"),
+    "privacy.erase": link("data"),
+    "privacy.privacy": case("coalition", **CHAPTER),
+    "privacy.find_person": case("alliance", slug="alliance_slug"),
+    "privacy.person": case("alliance", slug="alliance_slug", person_id="person_id"),
+}
+SKIPPED = {"static"}
+# Tried after everything else: they end the session, or erase the supporter the token routes name.
+LAST = ("privacy.erase", "core.sign_out")
+
+
+def _methods(rule: Rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"}, key=lambda m: m != "GET")
+
+
+def _tries(app: Flask) -> Iterator[tuple[str, str, Rule]]:
+    """(method, endpoint, rule) of every route: GETs first, then POSTs, then ``LAST``."""
+    rules = [r for r in app.url_map.iter_rules() if r.endpoint not in SKIPPED]
+    tries = [(method, rule.endpoint, rule) for rule in rules for method in _methods(rule)]
+    yield from sorted(tries, key=lambda t: (LAST.index(t[1]) if t[1] in LAST else -1, t[0], t[1]))
+
+
+def missing_expectations(app: Flask) -> list[str]:
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()} - SKIPPED
+    return sorted(endpoints - set(EXPECTED))
+
+
+def observe(app: Flask, world: World) -> dict[str, object]:
+    """What a refused POST must leave as it was: every table's row count and the owners' objects."""
+    with app.app_context():
+        session = db.session
+        counts = session.execute(
+            select(*(select(func.count()).select_from(t).scalar_subquery() for t in metadata.sorted_tables))
+        ).one()
+
+        def row(model: type, object_id: int, *columns: str) -> tuple[object, ...]:
+            found = session.get(model, object_id)
+            return tuple(getattr(found, c) for c in columns) if found is not None else ()
+
+        ids = world.ids
+        return {
+            "rows": tuple(counts),
+            "mailings": [
+                row(Mailing, ids[k], "subject", "status", "reply_to", "from_name", "scheduled_at")
+                for k in ("coalition_mailing", "org_mailing")
+            ],
+            "memberships": [
+                row(Membership, ids[k], "status", "role", "organisation_consent")
+                for k in ("application", "membership", "proposal")
+            ],
+            "petition": row(Petition, ids["petition"], "status", "signature_count", "milestones"),
+            "sponsorship": row(PetitionSponsor, ids["sponsorship"], "status", "code"),
+            "invalidation": row(Invalidation, ids["invalidation"], "reverted_at"),
+            "campaign": row(LetterCampaign, ids["campaign"], "status"),
+            "assembly": row(Assembly, ids["assembly"], "status", "title", "capacity"),
+            "registration": row(Registration, ids["registration"], "status"),
+            "chapter": row(Coalition, ids["chapter"], "retention_months", "sensitive"),
+            "organisation": row(Organisation, ids["organisation"], "name", "description", "logo_version"),
+            "used tokens": session.scalar(
+                select(func.count()).select_from(AccountToken).where(AccountToken.used_at.is_not(None))
+            ),
+            "outbox": session.scalar(select(func.count()).select_from(OutboxMessage)),
+        }
+
+
+def _to_sign_in(response: TestResponse) -> bool:
+    location = response.headers.get("Location", "")
+    return response.status_code in (301, 302, 303) and urlsplit(location).path == "/account/sign-in"
+
+
+def judge(role: str, who: str, method: str, response: TestResponse) -> str | None:
+    """What is wrong with this answer, or None."""
+    status = response.status_code
+    if status >= 500:
+        return f"a server error ({status})"
+    if role in ALLOWED[who]:
+        if status == 403 or _to_sign_in(response):
+            return f"refused an allowed role ({status})"
+        if status >= 400 and status != 409:  # 409: the object's state refuses (closed, cancelled)
+            return f"answered {status} to an allowed role"
+        return None
+    if status == 404 or (status == 403 if role != "anonymous" else _to_sign_in(response)):
+        return None
+    where = response.headers.get("Location", "")
+    return f"let a refused role through ({status}{' → ' + where if where else ''})"
+
+
+def request(client: FlaskClient, method: str, url: str) -> TestResponse:
+    if method == "GET":
+        return client.get(url)
+    return client.open(url, method=method, data={"csrf_token": client.csrf})  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def local_outbox(config_override) -> None:
+    """The embedded default's outbox (``/dev/mail``) exists only while mail is kept locally."""
+    config_override(MAIL_BACKEND="local")
+
+
+def try_routes(app: Flask, world: World, client: FlaskClient, role: str) -> list[str]:
+    """Every route, with every method and case, as ``role``; the problems found."""
+    problems = []
+    for method, endpoint, _rule in _tries(app):
+        for each in EXPECTED.get(endpoint, ()):
+            url = each.url(app, world, endpoint, method)
+            refused = role not in ALLOWED[each.who]
+            before = observe(app, world) if refused and method != "GET" else None
+            problem = judge(role, each.who, method, request(client, method, url))
+            if problem is None and before is not None and observe(app, world) != before:
+                problem = "a refused request changed the database"
+            if problem:
+                problems.append(f"{method} {url} ({endpoint}, {each.who}): {problem}")
+    return problems
+
+
+def test_every_route_has_an_expectation(app):
+    missing = missing_expectations(app)
+    assert not missing, (
+        f"Routes without an expectation: {missing}. Add each to EXPECTED in {__file__}: "
+        "who may use it, and which of the world's objects its URL names."
+    )
+    assert not set(EXPECTED) - {r.endpoint for r in app.url_map.iter_rules()}, "EXPECTED names gone routes"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_answers_each_role_as_expected(app, world, clients, local_outbox, role):
+    problems = try_routes(app, world, clients(role), role)
+    assert not problems, "\n".join(problems)
+
+
+def _linked_messages(page: TestResponse) -> set[int]:
+    return {int(i) for i in re.findall(r'href="/dev/mail/(\d+)"', page.get_data(as_text=True))}
+
+
+def _messages_to(app: Flask, email: str) -> set[int]:
+    with app.app_context():
+        return set(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.recipient == email)))
+
+
+def test_the_local_outbox_shows_each_person_only_their_own_mail(app, world, clients, local_outbox):
+    problems = []
+    for role in (r for r in SIGNED_IN if r != "platform_admin"):
+        client = clients(role)
+        listing = client.get("/dev/mail")
+        others = _linked_messages(listing) - _messages_to(app, world.emails[role])
+        own = client.get(f"/dev/mail/{world.own_messages[role]}").status_code
+        someone_elses = client.get(f"/dev/mail/{world.others_message_id}").status_code
+        if listing.status_code != 200 or others or own != 200 or someone_elses not in (403, 404):
+            problems.append(
+                f"{role}: /dev/mail {listing.status_code} listing others' messages {sorted(others)}; "
+                f"their own message {own}; the platform admin's reset link {someone_elses}"
+            )
+    anonymous = clients("anonymous").get("/dev/mail")
+    assert _to_sign_in(anonymous), "anonymous visitors are sent to sign in"
+    assert not problems, "\n".join(problems)
