@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -19,18 +19,26 @@ from organiser.web.inputs import PlainText
 _SINGLE_LINE, _MULTILINE = PlainText(), PlainText(multiline=True)
 
 
+def _trimmed(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     """Every form of the app: each text field refuses control characters (``PlainText``, first
-    among its validators, so the others see the cleaned text). Hidden fields carry our own data
-    (an import's file, checked row by row) and are left alone."""
+    among its validators, so the others see the cleaned text), and a one-line field loses the
+    white space around it (so a field of spaces is an empty one, and a pasted address works).
+    Passwords are kept as typed; hidden fields carry our own data (an import's file, checked row by
+    row) and are left alone."""
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             field_class = unbound_field.field_class
             if issubclass(field_class, StringField) and not issubclass(field_class, HiddenField):
-                plain = _MULTILINE if issubclass(field_class, TextAreaField) else _SINGLE_LINE
+                multiline = issubclass(field_class, TextAreaField)
                 validators = unbound_field.kwargs.get("validators") or ()
-                options["validators"] = [plain, *validators]
+                options["validators"] = [_MULTILINE if multiline else _SINGLE_LINE, *validators]
+                if not multiline and not issubclass(field_class, PasswordField):
+                    options["filters"] = [*(unbound_field.kwargs.get("filters") or ()), _trimmed]
             return unbound_field.bind(form=form, **options)
 
 

@@ -39,6 +39,4 @@ QUERY_CLASH = (
     "twice, a TypeError, and the error page fails the same way (KeyError)"
 )
 OPEN: dict[str, tuple[tuple[str, ...], str]] = {  # test id → (the databases it shows on, why)
-    "abuse": (BOTH, BLANK_FILTER),
-    "query-clash": (BOTH, QUERY_CLASH),
 }
