@@ -24,8 +24,8 @@ def _trimmed(value: Any) -> Any:
 
 
 class Form(FlaskForm):
-    """Every form of the app: each text field refuses control characters (``PlainText``, first
-    among its validators, so the others see the cleaned text), and a one-line field loses the
+    """Every form of the app: each text field and choice refuses control characters (``PlainText``,
+    first among its validators, so the others see the cleaned text), and a one-line field loses the
     white space around it (so a field of spaces is an empty one, and a pasted address works).
     Passwords are kept as typed; hidden fields carry our own data (an import's file, checked row by
     row) and are left alone."""
@@ -33,7 +33,10 @@ class Form(FlaskForm):
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             field_class = unbound_field.field_class
-            if issubclass(field_class, StringField) and not issubclass(field_class, HiddenField):
+            if issubclass(field_class, SelectField):  # a choice typed by hand may carry one too
+                validators = unbound_field.kwargs.get("validators") or ()
+                options["validators"] = [_SINGLE_LINE, *validators]
+            elif issubclass(field_class, StringField) and not issubclass(field_class, HiddenField):
                 multiline = issubclass(field_class, TextAreaField)
                 validators = unbound_field.kwargs.get("validators") or ()
                 options["validators"] = [_MULTILINE if multiline else _SINGLE_LINE, *validators]

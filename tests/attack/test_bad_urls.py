@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.attack import values
-from tests.attack.attempts import SETTINGS, database_state, known_holes, stored_controls
+from tests.attack.attempts import EXAMPLES, SETTINGS, database_state, known_holes, stored_controls
 from tests.attack.test_route_roles import ALLOWED, EXPECTED, LAST, _tries
 
-URL_EXAMPLES = 200
+URL_EXAMPLES = EXAMPLES * 5  # generated URLs per role
 
 # ---- URLs: path segments, ids and query parameters -------------------------------------------------
 

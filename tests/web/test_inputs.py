@@ -108,3 +108,14 @@ def test_a_query_parameter_named_like_the_routes_own_argument_changes_nothing(ap
     """Every page links to itself in the other language: ``?slug=`` must not clash with the route's."""
     page = app.test_client().get("/petitions/two-child-limit?slug=other&lang=es")
     assert page.status_code == 200 and "/petitions/two-child-limit?lang=en" in page.text
+
+
+def test_a_choice_of_nothing_but_a_control_character_is_an_empty_one(app, petition, mail):
+    """Python counts \\x1c-\\x1f as white space, so an optional choice of one is taken as empty (and
+    was stored as it came): the control character is taken out first, and nothing of it is kept."""
+    answer = app.test_client().post(
+        "/petitions/two-child-limit/sign", data={"name": "Aisha", "email": "a@example.org", "country": "\x1f"}
+    )
+    assert answer.status_code == 200 and "check your e-mail" in text_of(answer).lower()
+    with app.app_context():
+        assert db.session.scalar(select(Signature.country)) is None
