@@ -10,7 +10,16 @@ from organiser.actions.petitions.models import (  # noqa: F401
     Signature,
 )
 from organiser.actions.targets.models import Response, Target  # noqa: F401
+from organiser.assemblies.demands.models import Demand, Vote, Voting  # noqa: F401
 from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401
+from organiser.assemblies.tribunals.models import (  # noqa: F401
+    Charge,
+    Judgment,
+    PanelMember,
+    Testimony,
+    TestimonyAttachment,
+    Verdict,
+)
 from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base

@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     COALITION_COORDINATOR = "coalition_coordinator"
     ORGANISATION_ADMIN = "organisation_admin"
     ASSEMBLY_ORGANISER = "assembly_organiser"
+    ASSEMBLY_PANEL = "assembly_panel"  # a tribunal's panel member: enters the verdict
 
     @property
     def scope(self) -> str:
@@ -30,6 +31,7 @@ ROLE_SCOPES = {
     Role.COALITION_COORDINATOR: "coalition",
     Role.ORGANISATION_ADMIN: "organisation",
     Role.ASSEMBLY_ORGANISER: "assembly",
+    Role.ASSEMBLY_PANEL: "assembly",
 }
 
 

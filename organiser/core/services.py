@@ -239,5 +239,6 @@ def role_label(role: Role) -> str:
         Role.COALITION_COORDINATOR: lazy_gettext("coalition coordinator"),
         Role.ORGANISATION_ADMIN: lazy_gettext("organisation administrator"),
         Role.ASSEMBLY_ORGANISER: lazy_gettext("assembly organiser"),
+        Role.ASSEMBLY_PANEL: lazy_gettext("tribunal panel member"),
     }
     return str(labels[Role(role)])

@@ -209,7 +209,12 @@ def _grant_choices() -> list[SelectChoice]:
         SelectChoice("", _("Choose a role")),
         SelectChoice(f"{Role.PLATFORM_ADMIN}:0", _("Platform administrator")),
     ]
-    for role in (Role.COALITION_COORDINATOR, Role.ORGANISATION_ADMIN, Role.ASSEMBLY_ORGANISER):
+    for role in (
+        Role.COALITION_COORDINATOR,
+        Role.ORGANISATION_ADMIN,
+        Role.ASSEMBLY_ORGANISER,
+        Role.ASSEMBLY_PANEL,
+    ):
         kind = scope_kind(role.scope)
         if kind is None:
             continue
