@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from organiser.web.forms import Form
@@ -39,7 +40,11 @@ class QuestionForm(Form):
         description=_l("Optional. Shown under the question: why you ask, or an example answer."),
         validators=[Optional(), Length(max=500)],
     )
-    kind = SelectField(_l("Kind of answer"), choices=list(QUESTION_KINDS.items()), default="short_text")
+    kind = SelectField(
+        _l("Kind of answer"),
+        choices=[SelectChoice(k, label) for k, label in QUESTION_KINDS.items()],
+        default="short_text",
+    )
     choices = TextAreaField(
         _l("Choices"),
         description=_l("For a list: one choice per line, at most 20."),

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from organiser.assemblies.forms import RegisterForm
@@ -101,11 +102,13 @@ def question_field(question: RegistrationQuestion) -> Any:
         return TextAreaField(**asked, validators=[first, limit], render_kw={"rows": 3})
     if question.kind == QuestionKind.SEVERAL_CHOICES:
         first = _AtLeastOne() if question.required else Optional()
-        return MultiCheckboxField(**asked, choices=list(question.choices), validators=[first])
+        return MultiCheckboxField(
+            **asked, choices=[SelectChoice(c) for c in question.choices], validators=[first]
+        )
     if question.kind == QuestionKind.ONE_CHOICE:
-        choices: list[Any] = list(question.choices)
+        choices = [SelectChoice(c) for c in question.choices]
     else:
-        choices = [("yes", _l("Yes")), ("no", _l("No"))]
+        choices = [SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))]
     first = InputRequired(message=_l("Choose an answer")) if question.required else Optional()
     return RadioField(**asked, choices=choices, validators=[first])
 

@@ -10,6 +10,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 
 @functools.cache
@@ -31,22 +32,25 @@ def _labelled(locale: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(labelled, key=lambda pair: pair[1].casefold()))
 
 
-def zone_choices(country: str | None, keep: str = "") -> dict[str, list[tuple[str, str]]]:
+def zone_choices(country: str | None, keep: str = "") -> list[SelectChoice]:
     """The choices of a select, grouped: the country's zones, then every other one, then UTC.
     ``keep`` (a zone saved before the list existed) stays choosable."""
     labelled = _labelled(str(get_locale() or "en"))
     own = set(_territory_zones().get((country or "").upper(), ()))
-    first = [pair for pair in labelled if pair[0] in own]
-    rest = [pair for pair in labelled if pair[0] not in own]
-    listed = {zone for zone, _label in labelled}
-    if keep and keep not in listed and keep != "UTC" and keep in zoneinfo.available_timezones():
-        rest.insert(0, (keep, keep))
-    groups: dict[str, list[tuple[str, str]]] = {}
-    if first:
-        groups[_("In the coalition's country")] = first
-    groups[_("Everywhere else") if first else _("Time zones")] = rest
-    groups[_("Universal time")] = [("UTC", _("Coordinated Universal Time (UTC)"))]
-    return groups
+    rest_group = _("Everywhere else") if own else _("Time zones")
+    choices = [
+        SelectChoice(z, label, optgroup=_("In the coalition's country")) for z, label in labelled if z in own
+    ]
+    if (
+        keep
+        and keep != "UTC"
+        and keep not in {z for z, _label in labelled}
+        and keep in zoneinfo.available_timezones()
+    ):
+        choices.append(SelectChoice(keep, keep, optgroup=rest_group))
+    choices += [SelectChoice(z, label, optgroup=rest_group) for z, label in labelled if z not in own]
+    choices.append(SelectChoice("UTC", _("Coordinated Universal Time (UTC)"), optgroup=_("Universal time")))
+    return choices
 
 
 def default_zone(country: str | None) -> str:
