@@ -167,6 +167,15 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "assemblies.export": case("coalition", **ASSEMBLY),
     "assemblies.check_in": case("coalition", registration_id="registration_id", **ASSEMBLY),
     "assemblies.cancel_registration": case("coalition", registration_id="registration_id", **ASSEMBLY),
+    "assemblies.questions": case("coalition", **ASSEMBLY),
+    "assemblies.edit_question": case("coalition", question_id="question_id", **ASSEMBLY),
+    "assemblies.move_question": case(
+        "coalition", question_id="question_id", direction="direction", **ASSEMBLY
+    ),
+    "assemblies.remove_question": case("coalition", question_id="question_id", **ASSEMBLY),
+    "assemblies.add_speaker": case("coalition", **ASSEMBLY),
+    "assemblies.remove_speaker": case("coalition", speaker_id="speaker_id", **ASSEMBLY),
+    "assemblies.closing_report": case("coalition", **ASSEMBLY),
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,
