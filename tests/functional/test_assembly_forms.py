@@ -319,3 +319,25 @@ def test_an_online_only_assembly_never_says_you_can_also_take_part_online(app, o
     assert "Sign language interpretation" in text and "Interpretation" in text
     for at_a_venue in ("need_step_free", "need_childcare", "need_dietary"):
         assert at_a_venue not in html, "only the needs that matter online"
+
+
+def test_erasure_empties_the_needs_and_answers(app, organiser, mail):  # noqa: F811
+    from organiser.people.models import Person
+    from organiser.privacy.services import erase_person
+
+    ids = _set_up_questions(app, organiser)
+    required = {
+        f"question_{ids['Which organisation are you from?']}": "Zambia Land Alliance",
+        f"question_{ids['What do you do?']}": "Nurse",
+        f"question_{ids['Will you testify?']}": "no",
+    }
+    _register(app.test_client(), need_sign_language="y", need_dietary_detail="Halal", **required)
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.needs == {"sign_language": "", "dietary": "Halal"}
+        assert registration.answers[str(ids["What do you do?"])]["answer"] == "Nurse"
+        erase_person(db.session.scalar(select(Person)), requested_by="person")
+        db.session.commit()
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert registration.needs == {} and registration.answers == {} and registration.access_needs == ""
