@@ -213,7 +213,7 @@ def registrations(assembly: Assembly) -> str | Response:
         figures=services.counts(assembly),
         registrations=everyone,
         positions={r.id: position for position, r in enumerate(waitlist, start=1)},
-        need_counts=need_counts,
+        need_counts=[c for c in need_counts if c.need in needs.offered(assembly) or c.count],
         other_needs=other_needs,
         coming=sum(1 for r in everyone if r.status in _COMING),
         questions=assembly.questions,
