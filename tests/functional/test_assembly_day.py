@@ -6,6 +6,7 @@ walk-ins, and registrants by status as mailing segments with the usual consent r
 from __future__ import annotations
 
 import re
+import time
 from datetime import timedelta
 from html import unescape
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from sqlalchemy import func, select
 
 from organiser.assemblies.dayof import reminders
 from organiser.assemblies.models import Assembly, Registration, ReminderPlan, ReminderSent
-from organiser.core.models import Role
+from organiser.core.models import Role, User
 from organiser.db import as_utc, db, utcnow
 from organiser.messaging.models import Mailing
 from tests.factories import PASSWORD, CoalitionFactory, user_with_role
@@ -81,8 +82,7 @@ def own_page(mail, address: str) -> str:
     return path_of(next(u for u in links_in(mail.to(address)[-1]) if "/registration/" in u))
 
 
-@pytest.fixture
-def registrants(app, organiser, mail):
+def make_registrants(app, mail):
     """Mwila holds the one place, Bwalya is on the waitlist, Chanda never confirmed, Mutale cancelled."""
     visitor = app.test_client()
     register(visitor, mail, "Mwila Banda", "mwila@example.org")
@@ -101,6 +101,11 @@ def registrants(app, organiser, mail):
         "mutale@example.org": "cancelled",
     }
     return visitor
+
+
+@pytest.fixture
+def registrants(app, organiser, mail):
+    return make_registrants(app, mail)
 
 
 def calendar_event(message):
@@ -339,3 +344,96 @@ def test_registrants_by_status_are_mailing_segments_within_consent(app, organise
     assert not [
         m for m in mail.messages if m["Subject"] == "What the assembly decided" and m["To"] != sent["To"]
     ]
+
+
+# ---- with Redis: a real ``organiser worker``, its RQ scheduler, committed data ------------------------
+
+
+def _scheduled(app, assembly_id: int, timeout: float = 15) -> dict[int, object]:
+    """The reminder jobs in the RQ scheduler for the assembly's start as it is now: minutes → time."""
+    from rq.registry import ScheduledJobRegistry
+
+    from organiser.assemblies.dayof.jobs import JOB_PREFIX
+    from organiser.jobs import get_queue
+
+    deadline = time.monotonic() + timeout
+    with app.app_context():
+        while True:
+            start = reminders.epoch(db.session.get(Assembly, assembly_id).starts_at)
+            registry = ScheduledJobRegistry(queue=get_queue("default"))
+            found = {
+                int(job_id.split("-")[-2]): registry.get_scheduled_time(job_id)
+                for job_id in registry.get_job_ids()
+                if job_id.startswith(f"{JOB_PREFIX}-{assembly_id}-") and job_id.endswith(f"-{start}")
+            }
+            if len(found) == 2 or time.monotonic() > deadline:
+                return found
+            db.session.rollback()
+            time.sleep(0.2)
+
+
+def _reminders_in(mail, wait: float = 0) -> list:
+    """The reminders captured so far, after waiting up to ``wait`` seconds for the first."""
+
+    def found() -> list:
+        return [m for m in mail.messages if m["Subject"].startswith("Reminder:")]
+
+    with mail.lock:
+        mail.lock.wait_for(found, wait)
+        return found()
+
+
+def _move(app, assembly_id: int, starts_at) -> None:
+    """What the edit form does, to the second (the form takes minutes): a job due in seconds."""
+    from organiser.assemblies import services
+
+    with app.app_context():
+        assembly = db.session.get(Assembly, assembly_id)
+        user = db.session.scalar(select(User).where(User.email == "coord@example.org"))
+        services.update_assembly(
+            assembly, by=user, hosts=[], starts_at=starts_at, ends_at=starts_at + timedelta(hours=6)
+        )
+        db.session.commit()
+
+
+@pytest.mark.worker
+def test_a_real_rq_scheduler_sends_the_reminders_and_follows_a_moved_assembly(live, rq_worker, mail):
+    organiser = plan_assembly(live)
+    make_registrants(live, mail)
+    saved = submit(organiser, f"{PAGE}/reminders", {"offsets": "7d, 1d"}, follow=True)
+    assert "Reminders saved" in text_of(saved)
+    with live.app_context():
+        assembly = the_assembly()
+        assembly_id = assembly.id
+        due = {m: reminders.due_at(assembly, m) for m in (10080, 1440)}
+    planned = _scheduled(live, assembly_id)
+    assert planned == due, "one job a reminder, in the RQ scheduler, at its time"
+
+    fields = {**FORM, "starts": _local(12, 10), "ends": _local(12, 17)}
+    fields.pop("slug")
+    mail.clear()
+    assert submit(organiser, f"{PAGE}/edit", fields).status_code == 302
+    assert "Changed:" in mail.wait_for_to("bwalya@example.org")[-1]["Subject"]
+    with live.app_context():
+        moved = the_assembly()
+        due = {m: reminders.due_at(moved, m) for m in (10080, 1440)}
+    assert _scheduled(live, assembly_id) == due, "planned again for the new time"
+
+    # Moved to a day and a few seconds from now, then moved again before its reminder goes: the first
+    # plan's job finds itself stale and does nothing; the second sends, once, to Mwila alone.
+    first = utcnow().replace(microsecond=0) + timedelta(days=1, seconds=3)
+    _move(live, assembly_id, first)
+    _move(live, assembly_id, first + timedelta(seconds=4))
+    [reminder] = _reminders_in(mail, wait=30)
+    assert reminder["Subject"] == "Reminder: “Lusaka People's Assembly” is in 1 day"
+    event = calendar_event(reminder)
+    assert event.decoded("dtstart") == (first + timedelta(seconds=4)).astimezone(LUSAKA)
+    assert str(event.decoded("dtstart").tzinfo) == "Africa/Lusaka"
+    assert "https://meet.example.org/lusaka-assembly" in body_of(reminder)
+    time.sleep(5)  # time enough for the stale job, or a second one, to have done anything
+    from organiser.worker import sweep_once
+
+    sweep_once(live)
+    assert [m["To"] for m in _reminders_in(mail)] == ["mwila@example.org"], "once, and only to the place held"
+    with live.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 1
