@@ -45,6 +45,7 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "assemblies.edit": (ASSEMBLY, ("form",)),
     "assemblies.new": (ASSEMBLY, ("edit",)),
     "assemblies.agenda": ({"title", "description"}, ("next",)),
+    "dayof.walk_in": ({"name", "region", "language"}, ("next",)),
     "petitions.new_petition": ({"title", "ask", "background", "target"}, ("next",)),
     "petitions.edit_petition": ({"title", "ask", "background", "target"}, ("next", "form")),
     "letters.new_campaign": ({"title", "intro", "subject", "body"}, ("next",)),

@@ -89,6 +89,8 @@ FORM_PAGES = {
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),
     "check-in": FormPage("assemblies.registrations", "chapter_coordinator"),
+    "reminders": FormPage("dayof.reminders", "chapter_coordinator"),
+    "check-in-desk": FormPage("dayof.desk", "chapter_coordinator"),
     "members": FormPage("coalitions.members", "chapter_coordinator"),
     "import-members": FormPage("coalitions.import_members", "chapter_coordinator"),
     "team": FormPage("coalitions.team", "chapter_coordinator"),

@@ -167,6 +167,12 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "assemblies.export": case("coalition", **ASSEMBLY),
     "assemblies.check_in": case("coalition", registration_id="registration_id", **ASSEMBLY),
     "assemblies.cancel_registration": case("coalition", registration_id="registration_id", **ASSEMBLY),
+    # the days around an assembly (organiser.assemblies.dayof)
+    "dayof.reminders": case("coalition", **ASSEMBLY),
+    "dayof.desk": case("coalition", **ASSEMBLY),
+    "dayof.walk_in": case("coalition", **ASSEMBLY),
+    "dayof.check_in_code": case("coalition", code="check_in_code", **ASSEMBLY),
+    "dayof.board": case("coalition", **ASSEMBLY),
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,

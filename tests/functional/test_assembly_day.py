@@ -288,6 +288,25 @@ def test_check_in_by_qr_link_by_typed_code_and_walk_ins(app, organiser, mail):
         ]
 
 
+def test_a_walk_in_without_an_address_is_anonymised_with_the_assembly_s_other_data(app, organiser):
+    from organiser.coalitions.models import Coalition
+    from organiser.privacy.services import run_retention
+
+    walk_in = {"name": "Musonda Tembo", "email": "", "region": "Kabwe", "language": "Nyanja"}
+    submit(organiser, f"{PAGE}/check-in/walk-in", walk_in, page=f"{PAGE}/check-in")
+    with app.app_context():
+        assembly = the_assembly()
+        assembly.starts_at, assembly.ends_at = utcnow() - timedelta(days=95), utcnow() - timedelta(days=94)
+        db.session.get(Coalition, assembly.coalition_id).retention_months = 1
+        db.session.commit()
+    with app.app_context():
+        run_retention()
+        db.session.commit()
+    with app.app_context():
+        registration = db.session.scalar(select(Registration))
+        assert (registration.name, registration.region, registration.status) == ("", "", "attended")
+
+
 def _segment_value(page: str, label: str) -> str:
     """The value of the mailing form's segment checkbox labelled ``label``."""
     for box, text in re.findall(r"<li>(<input[^>]*>)\s*<label[^>]*>(.*?)</label>", page, re.S):

@@ -131,9 +131,10 @@ def send_reminder(assembly: Assembly, minutes: int, start_epoch: int, *, now: da
         return 0
     key = reminder_key(minutes, assembly.starts_at)
     waiting = list(db.session.scalars(_waiting(assembly, key, due).order_by(Registration.id)))
+    calendar = calendar_for(assembly, online_url=assembly.online_url) if waiting else b""  # the same for all
     for registration in waiting:
         db.session.add(ReminderSent(registration_id=registration.id, reminder=key, sent_at=now))
-        _mail_reminder(registration, minutes)
+        _mail_reminder(registration, minutes, calendar)
     db.session.flush()
     if waiting:
         log.info("assembly %s: reminder %s min before sent to %s", assembly.id, minutes, len(waiting))
@@ -152,7 +153,7 @@ def _waiting(assembly: Assembly, key: str, due: datetime) -> Any:
     )
 
 
-def _mail_reminder(registration: Registration, minutes: int) -> None:
+def _mail_reminder(registration: Registration, minutes: int, calendar: bytes) -> None:
     from organiser.assemblies.dayof.qr import qr_png
 
     assembly = registration.assembly
@@ -162,11 +163,7 @@ def _mail_reminder(registration: Registration, minutes: int) -> None:
         "assemblies/email/reminder.txt",
         _("Reminder: “%(title)s” is in %(time)s", title=assembly.title, time=before),
         attachments=[
-            Attachment(
-                f"{assembly.slug}.ics",
-                "text/calendar",
-                calendar_for(assembly, online_url=assembly.online_url),
-            ),
+            Attachment(f"{assembly.slug}.ics", "text/calendar", calendar),
             Attachment("check-in.png", "image/png", qr_png(registration)),
         ],
         before=before,
