@@ -26,8 +26,9 @@ def _code(registration: Registration) -> segno.QRCode:
 
 def qr_svg(registration: Registration, label: str) -> Markup:
     """The QR code as an inline SVG image, named for screen readers by ``label``."""
-    svg = _code(registration).svg_inline(scale=5, border=4, title=str(label), dark="#000", light="#fff")
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))  # noqa: S704
+    svg = _code(registration).svg_inline(border=4, title=str(label), dark="#000", light="#fff", omitsize=True)
+    size = 'width="200" height="200"'  # scaled from its viewBox: fits the narrowest phone, and scans
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" {size} ', 1))  # noqa: S704
 
 
 def qr_png(registration: Registration) -> bytes:

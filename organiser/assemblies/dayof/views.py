@@ -4,7 +4,7 @@ one registration in; and the attendance board, which reloads itself for a screen
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -109,9 +109,23 @@ def check_in_code(assembly: Assembly, code: str) -> str | Response:
     )
 
 
+REFRESH_SECONDS = 15
+
+
 @authorise(Assembly, "can_manage")
-def board(assembly: Assembly) -> str:
-    """The attendance so far, in large figures; the page reloads itself every 15 seconds."""
-    return render_template(
-        "assemblies/dayof/board.html", assembly=assembly, figures=door.attendance(assembly)
+def board(assembly: Assembly) -> Response:
+    """The attendance so far, in large figures, for a screen at the door: it reloads itself every 15
+    seconds (an HTTP ``Refresh`` header, no JavaScript), unless the reader stopped it (``?still=1``:
+    WCAG 2.2.1, the reader controls the timing)."""
+    still = request.args.get("still") == "1"
+    body = render_template(
+        "assemblies/dayof/board.html",
+        assembly=assembly,
+        figures=door.attendance(assembly),
+        still=still,
+        seconds=REFRESH_SECONDS,
     )
+    response = Response(body, mimetype="text/html")
+    if not still:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
