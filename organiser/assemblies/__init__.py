@@ -15,3 +15,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_scope(services.SCOPE)
     register_personal_data(personal_data.REGISTRATIONS)
+    from organiser.assemblies.dayof import init_app as dayof_init_app  # before and on the day
+
+    dayof_init_app(app)

@@ -261,3 +261,44 @@ class ClosingReport(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+# ---- on the day and before it: reminders (organiser.assemblies.dayof) ----------------------------
+
+# Reminders before an assembly starts, in minutes: 7 days and 1 day (whole days are counted on the
+# assembly's own calendar, so "7 days before 09:00" is 09:00 a week earlier even across a change of
+# the clocks).
+DEFAULT_REMINDER_OFFSETS = [7 * 24 * 60, 24 * 60]
+
+
+class ReminderPlan(Base):
+    """When an assembly's registrants are reminded, and what the scheduled jobs were planned for. An
+    assembly without a plan row has the default one."""
+
+    __tablename__ = "assembly_reminder_plans"
+
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    offsets: Mapped[list[int]] = mapped_column(JSON, default=lambda: list(DEFAULT_REMINDER_OFFSETS))
+    # Bumped at each change of the assembly's time or place: the calendar entry mailed with it
+    # carries it as SEQUENCE, so calendars replace the entry they hold.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # The start time the scheduled jobs were planned for: a job planned for another one is stale.
+    planned_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ReminderSent(Base):
+    """One reminder sent to one registration: ``reminder`` names the offset and the start time it was
+    about (``"1440m@<epoch>"``), so each reminder goes at most once, and again only for a new time."""
+
+    __tablename__ = "assembly_reminders_sent"
+    __table_args__ = (UniqueConstraint("registration_id", "reminder"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("assembly_registrations.id", ondelete="CASCADE"), index=True
+    )
+    reminder: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -42,8 +42,14 @@ ROWS = AnonymisedRows(Registration, Registration.assembly_id, Assembly.id)
 
 def _expire(coalition: Any, cutoff: datetime) -> int:
     """Registrations for this coalition's assemblies that ended before the cutoff, of people who gave
-    no ongoing consent to anyone."""
-    return ROWS.expire(Assembly.coalition_id == coalition.id, Assembly.ends_at < cutoff)
+    no ongoing consent to anyone; and walk-ins who left no address (no person, so no consent)."""
+    ended = (Assembly.coalition_id == coalition.id, Assembly.ends_at < cutoff)
+    walk_ins = ROWS.anonymise(
+        Registration.assembly_id.in_(select(Assembly.id).where(*ended).scalar_subquery())
+        & Registration.person_id.is_(None)
+        & (Registration.name != "")
+    )
+    return ROWS.expire(*ended) + walk_ins
 
 
 REGISTRATIONS = PersonalData(

@@ -49,6 +49,7 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "assemblies.questions": ({"label", "hint"}, ("next",)),
     "assemblies.edit_question": ({"label", "hint"}, ("form",)),
     "assemblies.closing_report": ({"summary"}, ("next", "form")),
+    "dayof.walk_in": ({"name", "region", "language"}, ("next",)),
     "petitions.new_petition": ({"title", "ask", "background", "target"}, ("next",)),
     "petitions.edit_petition": ({"title", "ask", "background", "target"}, ("next", "form")),
     "letters.new_campaign": ({"title", "intro", "subject", "body"}, ("next",)),

@@ -92,6 +92,8 @@ FORM_PAGES = {
     "questions": FormPage("assemblies.questions", "chapter_coordinator"),
     "edit-question": FormPage("assemblies.edit_question", "chapter_coordinator"),
     "closing-report": FormPage("assemblies.closing_report", "chapter_coordinator"),
+    "reminders": FormPage("dayof.reminders", "chapter_coordinator"),
+    "check-in-desk": FormPage("dayof.desk", "chapter_coordinator"),
     "members": FormPage("coalitions.members", "chapter_coordinator"),
     "import-members": FormPage("coalitions.import_members", "chapter_coordinator"),
     "team": FormPage("coalitions.team", "chapter_coordinator"),

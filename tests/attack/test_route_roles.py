@@ -176,6 +176,12 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "assemblies.add_speaker": case("coalition", **ASSEMBLY),
     "assemblies.remove_speaker": case("coalition", speaker_id="speaker_id", **ASSEMBLY),
     "assemblies.closing_report": case("coalition", **ASSEMBLY),
+    # the days around an assembly (organiser.assemblies.dayof)
+    "dayof.reminders": case("coalition", **ASSEMBLY),
+    "dayof.desk": case("coalition", **ASSEMBLY),
+    "dayof.walk_in": case("coalition", **ASSEMBLY),
+    "dayof.check_in_code": case("coalition", code="check_in_code", **ASSEMBLY),
+    "dayof.board": case("coalition", **ASSEMBLY),
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,

@@ -36,6 +36,9 @@ def create_assembly(coalition_id: int, *, by: Any, hosts: list[int], **fields: A
     assembly.hosts = _organisations(hosts)
     db.session.add(assembly)
     db.session.flush()
+    from organiser.assemblies.dayof.reminders import replan
+
+    replan(assembly)  # its reminders, in the RQ scheduler
     log.info("assembly %s created in coalition %s by %s", assembly.id, coalition_id, by.id)
     return assembly
 
@@ -43,15 +46,20 @@ def create_assembly(coalition_id: int, *, by: Any, hosts: list[int], **fields: A
 def update_assembly(assembly: Assembly, *, by: Any, hosts: list[int], **fields: Any) -> list[Registration]:
     """Change an assembly's details. More places go to the waitlist at once, in order (and those
     promoted are mailed); fewer places than people holding one is refused, since no one's place is
-    taken away. Returns the people promoted."""
+    taken away. A change of time or place is mailed to everyone registered (``dayof.reminders``).
+    Returns the people promoted."""
     lock_assembly(assembly.id)
     taken = places_taken(assembly.id)
     if fields.get("capacity", assembly.capacity) < taken:
         raise CapacityTooSmall(taken)
+    from organiser.assemblies.dayof import reminders
+
+    before = reminders.snapshot(assembly)
     for key, value in fields.items():
         setattr(assembly, key, value)
     assembly.hosts = _organisations(hosts)
     db.session.flush()
+    reminders.assembly_changed(assembly, before)  # a new time or place: reminders re-planned, people told
     log.info("assembly %s changed by %s", assembly.id, by.id)
     return promote_from_waitlist(assembly)
 

@@ -45,11 +45,16 @@ def send_placed(registration: Registration, *, promoted: bool) -> None:
     else:
         subject = _("You are on the waitlist: %(title)s", title=assembly.title)
     calendar = calendar_for(assembly, online_url=assembly.online_url if confirmed else "")
+    attachments = [Attachment(f"{assembly.slug}.ics", "text/calendar", calendar)]
+    if confirmed:  # the check-in code as a QR code (organiser.assemblies.dayof.qr)
+        from organiser.assemblies.dayof.qr import qr_png
+
+        attachments.append(Attachment("check-in.png", "image/png", qr_png(registration)))
     send(
         registration,
         "assemblies/email/placed.txt",
         subject,
-        attachments=[Attachment(f"{assembly.slug}.ics", "text/calendar", calendar)],
+        attachments=attachments,
         confirmed=confirmed,
         promoted=promoted,
         position=waitlist_position(registration),
