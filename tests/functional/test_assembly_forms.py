@@ -276,6 +276,7 @@ def test_the_time_zone_is_chosen_from_a_list_in_the_readers_language(app, organi
     assert select_html.index("Africa/Lusaka") < select_html.index("Africa/Abidjan"), "the country's first"
     spanish = organiser.get(f"{new}?lang=es").get_data(as_text=True)
     assert "hora de Zambia (Africa/Lusaka)" in spanish
+    organiser.get(f"{new}?lang=en")  # the reader's language is kept: back to English
     typed = submit(
         organiser,
         new,
