@@ -15,3 +15,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_scope(services.SCOPE)
     register_personal_data(personal_data.REGISTRATIONS)
+    from organiser.assemblies import tribunals  # its own blueprint and personal data
+
+    tribunals.init_app(app)
