@@ -98,9 +98,9 @@ def enter_verdict(charge: Charge, *, finding: str, reasoning: str, by: Any) -> V
     """The panel's finding on a charge (entered again, it replaces the last), until the judgment."""
     if is_published(charge.assembly):
         raise JudgmentStateError("published")
-    verdict = db.session.scalar(select(Verdict).where(Verdict.charge_id == charge.id))
+    verdict = charge.verdict
     if verdict is None:
-        verdict = Verdict(charge_id=charge.id, finding=Finding(finding))
+        verdict = Verdict(charge=charge, finding=Finding(finding))
         db.session.add(verdict)
     verdict.finding, verdict.reasoning = Finding(finding), reasoning.strip()
     verdict.entered_by_id, verdict.entered_at = by.id, utcnow()
