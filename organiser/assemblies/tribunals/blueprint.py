@@ -15,7 +15,7 @@ from organiser.assemblies.tribunals.forms import (
     PANEL_ROLE_LABELS,
     PUBLICATION_LABELS,
     TESTIMONY_STATUS_LABELS,
-    WITNESS_LABELS,
+    WITNESS_SHOWN_LABELS,
 )
 from organiser.assemblies.tribunals.views import manage, panel, public
 
@@ -30,7 +30,7 @@ def template_helpers() -> dict[str, Any]:
         "finding_labels": FINDING_LABELS,
         "panel_role_labels": PANEL_ROLE_LABELS,
         "publication_labels": PUBLICATION_LABELS,
-        "witness_labels": WITNESS_LABELS,
+        "witness_labels": WITNESS_SHOWN_LABELS,
         "testimony_labels": TESTIMONY_STATUS_LABELS,
     }
 

@@ -27,6 +27,12 @@ WITNESS_LABELS = {
     "expert": _l("I know it as an expert"),
     "other": _l("Another kind of witness"),
 }
+# How a witness's kind is shown on the tribunal's page and to the organisers.
+WITNESS_SHOWN_LABELS = {
+    "frontline": _l("Frontline witness"),
+    "expert": _l("Expert witness"),
+    "other": _l("Witness"),
+}
 PUBLICATION_LABELS = {
     "named": _l("With my name"),
     "pseudonym": _l("Under another name I choose"),
