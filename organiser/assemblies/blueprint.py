@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from organiser.assemblies.views import labels, manage, public
+from organiser.assemblies.views import labels, manage, planning, public
 
 bp = Blueprint("assemblies", __name__)
 bp.app_context_processor(labels.template_helpers)
@@ -44,6 +44,8 @@ ROUTES = (
     ),
     ("/assemblies/<slug>/registrations.csv", "export", manage.export, ("GET",)),
 )
+
+ROUTES += planning.ROUTES  # registration questions, speakers, the closing report
 
 for _rule, _endpoint, _view, _methods in ROUTES:
     bp.add_url_rule(_rule, _endpoint, _view, methods=list(_methods))

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -29,6 +30,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import Select
 
 from organiser.db import as_utc, utcnow
 from organiser.messaging.forms import MultiCheckboxField
@@ -60,7 +62,23 @@ def _minute(moment: datetime, zone_name: str) -> datetime:
 
 def known_zone(_form: Form, field: StringField) -> None:
     if (field.data or "").strip() not in _zones():
-        raise ValidationError(_l("Enter a time zone from the IANA list, like Africa/Lusaka or Europe/London"))
+        raise ValidationError(_l("Choose a time zone from the list"))
+
+
+class ChoiceWithPlaceholder(Select):
+    """A select (with or without groups) whose first option asks for a choice and sends nothing."""
+
+    def __init__(self, placeholder: Any) -> None:
+        super().__init__()
+        self.placeholder = placeholder
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        opening, rest = super().__call__(field, **kwargs).split(">", 1)  # Markup's parts stay Markup
+        if field.data:
+            option = Markup('<option value="">{}</option>').format(self.placeholder)
+        else:
+            option = Markup('<option value="" selected>{}</option>').format(self.placeholder)
+        return Markup("{}>{}{}").format(opening, option, rest)
 
 
 class AssemblyForm(Form):
@@ -74,11 +92,14 @@ class AssemblyForm(Form):
     description = TextAreaField(
         _l("What it is about"), validators=[Optional(), Length(max=10000)], render_kw={"rows": 5}
     )
-    timezone = StringField(
+    # Choices set by the view (``organiser.assemblies.zones``: in the reader's language, the
+    # coalition's country first); checked against them and against zoneinfo.
+    timezone = SelectField(
         _l("Time zone"),
-        description=_l("Where the assembly takes place, like Africa/Lusaka. Times below are in this zone."),
-        validators=[DataRequired(message=_l("Enter the time zone")), Length(max=64), known_zone],
-        render_kw={"spellcheck": "false", "autocapitalize": "none"},
+        description=_l("Where the assembly takes place. Times below are in this zone."),
+        validators=[DataRequired(message=_l("Choose the time zone")), Length(max=64), known_zone],
+        widget=ChoiceWithPlaceholder(_l("Choose a time zone")),
+        validate_choice=False,  # ``known_zone`` says it, once: any zone zoneinfo knows is a time zone
     )
     starts = LocalDateTimeInput(_l("Starts"), validators=[InputRequired(message=_l("Enter when it starts"))])
     ends = LocalDateTimeInput(_l("Ends"), validators=[InputRequired(message=_l("Enter when it ends"))])

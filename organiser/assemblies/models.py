@@ -86,6 +86,9 @@ class Assembly(Base):
     agenda: Mapped[list[AgendaItem]] = relationship(
         order_by="(AgendaItem.starts_at, AgendaItem.id)", cascade="all, delete-orphan"
     )
+    questions: Mapped[list[RegistrationQuestion]] = relationship(
+        order_by="(RegistrationQuestion.position, RegistrationQuestion.id)", cascade="all, delete-orphan"
+    )
 
     def can_manage(self, user: Any) -> bool:
         """The coalition's coordinators (and those above it), and this assembly's organisers."""
@@ -139,6 +142,10 @@ class AgendaItem(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    speakers: Mapped[list[AgendaSpeaker]] = relationship(
+        order_by="AgendaSpeaker.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
 
 class RegistrationStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for the person to confirm through the e-mailed link
@@ -171,8 +178,11 @@ class Registration(Base):
     region: Mapped[str] = mapped_column(String(120), default="", info=PERSONAL)
     country: Mapped[str | None] = mapped_column(String(2))
     language: Mapped[str] = mapped_column(String(60), default="", info=PERSONAL)
+    # "Anything else" the person needs (before the needs were structured: everything they wrote).
     access_needs: Mapped[str] = mapped_column(Text, default="", info=PERSONAL)
-    # Answers to an assembly's own questions (to come), question → answer.
+    # The access needs ticked (``organiser.assemblies.needs``): need → its detail ("" when it has none).
+    needs: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}", info=PERSONAL)
+    # Answers to the assembly's own questions: the question's id → {"question": its text, "answer": …}.
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, info=PERSONAL)
     # The box ticked when registering; it reaches the consent ledger only at confirmation.
     consent_coalition: Mapped[bool] = mapped_column(default=False, server_default=false(), info=PERSONAL)
@@ -189,3 +199,65 @@ class Registration(Base):
 
     assembly: Mapped[Assembly] = relationship()
     person: Mapped[Person | None] = relationship()
+
+
+# ---- registration forms, speakers and the closing report (issue 13) --------------------------------
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    ONE_CHOICE = "one_choice"
+    SEVERAL_CHOICES = "several_choices"
+    YES_NO = "yes_no"
+
+
+class RegistrationQuestion(Base):
+    """A question the organisers add to their assembly's registration form, in their order."""
+
+    __tablename__ = "assembly_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[QuestionKind] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(300))
+    hint: Mapped[str] = mapped_column(String(500), default="")
+    required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)  # for one or several choices
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    @property
+    def field_name(self) -> str:
+        return f"question_{self.id}"
+
+
+class AgendaSpeaker(Base):
+    """Someone who speaks in a part of the programme: shown publicly, with their organisation."""
+
+    __tablename__ = "assembly_agenda_speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        ForeignKey("assembly_agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ClosingReport(Base):
+    """What the organisers write once the assembly is over; public once they publish it, with the
+    attendance (by region and language) counted from the people checked in."""
+
+    __tablename__ = "assembly_closing_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assemblies.id", ondelete="CASCADE"), unique=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    media_links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # {"title", "url"}
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -28,7 +28,14 @@ from organiser.actions.petitions.models import (
 )
 from organiser.actions.targets.models import Target
 from organiser.assemblies import services as assemblies
-from organiser.assemblies.models import AgendaItem, AssemblyKind, RegistrationStatus
+from organiser.assemblies.models import (
+    AgendaItem,
+    AgendaSpeaker,
+    AssemblyKind,
+    ClosingReport,
+    RegistrationQuestion,
+    RegistrationStatus,
+)
 from organiser.assemblies.tribunals import services as tribunals
 from organiser.assemblies.tribunals.models import (
     Charge,
@@ -111,6 +118,7 @@ class World:
     assembly_slug: str = "lusaka-peoples-assembly"
     tribunal_slug: str = "debt-tribunal"
     download_format: str = "json"
+    direction: str = "up"  # a registration question moved
     ids: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=lambda: dict(EMAILS))
@@ -250,6 +258,44 @@ def _assembly(world: World, zambia, zla, coordinator: User, person: Person) -> N
     world.ids.update(assembly=assembly.id, agenda_item=item.id, registration=registration.id)
     world.tokens["registration_confirm"] = assemblies.confirmation_token(registration)
     world.tokens["registration_page"] = assemblies.page_token(registration)
+    _assembly_forms(world, assembly, item)
+
+
+def _assembly_forms(world: World, assembly, item: AgendaItem) -> None:
+    """The registration form asks the organisers' questions (one of each kind: the generated bad input
+    reaches them); the testimonies have a speaker; the closing report is written, not yet published."""
+    questions = [
+        RegistrationQuestion(
+            assembly_id=assembly.id, position=1, kind="short_text", label="Your organisation"
+        ),
+        RegistrationQuestion(
+            assembly_id=assembly.id,
+            position=2,
+            kind="one_choice",
+            label="Your work",
+            required=True,
+            choices=["Farmer", "Nurse"],
+        ),
+        RegistrationQuestion(
+            assembly_id=assembly.id,
+            position=3,
+            kind="several_choices",
+            label="Sessions",
+            choices=["Land", "Debt"],
+        ),
+        RegistrationQuestion(assembly_id=assembly.id, position=4, kind="yes_no", label="Will you testify?"),
+        RegistrationQuestion(assembly_id=assembly.id, position=5, kind="long_text", label="What to say"),
+    ]
+    # on a part of its own: the route test removes the welcome (and its speakers with it) first
+    testimonies = AgendaItem(assembly_id=assembly.id, starts_at=item.starts_at, title="Testimonies")
+    db.session.add(testimonies)
+    db.session.flush()
+    speaker = AgendaSpeaker(
+        agenda_item_id=testimonies.id, name="Grace Mwanza", organisation="ZLA", role="chair"
+    )
+    db.session.add_all([*questions, speaker, ClosingReport(assembly_id=assembly.id, summary="Draft.")])
+    db.session.flush()
+    world.ids.update(question=questions[0].id, speaker=speaker.id)
 
 
 def _tribunal(world: World, zambia, users: dict[str, User], person: Person) -> None:

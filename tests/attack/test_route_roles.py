@@ -194,6 +194,15 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "tribunals.verdict": case("panel", **TRIBUNAL),
     "tribunals.enter_verdict": case("panel", **CHARGE),
     "tribunals.publish_judgment": case("panel", **TRIBUNAL),
+    "assemblies.questions": case("coalition", **ASSEMBLY),
+    "assemblies.edit_question": case("coalition", question_id="question_id", **ASSEMBLY),
+    "assemblies.move_question": case(
+        "coalition", question_id="question_id", direction="direction", **ASSEMBLY
+    ),
+    "assemblies.remove_question": case("coalition", question_id="question_id", **ASSEMBLY),
+    "assemblies.add_speaker": case("coalition", **ASSEMBLY),
+    "assemblies.remove_speaker": case("coalition", speaker_id="speaker_id", **ASSEMBLY),
+    "assemblies.closing_report": case("coalition", **ASSEMBLY),
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,

@@ -186,7 +186,7 @@ def test_bad_input_is_explained_next_to_the_fields(app, organiser):
     assert bad.status_code == 200
     text = text_of(bad)
     assert text.startswith("Error:")
-    assert "Enter a time zone from the IANA list" in text
+    assert "Choose a time zone from the list" in text
     assert "Enter a whole number of at least 1" in text
     html = bad.get_data(as_text=True)
     assert 'id="timezone-error"' in html and 'id="capacity-error"' in html

@@ -9,9 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from organiser.assemblies.models import Assembly, Registration, RegistrationStatus
+from organiser.assemblies import needs
+from organiser.assemblies.models import Assembly, Registration, RegistrationQuestion, RegistrationStatus
 from organiser.db import db
-from organiser.web.downloads import Export
+from organiser.web.downloads import Export, safe_cell
 
 log = logging.getLogger(__name__)
 
@@ -49,14 +50,27 @@ def registrations_of(assembly: Assembly) -> list[Registration]:
 
 
 def export_registrations(assembly: Assembly) -> Export:
-    """Every registration, for the organisers (formula-safe; the download is logged)."""
+    """Every registration, for the organisers (formula-safe; the download is logged): its details,
+    one column per access need, and one per question of the assembly's own (headed by the question)."""
+    questions = list(assembly.questions)
     return Export(
         f"{assembly.slug}-registrations.csv",
         _("Registrations for “%(title)s”", title=assembly.title),
-        _COLUMNS,
-        [_row(r) for r in registrations_of(assembly)],
+        [*_COLUMNS, *needs.EXPORT_COLUMNS, *(safe_cell(q.label) for q in questions)],
+        [
+            (*_row(r), *needs.export_cells(r.needs), *_answers(r, questions))
+            for r in registrations_of(assembly)
+        ],
         coalition_id=assembly.coalition_id,
     )
+
+
+def _answers(r: Registration, questions: list[RegistrationQuestion]) -> list[str]:
+    cells = []
+    for question in questions:
+        answer = (r.answers or {}).get(str(question.id), {}).get("answer", "")
+        cells.append("; ".join(answer) if isinstance(answer, list) else answer)
+    return cells
 
 
 def _row(r: Registration) -> tuple[str, ...]:

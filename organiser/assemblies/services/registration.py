@@ -64,6 +64,8 @@ def _details(data: dict[str, Any], address: str, ip: str) -> dict[str, Any]:
         "country": data.get("country") or None,
         "language": (data.get("language") or "").strip(),
         "access_needs": (data.get("access_needs") or "").strip(),
+        "needs": dict(data.get("needs") or {}),  # need → detail (organiser.assemblies.needs)
+        "answers": dict(data.get("answers") or {}),  # question id → {"question", "answer"}
         "consent_coalition": bool(data.get("consent_coalition")),
         "ip": ip[:64],
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from organiser.assemblies import services
+from organiser.assemblies import needs, services
 from organiser.assemblies.forms import KIND_LABELS
 
 STATUS_LABELS = {
@@ -31,4 +31,14 @@ def template_helpers() -> dict[str, Any]:
         "assembly_kinds": KIND_LABELS,
         "assembly_labels": STATUS_LABELS,
         "registration_labels": REGISTRATION_LABELS,
+        "described_needs": needs.described,
+        "shown_answer": shown_answer,
     }
+
+
+def shown_answer(answer: Any) -> str:
+    """An answer to an organiser's question as a page shows it: choices joined, yes and no translated."""
+    value = (answer or {}).get("answer", "")
+    if isinstance(value, list):
+        return "; ".join(value)
+    return {"yes": str(_l("Yes")), "no": str(_l("No"))}.get(value, value)

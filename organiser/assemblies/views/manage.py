@@ -16,9 +16,10 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from organiser.assemblies import services
+from organiser.assemblies import needs, services, zones
 from organiser.assemblies.forms import AgendaItemForm, AssemblyForm, CheckInForm
 from organiser.assemblies.models import AgendaItem, Assembly, Registration, RegistrationStatus
+from organiser.assemblies.views import planning
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.web.buttons import button_action
@@ -53,8 +54,9 @@ def coalition_assemblies(coalition: Coalition) -> str:
 @_coalition_organiser
 def new(coalition: Coalition) -> str | Response:
     """Plan an assembly; it stays a draft, seen only by its organisers, until it is published."""
-    form = AssemblyForm()
+    form = AssemblyForm(timezone=zones.default_zone(coalition.country))
     form.hosts.choices = [SelectChoice(i, name) for i, name in services.host_choices(coalition)]
+    form.timezone.choices = zones.zone_choices(coalition.country)
     if form.validate_on_submit():
         if db.session.scalar(select(Assembly.id).where(Assembly.slug == form.slug.data)) is not None:
             form.slug.errors.append(_("Another assembly has this address already"))
@@ -75,6 +77,7 @@ def edit(assembly: Assembly) -> str | Response:
     """Change an assembly's details; more places are given to the waitlist at once."""
     form = AssemblyForm.for_editing(assembly)
     form.hosts.choices = [SelectChoice(i, name) for i, name in services.host_choices(assembly.coalition)]
+    form.timezone.choices = zones.zone_choices(assembly.coalition.country, keep=assembly.timezone)
     if form.validate_on_submit():
         try:
             promoted = services.update_assembly(
@@ -134,7 +137,7 @@ def agenda(assembly: Assembly) -> str | Response:
             db.session.commit()
             flash(_("Added to the programme."), "success")
             return redirect(url_for(".agenda", slug=assembly.slug))
-    return render_template("assemblies/agenda.html", assembly=assembly, form=form, button_form=ConfirmForm())
+    return planning.agenda_page(assembly, form, planning.speaker_form(assembly))
 
 
 @authorise(Assembly, "can_manage")
@@ -201,6 +204,7 @@ def registrations(assembly: Assembly) -> str | Response:
             return redirect(url_for(".registrations", slug=assembly.slug))
     everyone = services.registrations_of(assembly)
     waitlist = [r for r in everyone if r.status == RegistrationStatus.WAITLISTED]
+    need_counts, other_needs = needs.counted(r for r in everyone if r.status in _COMING)
     return render_template(
         "assemblies/registrations.html",
         assembly=assembly,
@@ -209,7 +213,15 @@ def registrations(assembly: Assembly) -> str | Response:
         figures=services.counts(assembly),
         registrations=everyone,
         positions={r.id: position for position, r in enumerate(waitlist, start=1)},
+        need_counts=[c for c in need_counts if c.need in needs.offered(assembly) or c.count],
+        other_needs=other_needs,
+        coming=sum(1 for r in everyone if r.status in _COMING),
+        questions=assembly.questions,
     )
+
+
+# Whose needs the organisers plan for: those with a place (or who came), and the waitlist.
+_COMING = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED, RegistrationStatus.WAITLISTED)
 
 
 def _check_in_refusal(reason: str) -> str:

@@ -11,9 +11,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from organiser.assemblies import services
-from organiser.assemblies.forms import RegisterForm
 from organiser.assemblies.ics import calendar_for
 from organiser.assemblies.models import Assembly, Registration
+from organiser.assemblies.registration_form import RegistrationForm, registration_form_class
+from organiser.assemblies.services import report
 from organiser.coalitions.forms import sign_country_choices
 from organiser.db import db
 from organiser.extensions import csrf
@@ -34,14 +35,16 @@ def _private(body: str, status: int = 200) -> Response:
     return response
 
 
-def _register_form() -> RegisterForm:
-    form = RegisterForm()
+def _register_form(assembly: Assembly) -> RegistrationForm:
+    """The assembly's own registration form: its access needs and its organisers' questions."""
+    form = registration_form_class(assembly)()
     form.country.choices = sign_country_choices(str(get_locale()))
     return form
 
 
-def _render_public(assembly: Assembly, form: RegisterForm, status: int = 200) -> Response:
+def _render_public(assembly: Assembly, form: RegistrationForm, status: int = 200) -> Response:
     can_manage = current_user.is_authenticated and assembly.can_manage(current_user)
+    closing_report = report.published_report(assembly)
     body = render_template(
         "assemblies/assembly.html",
         assembly=assembly,
@@ -51,13 +54,16 @@ def _render_public(assembly: Assembly, form: RegisterForm, status: int = 200) ->
         places_left=services.places_left(assembly),
         figures=services.counts(assembly) if can_manage or assembly.has_ended() else None,
         consent_wording=services.consent_wording(assembly),
+        closing_report=closing_report,
+        attendance=report.attendance(assembly, smallest=report.SMALLEST_GROUP) if closing_report else None,
     )
     return public_page(Response(body, status, mimetype="text/html"))
 
 
 def public(slug: str) -> Response:
     """The assembly: what, when (local time, zone named), where, places left, the registration form."""
-    return _render_public(_public_assembly(slug), _register_form())
+    assembly = _public_assembly(slug)
+    return _render_public(assembly, _register_form(assembly))
 
 
 def ics(slug: str) -> Response:
@@ -76,13 +82,14 @@ def register(slug: str) -> Response:
         f"assembly-{assembly.id}", ip
     ):
         abort(429)
-    form = _register_form()
+    form = _register_form(assembly)
     if assembly.registration_state() != "open":
         return _render_public(assembly, form, 409)
     if not form.validate():
         return _render_public(assembly, form)
     if not is_bot(form):  # the honeypot: a bot is answered as a person is, and nothing is kept
-        services.register(assembly, form.data, ip=request.remote_addr or "")
+        data = {**form.data, "needs": form.needs(), "answers": form.answers()}
+        services.register(assembly, data, ip=request.remote_addr or "")
         db.session.commit()
     body = render_template("assemblies/check_email.html", assembly=assembly, email=form.email.data)
     return _private(body)
