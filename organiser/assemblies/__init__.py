@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_scope(services.SCOPE)
     register_personal_data(personal_data.REGISTRATIONS)
-    from organiser.assemblies.dayof import init_app as dayof_init_app  # before and on the day
+    # The sub-packages: each its own blueprint (and jobs, segments, personal data).
+    from organiser.assemblies import dayof, tribunals
 
-    dayof_init_app(app)
+    dayof.init_app(app)  # before and on the day: reminders, check-in
+    tribunals.init_app(app)  # charges, testimonies, panel, judgment

@@ -65,6 +65,12 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "coalitions.team": ({"email"}, ("next",)),
     "coalitions.organisation_team": ({"email"}, ("next",)),
     "core.admin": ({"email"}, ("next",)),
+    "tribunals.charges": ({"title", "accused", "at_stake", "description"}, ("next",)),
+    "tribunals.edit_charge": ({"title", "accused", "at_stake", "description"}, ("next",)),
+    "tribunals.new_testimony": ({"account", "name"}, ("next",)),
+    "tribunals.request_changes": ({"changes-note"}, ("next",)),
+    "tribunals.panel": ({"name", "bio"}, ("next",)),
+    "tribunals.testify": ({"email"}, ("next",)),
 }
 IGNORED_COLUMNS = {("users", "last_sign_in_at"), ("users", "password_hash")}  # rehashes on sign-in
 

@@ -31,9 +31,18 @@ from organiser.assemblies import services as assemblies
 from organiser.assemblies.models import (
     AgendaItem,
     AgendaSpeaker,
+    AssemblyKind,
     ClosingReport,
     RegistrationQuestion,
     RegistrationStatus,
+)
+from organiser.assemblies.tribunals import services as tribunals
+from organiser.assemblies.tribunals.models import (
+    Charge,
+    PanelMember,
+    Testimony,
+    TestimonyAttachment,
+    TestimonyStatus,
 )
 from organiser.coalitions.models import MembershipStatus, OrganisationConsent
 from organiser.core import services as accounts
@@ -73,7 +82,9 @@ OUTSIDERS = (
     "other_alliance_coordinator",  # coordinator of SIA
     "platform_admin",
 )
-ROLES = OUTSIDERS + OWNERS
+# A tribunal's panel member: enters the verdicts of FIA Zambia's tribunal, and owns nothing else.
+PANEL = ("panel_member",)
+ROLES = OUTSIDERS + OWNERS + PANEL
 SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
 
 EMAILS = {
@@ -84,6 +95,7 @@ EMAILS = {
     "chapter_coordinator": "coordinator@fia-zambia.example",
     "alliance_coordinator": "coordinator@fia.example",
     "org_admin": "admin@zla.example",
+    "panel_member": "judge@fia-zambia.example",
 }
 SUPPORTER = "chipo@example.org"
 INVITEE = "new.colleague@zla.example"
@@ -105,6 +117,7 @@ class World:
     campaign_slug: str = "write-to-the-minister"
     assembly_slug: str = "lusaka-peoples-assembly"
     check_in_code: str = "K7Q2M9"  # Chipo's, at the assembly
+    tribunal_slug: str = "debt-tribunal"
     download_format: str = "json"
     direction: str = "up"  # a registration question moved
     ids: dict[str, int] = field(default_factory=dict)
@@ -286,6 +299,44 @@ def _assembly_forms(world: World, assembly, item: AgendaItem) -> None:
     world.ids.update(question=questions[0].id, speaker=speaker.id)
 
 
+def _tribunal(world: World, zambia, users: dict[str, User], person: Person) -> None:
+    """Published, with two charges, Chipo's testimony waiting for moderation (with a file), a panel
+    member whose account enters the verdicts."""
+    tribunal = AssemblyFactory(
+        coalition_id=zambia.id,
+        kind=AssemblyKind.TRIBUNAL,
+        title="People's Tribunal on Debt",
+        slug=world.tribunal_slug,
+        created_by_id=users["chapter_coordinator"].id,
+    )
+    first = Charge(
+        assembly_id=tribunal.id, position=1, title="Austerity", accused="The IMF", accused_kind="lender"
+    )
+    charge = Charge(assembly_id=tribunal.id, position=2, title="Clinics closed", accused="The Government")
+    testimony = Testimony(
+        assembly_id=tribunal.id,
+        charge=charge,
+        person_id=person.id,
+        name="Chipo Mwale",
+        email=SUPPORTER,
+        account="The clinic had no medicines.",
+        status=TestimonyStatus.SUBMITTED,
+        attachments=[
+            TestimonyAttachment(filename="clinic.png", content_type="image/png", data=PNG, size=len(PNG))
+        ],
+    )
+    judge = UserFactory(email=EMAILS["panel_member"], name="panel member")
+    accounts.grant_role(judge, Role.ASSEMBLY_PANEL, tribunal.id)
+    member = PanelMember(assembly_id=tribunal.id, name="Judge Mumba", role="chair", user_id=judge.id)
+    db.session.add_all([first, charge, testimony, member])
+    db.session.flush()
+    users["panel_member"] = judge
+    world.ids.update(tribunal=tribunal.id, charge=charge.id, testimony=testimony.id, panel_member=member.id)
+    world.ids["attachment"] = testimony.attachments[0].id
+    world.tokens["testimony_confirm"] = tribunals.confirmation_token(testimony)
+    world.tokens["testimony_page"] = tribunals.page_token(testimony)
+
+
 def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:
     """Two drafts, each with someone to send to (so they can be scheduled): the chapter's, and ZLA's own."""
     coalition_mailing = MailingFactory(
@@ -366,6 +417,7 @@ def build_world(app: Flask) -> World:
         _campaign(world, zambia, coordinator, person, target)
         _assembly(world, zambia, zla, coordinator, person)
         _mailings(world, zambia, zla, users)
+        _tribunal(world, zambia, users, person)
         _mail_and_links(world, zla, users, person)
         db.session.commit()
     return world

@@ -22,6 +22,7 @@ from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from organiser.assemblies.tribunals import models as tribunal
 from organiser.coalitions.models import Organisation
 from organiser.db import db
 from tests.attack import values
@@ -43,6 +44,15 @@ def _without_logo(app: Flask, world: World) -> None:
     with app.app_context():
         organisation = db.session.get(Organisation, world.organisation_id)
         organisation.logo, organisation.has_logo = None, False
+        db.session.commit()
+
+
+def _changes_requested(app: Flask, world: World) -> None:
+    """The organisers asked Chipo to change her testimony: her own page lets her edit it."""
+    with app.app_context():
+        db.session.get(
+            tribunal.Testimony, world.testimony_id
+        ).status = tribunal.TestimonyStatus.CHANGES_REQUESTED
         db.session.commit()
 
 
@@ -75,6 +85,8 @@ FORM_PAGES = {
     "sign-in": FormPage("core.sign_in", "anonymous"),
     "reset-password": FormPage("core.reset_password", "anonymous"),
     "invitation": FormPage("core.accept_invitation", "anonymous"),
+    "testify": FormPage("tribunals.testify", "anonymous"),
+    "witness-edit": FormPage("tribunals.edit", "anonymous", prepare=_changes_requested),
     # coordinators
     "new-petition": FormPage("petitions.new_petition", "chapter_coordinator"),
     "edit-petition": FormPage("petitions.edit_petition", "chapter_coordinator"),
@@ -89,6 +101,12 @@ FORM_PAGES = {
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),
     "check-in": FormPage("assemblies.registrations", "chapter_coordinator"),
+    "charges": FormPage("tribunals.charges", "chapter_coordinator"),
+    "edit-charge": FormPage("tribunals.edit_charge", "chapter_coordinator"),
+    "new-testimony": FormPage("tribunals.new_testimony", "chapter_coordinator"),
+    "moderate": FormPage("tribunals.testimony", "chapter_coordinator"),
+    "panel": FormPage("tribunals.panel", "chapter_coordinator"),
+    "verdict": FormPage("tribunals.verdict", "chapter_coordinator"),
     "questions": FormPage("assemblies.questions", "chapter_coordinator"),
     "edit-question": FormPage("assemblies.edit_question", "chapter_coordinator"),
     "closing-report": FormPage("assemblies.closing_report", "chapter_coordinator"),

@@ -32,6 +32,7 @@ from werkzeug.test import TestResponse
 from organiser.actions.letters.models import LetterCampaign
 from organiser.actions.petitions.models import Invalidation, Petition, PetitionSponsor
 from organiser.assemblies.models import Assembly, Registration
+from organiser.assemblies.tribunals import models as tribunal
 from organiser.coalitions.models import Coalition, Membership, Organisation
 from organiser.core.models import AccountToken
 from organiser.db import db
@@ -51,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
     "org mailing": {"platform_admin", "org_admin"},
     "platform admin": {"platform_admin"},
     "bearer secret": set(),  # the relay's webhook: nobody without the secret
+    "panel": COALITION_MANAGERS | {"panel_member"},  # the tribunal's organisers and its panel
 }
 
 
@@ -75,6 +77,8 @@ def link(name: str, **args: str) -> tuple[Case, ...]:
 
 PETITION, CAMPAIGN, ASSEMBLY = {"slug": "petition_slug"}, {"slug": "campaign_slug"}, {"slug": "assembly_slug"}
 CHAPTER, ORG = {"slug": "chapter_slug"}, {"slug": "org_slug"}
+TRIBUNAL, CHARGE = {"slug": "tribunal_slug"}, {"slug": "tribunal_slug", "charge_id": "charge_id"}
+TESTIMONY = {"slug": "tribunal_slug", "testimony_id": "testimony_id"}
 MAILING = (Case("coalition", {"id": "coalition_mailing_id"}), Case("org mailing", {"id": "org_mailing_id"}))
 
 EXPECTED: dict[str, tuple[Case, ...]] = {
@@ -167,6 +171,29 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "assemblies.export": case("coalition", **ASSEMBLY),
     "assemblies.check_in": case("coalition", registration_id="registration_id", **ASSEMBLY),
     "assemblies.cancel_registration": case("coalition", registration_id="registration_id", **ASSEMBLY),
+    # tribunals: testifying, the witness's own page; organisers; the panel
+    "tribunals.testify": case("public", **TRIBUNAL),
+    "tribunals.confirm": link("testimony_confirm", **TRIBUNAL),
+    "tribunals.testimony_page": link("testimony_page", **TRIBUNAL),
+    "tribunals.edit": link("testimony_page", **TRIBUNAL),
+    "tribunals.withdraw": link("testimony_page", **TRIBUNAL),
+    "tribunals.charges": case("coalition", **TRIBUNAL),
+    "tribunals.edit_charge": case("coalition", **CHARGE),
+    "tribunals.move_charge_up": case("coalition", **CHARGE),
+    "tribunals.move_charge_down": case("coalition", **CHARGE),
+    "tribunals.remove_charge": case("coalition", **CHARGE),
+    "tribunals.testimonies": case("coalition", **TRIBUNAL),
+    "tribunals.new_testimony": case("coalition", **TRIBUNAL),
+    "tribunals.testimony": case("coalition", **TESTIMONY),
+    "tribunals.approve": case("coalition", **TESTIMONY),
+    "tribunals.request_changes": case("coalition", **TESTIMONY),
+    "tribunals.reject": case("coalition", **TESTIMONY),
+    "tribunals.attachment": case("coalition", attachment_id="attachment_id", **TESTIMONY),
+    "tribunals.panel": case("coalition", **TRIBUNAL),
+    "tribunals.remove_panel_member": case("coalition", member_id="panel_member_id", **TRIBUNAL),
+    "tribunals.verdict": case("panel", **TRIBUNAL),
+    "tribunals.enter_verdict": case("panel", **CHARGE),
+    "tribunals.publish_judgment": case("panel", **TRIBUNAL),
     "assemblies.questions": case("coalition", **ASSEMBLY),
     "assemblies.edit_question": case("coalition", question_id="question_id", **ASSEMBLY),
     "assemblies.move_question": case(
@@ -258,6 +285,8 @@ def observe(app: Flask, world: World) -> dict[str, object]:
             "campaign": row(LetterCampaign, ids["campaign"], "status"),
             "assembly": row(Assembly, ids["assembly"], "status", "title", "capacity"),
             "registration": row(Registration, ids["registration"], "status"),
+            "charge": row(tribunal.Charge, ids["charge"], "position", "title"),
+            "testimony": row(tribunal.Testimony, ids["testimony"], "status", "moderation_note", "account"),
             "chapter": row(Coalition, ids["chapter"], "retention_months", "sensitive"),
             "organisation": row(Organisation, ids["organisation"], "name", "description", "logo_version"),
             "used tokens": session.scalar(

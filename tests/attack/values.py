@@ -134,6 +134,10 @@ def good_values(n: int) -> dict[str, str]:
         "domain": "spam.example",
         "when": _when(7),
         "code": "K7Q2M9",
+        "accused": "The IMF",  # a tribunal's charge
+        "account": "The clinic had no medicines.",  # a testimony
+        "changes-note": "Say which district.",  # moderating a testimony
+        "reject-note": "Not about this tribunal.",
     }
 
 
