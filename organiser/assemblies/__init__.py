@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_scope(services.SCOPE)
     register_personal_data(personal_data.REGISTRATIONS)
+    __import__("organiser.assemblies.demands", fromlist=["init_app"]).init_app(app)
