@@ -28,7 +28,7 @@ from organiser.actions.petitions.models import (
 )
 from organiser.actions.targets.models import Target
 from organiser.assemblies import services as assemblies
-from organiser.assemblies.models import AgendaItem, RegistrationStatus
+from organiser.assemblies.models import AgendaItem, Registration, RegistrationStatus
 from organiser.coalitions.models import MembershipStatus, OrganisationConsent
 from organiser.core import services as accounts
 from organiser.core.models import Role, User
@@ -240,6 +240,36 @@ def _assembly(world: World, zambia, zla, coordinator: User, person: Person) -> N
     world.tokens["registration_page"] = assemblies.page_token(registration)
 
 
+def _demands(world: World) -> None:
+    """Two demands on the assembly, the vote not open yet: one adopted and launched as the petition,
+    one proposed; Chipo's vote link and the kiosk's ballot token for her registration."""
+    from organiser.assemblies.demands import services as demands
+    from organiser.assemblies.demands.models import ActionKind, Demand, DemandStatus, Outcome
+
+    adopted = Demand(
+        assembly_id=world.assembly_id,
+        position=1,
+        text="Give customary land titles to the women who farm the land.",
+        addressed_to="Minister of Lands",
+        target_id=world.target_id,
+        theme="Land",
+        status=DemandStatus.ADOPTED,
+        decided_at=utcnow(),
+        action_kind=ActionKind.PETITION,
+        petition_id=world.petition_id,
+        launched_at=utcnow(),
+        outcome=Outcome.LAUNCHED,
+        outcome_on=utcnow().date(),
+    )
+    proposed = Demand(assembly_id=world.assembly_id, position=2, text="Fund extension officers.")
+    db.session.add_all([adopted, proposed])
+    db.session.flush()
+    world.ids["demand"] = adopted.id
+    registration = db.session.get(Registration, world.registration_id)
+    world.tokens["vote"] = demands.vote_token(registration)
+    world.tokens["kiosk"] = demands.kiosk_token(registration)
+
+
 def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:
     """Two drafts, each with someone to send to (so they can be scheduled): the chapter's, and ZLA's own."""
     coalition_mailing = MailingFactory(
@@ -319,6 +349,7 @@ def build_world(app: Flask) -> World:
         _petition(world, zambia, zla, coordinator, person, target)
         _campaign(world, zambia, coordinator, person, target)
         _assembly(world, zambia, zla, coordinator, person)
+        _demands(world)
         _mailings(world, zambia, zla, users)
         _mail_and_links(world, zla, users, person)
         db.session.commit()

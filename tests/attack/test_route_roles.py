@@ -31,6 +31,7 @@ from werkzeug.test import TestResponse
 
 from organiser.actions.letters.models import LetterCampaign
 from organiser.actions.petitions.models import Invalidation, Petition, PetitionSponsor
+from organiser.assemblies.demands.models import Demand
 from organiser.assemblies.models import Assembly, Registration
 from organiser.coalitions.models import Coalition, Membership, Organisation
 from organiser.core.models import AccountToken
@@ -167,6 +168,21 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "assemblies.export": case("coalition", **ASSEMBLY),
     "assemblies.check_in": case("coalition", registration_id="registration_id", **ASSEMBLY),
     "assemblies.cancel_registration": case("coalition", registration_id="registration_id", **ASSEMBLY),
+    # an assembly's demands: the vote (by e-mailed link, and at the kiosk), and what they become
+    "demands.vote": link("vote", **ASSEMBLY),
+    "demands.manage": case("coalition", **ASSEMBLY),
+    "demands.edit": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.remove": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.move_up": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.move_down": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.consensus": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.launch": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.outcome": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.open_vote": case("coalition", **ASSEMBLY),
+    "demands.close_vote": case("coalition", **ASSEMBLY),
+    "demands.open_kiosk": case("coalition", **ASSEMBLY),
+    "demands.kiosk": case("coalition", **ASSEMBLY),
+    "demands.kiosk_vote": case("coalition", token="kiosk_token", **ASSEMBLY),  # noqa: S106 (a World name)
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,
@@ -243,6 +259,7 @@ def observe(app: Flask, world: World) -> dict[str, object]:
             "campaign": row(LetterCampaign, ids["campaign"], "status"),
             "assembly": row(Assembly, ids["assembly"], "status", "title", "capacity"),
             "registration": row(Registration, ids["registration"], "status"),
+            "demand": row(Demand, ids["demand"], "text", "status", "position", "outcome", "petition_id"),
             "chapter": row(Coalition, ids["chapter"], "retention_months", "sensitive"),
             "organisation": row(Organisation, ids["organisation"], "name", "description", "logo_version"),
             "used tokens": session.scalar(

@@ -160,7 +160,9 @@ def test_demands_are_voted_on_by_link_and_kiosk_adopted_by_the_rule_and_launched
     assert "Choose for, against or abstain" in text_of(bad)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Vote)) == 3
-    _ballot(links["chanda@example.org"], visitor, {fund: "for", jobs: "for", audit: "against"})
+    partly = _ballot(links["chanda@example.org"], visitor, {fund: "for"})
+    assert "Your vote: For" in text_of(partly), "a demand left out can be voted on later"
+    _ballot(links["chanda@example.org"], visitor, {fund: "against", jobs: "for", audit: "against"})
 
     # Bwalya, at the kiosk with her check-in code; then the kiosk is ready for the next person
     kiosk = tribunal.post(f"{DEMANDS}/kiosk/open", data={"csrf_token": token}, follow_redirects=True)
