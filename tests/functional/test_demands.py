@@ -212,6 +212,8 @@ def test_demands_are_voted_on_by_link_and_kiosk_adopted_by_the_rule_and_launched
         )
         assert petition.background.endswith(PAGE), "the link back to the assembly"
         petition_page = f"/petitions/{petition.slug}"
+    listing = tribunal.get(DEMANDS).get_data(as_text=True)
+    assert f'href="{petition_page}/edit"' in listing, "the demand links to its action"
     again = tribunal.post(f"{DEMANDS}/{fund}/launch", data={"csrf_token": token, "kind": "petition"})
     assert again.status_code == 302
     with app.app_context():

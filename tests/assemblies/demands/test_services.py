@@ -10,6 +10,7 @@ from organiser.actions import interface
 from organiser.actions.petitions.models import Petition
 from organiser.assemblies.demands import services
 from organiser.assemblies.demands.models import Demand, DemandStatus, Vote, Voting
+from organiser.assemblies.demands.personal_data import VOTES
 from organiser.assemblies.models import AssemblyStatus, RegistrationStatus
 from organiser.assemblies.tribunals.models import Charge
 from organiser.db import db, utcnow
@@ -90,6 +91,11 @@ def test_who_votes_and_what_a_vote_records(assembly):
     with pytest.raises(services.VotingStateError):
         services.cast(attended, {second.id: "for"})
     assert db.session.scalar(select(func.count()).select_from(Vote).where(Vote.at_kiosk)) == 1
+    [(kiosk_vote)] = VOTES.collect(attended.person)
+    assert (kiosk_vote["demand"], kiosk_vote["vote"], kiosk_vote["at_kiosk"]) == ("First", "against", True)
+    attended.person_id = None  # erased: the registration is anonymised, the vote stays with it
+    db.session.flush()
+    assert services.results(assembly)[first.id].against == 1
 
 
 def test_an_erased_registrants_link_dies_with_the_data(assembly):

@@ -106,11 +106,13 @@ def manage(assembly: Assembly) -> str | Response:
         return redirect(_back(assembly))
     voting = services.voting_of(assembly)
     state = services.state_of(voting)
+    demands = services.demands_of(assembly)
     return render_template(
         "assemblies/demands/manage.html",
         assembly=assembly,
         form=form,
-        demands=services.demands_of(assembly),
+        demands=demands,
+        actions={d.id: interface.action_state(d.action_kind, services.action_id(d)) for d in demands},
         voting=voting,
         state=state,
         voting_form=VotingForm(),
