@@ -57,7 +57,7 @@ class DemandForm(Form):
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
-        if not self.target.data and not self.addressed_to.data:
+        if self.target_id() is None and not self.addressed_to.data:
             self.target.errors.append(
                 _l("Choose a decision-maker from the list, or type who it is addressed to")
             )
@@ -65,10 +65,16 @@ class DemandForm(Form):
         return True
 
     def target_id(self) -> int | None:
-        return int(self.target.data) if self.target.data else None
+        return _id(self.target.data)
 
     def charge_id(self) -> int | None:
-        return int(self.source.data.removeprefix("charge-")) if self.source.data else None
+        return _id((self.source.data or "").removeprefix("charge-"))
+
+
+def _id(value: str | None) -> int | None:
+    """A choice's id; None for none (a value of spaces counts as none: ``Optional`` lets it through)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 class VotingForm(Form):
