@@ -16,7 +16,8 @@ def init_app(app: Flask) -> None:
     register_scope(services.SCOPE)
     register_personal_data(personal_data.REGISTRATIONS)
     # The sub-packages: each its own blueprint (and jobs, segments, personal data).
-    from organiser.assemblies import dayof, tribunals
+    from organiser.assemblies import dayof, demands, tribunals
 
     dayof.init_app(app)  # before and on the day: reminders, check-in
     tribunals.init_app(app)  # charges, testimonies, panel, judgment
+    demands.init_app(app)  # demands, the vote, the actions they launch

@@ -33,6 +33,7 @@ from organiser.assemblies.models import (
     AgendaSpeaker,
     AssemblyKind,
     ClosingReport,
+    Registration,
     RegistrationQuestion,
     RegistrationStatus,
 )
@@ -337,6 +338,36 @@ def _tribunal(world: World, zambia, users: dict[str, User], person: Person) -> N
     world.tokens["testimony_page"] = tribunals.page_token(testimony)
 
 
+def _demands(world: World) -> None:
+    """Two demands on the assembly, the vote not open yet: one adopted and launched as the petition,
+    one proposed; Chipo's vote link and the kiosk's ballot token for her registration."""
+    from organiser.assemblies.demands import services as demands
+    from organiser.assemblies.demands.models import ActionKind, Demand, DemandStatus, Outcome
+
+    adopted = Demand(
+        assembly_id=world.assembly_id,
+        position=1,
+        text="Give customary land titles to the women who farm the land.",
+        addressed_to="Minister of Lands",
+        target_id=world.target_id,
+        theme="Land",
+        status=DemandStatus.ADOPTED,
+        decided_at=utcnow(),
+        action_kind=ActionKind.PETITION,
+        petition_id=world.petition_id,
+        launched_at=utcnow(),
+        outcome=Outcome.LAUNCHED,
+        outcome_on=utcnow().date(),
+    )
+    proposed = Demand(assembly_id=world.assembly_id, position=2, text="Fund extension officers.")
+    db.session.add_all([adopted, proposed])
+    db.session.flush()
+    world.ids["demand"] = adopted.id
+    registration = db.session.get(Registration, world.registration_id)
+    world.tokens["vote"] = demands.vote_token(registration)
+    world.tokens["kiosk"] = demands.kiosk_token(registration)
+
+
 def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:
     """Two drafts, each with someone to send to (so they can be scheduled): the chapter's, and ZLA's own."""
     coalition_mailing = MailingFactory(
@@ -416,6 +447,7 @@ def build_world(app: Flask) -> World:
         _petition(world, zambia, zla, coordinator, person, target)
         _campaign(world, zambia, coordinator, person, target)
         _assembly(world, zambia, zla, coordinator, person)
+        _demands(world)
         _mailings(world, zambia, zla, users)
         _tribunal(world, zambia, users, person)
         _mail_and_links(world, zla, users, person)

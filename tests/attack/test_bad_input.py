@@ -56,6 +56,16 @@ def _changes_requested(app: Flask, world: World) -> None:
         db.session.commit()
 
 
+def _vote_open(app: Flask, world: World) -> None:
+    """The vote on the assembly's demands is open, and so is the kiosk."""
+    from organiser.assemblies.demands.models import Voting
+    from organiser.db import utcnow
+
+    with app.app_context():
+        db.session.add(Voting(assembly_id=world.assembly_id, opened_at=utcnow(), kiosk_open=True))
+        db.session.commit()
+
+
 @dataclass(frozen=True)
 class FormPage:
     endpoint: str  # the page (GET) that shows the form
@@ -112,6 +122,11 @@ FORM_PAGES = {
     "closing-report": FormPage("assemblies.closing_report", "chapter_coordinator"),
     "reminders": FormPage("dayof.reminders", "chapter_coordinator"),
     "check-in-desk": FormPage("dayof.desk", "chapter_coordinator"),
+    "demands": FormPage("demands.manage", "chapter_coordinator"),
+    "edit-demand": FormPage("demands.edit", "chapter_coordinator"),
+    "demand-outcome": FormPage("demands.outcome", "chapter_coordinator"),
+    "kiosk": FormPage("demands.kiosk", "chapter_coordinator", prepare=_vote_open),
+    "vote": FormPage("demands.vote", "anonymous", prepare=_vote_open),
     "members": FormPage("coalitions.members", "chapter_coordinator"),
     "import-members": FormPage("coalitions.import_members", "chapter_coordinator"),
     "team": FormPage("coalitions.team", "chapter_coordinator"),

@@ -31,6 +31,7 @@ from werkzeug.test import TestResponse
 
 from organiser.actions.letters.models import LetterCampaign
 from organiser.actions.petitions.models import Invalidation, Petition, PetitionSponsor
+from organiser.assemblies.demands.models import Demand
 from organiser.assemblies.models import Assembly, Registration
 from organiser.assemblies.tribunals import models as tribunal
 from organiser.coalitions.models import Coalition, Membership, Organisation
@@ -209,6 +210,21 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "dayof.walk_in": case("coalition", **ASSEMBLY),
     "dayof.check_in_code": case("coalition", code="check_in_code", **ASSEMBLY),
     "dayof.board": case("coalition", **ASSEMBLY),
+    # an assembly's demands: the vote (by e-mailed link, and at the kiosk), and what they become
+    "demands.vote": link("vote", **ASSEMBLY),
+    "demands.manage": case("coalition", **ASSEMBLY),
+    "demands.edit": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.remove": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.move_up": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.move_down": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.consensus": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.launch": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.outcome": case("coalition", demand_id="demand_id", **ASSEMBLY),
+    "demands.open_vote": case("coalition", **ASSEMBLY),
+    "demands.close_vote": case("coalition", **ASSEMBLY),
+    "demands.open_kiosk": case("coalition", **ASSEMBLY),
+    "demands.kiosk": case("coalition", **ASSEMBLY),
+    "demands.kiosk_vote": case("coalition", token="kiosk_token", **ASSEMBLY),  # noqa: S106 (a World name)
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,
@@ -287,6 +303,7 @@ def observe(app: Flask, world: World) -> dict[str, object]:
             "registration": row(Registration, ids["registration"], "status"),
             "charge": row(tribunal.Charge, ids["charge"], "position", "title"),
             "testimony": row(tribunal.Testimony, ids["testimony"], "status", "moderation_note", "account"),
+            "demand": row(Demand, ids["demand"], "text", "status", "position", "outcome", "petition_id"),
             "chapter": row(Coalition, ids["chapter"], "retention_months", "sensitive"),
             "organisation": row(Organisation, ids["organisation"], "name", "description", "logo_version"),
             "used tokens": session.scalar(
