@@ -11,7 +11,6 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -27,24 +26,6 @@ from organiser.actions.petitions.models import (
     SponsorStatus,
 )
 from organiser.actions.targets.models import Target
-from organiser.assemblies import services as assemblies
-from organiser.assemblies.models import (
-    AgendaItem,
-    AgendaSpeaker,
-    AssemblyKind,
-    ClosingReport,
-    Registration,
-    RegistrationQuestion,
-    RegistrationStatus,
-)
-from organiser.assemblies.tribunals import services as tribunals
-from organiser.assemblies.tribunals.models import (
-    Charge,
-    PanelMember,
-    Testimony,
-    TestimonyAttachment,
-    TestimonyStatus,
-)
 from organiser.coalitions.models import MembershipStatus, OrganisationConsent
 from organiser.core import services as accounts
 from organiser.core.models import Role, User
@@ -56,9 +37,10 @@ from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent
 from organiser.privacy.services import data_link_token
 from organiser.web.public_actions import link_token
+from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
+from tests.attack.world_assemblies import _assembly, _demands, _tribunal
 from tests.factories import (
     PASSWORD,
-    AssemblyFactory,
     CoalitionFactory,
     LetterCampaignFactory,
     LetterFactory,
@@ -67,44 +49,11 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     PetitionFactory,
-    RegistrationFactory,
     SignatureFactory,
     TargetFactory,
     UserFactory,
 )
 from tests.helpers import csrf_token, sign_in
-
-# Who is tried. The owners are positive controls; the others own nothing in FIA Zambia.
-OWNERS = ("chapter_coordinator", "alliance_coordinator", "org_admin")
-OUTSIDERS = (
-    "anonymous",
-    "other_org_admin",  # admin of The Equality Trust, a member of SIA
-    "other_chapter_coordinator",  # coordinator of FIA Mexico
-    "other_alliance_coordinator",  # coordinator of SIA
-    "platform_admin",
-)
-# A tribunal's panel member: enters the verdicts of FIA Zambia's tribunal, and owns nothing else.
-PANEL = ("panel_member",)
-ROLES = OUTSIDERS + OWNERS + PANEL
-SIGNED_IN = tuple(r for r in ROLES if r != "anonymous")
-
-EMAILS = {
-    "other_org_admin": "admin@equalitytrust.example",
-    "other_chapter_coordinator": "coordinator@fia-mexico.example",
-    "other_alliance_coordinator": "coordinator@sia.example",
-    "platform_admin": "platform@organiser.example",
-    "chapter_coordinator": "coordinator@fia-zambia.example",
-    "alliance_coordinator": "coordinator@fia.example",
-    "org_admin": "admin@zla.example",
-    "panel_member": "judge@fia-zambia.example",
-}
-SUPPORTER = "chipo@example.org"
-INVITEE = "new.colleague@zla.example"
-# The smallest PNG there is: the organisation's logo route needs one to serve.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
 
 
 @dataclass
@@ -228,144 +177,6 @@ def _campaign(world: World, zambia, coordinator: User, person: Person, target: T
     )
     world.ids["campaign"] = campaign.id
     world.tokens["letter"] = link_token("letter", [letter.id])
-
-
-def _assembly(world: World, zambia, zla, coordinator: User, person: Person) -> None:
-    """Published, hosted by ZLA, with a programme; Chipo has a place."""
-    starts = (utcnow() + timedelta(days=30)).replace(second=0, microsecond=0)  # as the form sets it
-    assembly = AssemblyFactory(
-        coalition_id=zambia.id,
-        title="Lusaka People's Assembly",
-        slug=world.assembly_slug,
-        description="Women farmers on land and inequality.",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=4),
-        venue="Mulungushi Conference Centre",
-        capacity=50,
-        languages=["en"],
-        created_by_id=coordinator.id,
-    )
-    assembly.hosts = [zla]
-    item = AgendaItem(assembly_id=assembly.id, starts_at=starts, title="Welcome")
-    db.session.add(item)
-    registration = RegistrationFactory(
-        assembly_id=assembly.id,
-        person_id=person.id,
-        name="Chipo Mwale",
-        email=SUPPORTER,
-        status=RegistrationStatus.CONFIRMED,
-        confirmed_at=utcnow(),
-        check_in_code=world.check_in_code,
-    )
-    world.ids.update(assembly=assembly.id, agenda_item=item.id, registration=registration.id)
-    world.tokens["registration_confirm"] = assemblies.confirmation_token(registration)
-    world.tokens["registration_page"] = assemblies.page_token(registration)
-    _assembly_forms(world, assembly, item)
-
-
-def _assembly_forms(world: World, assembly, item: AgendaItem) -> None:
-    """The registration form asks the organisers' questions (one of each kind: the generated bad input
-    reaches them); the testimonies have a speaker; the closing report is written, not yet published."""
-    questions = [
-        RegistrationQuestion(
-            assembly_id=assembly.id, position=1, kind="short_text", label="Your organisation"
-        ),
-        RegistrationQuestion(
-            assembly_id=assembly.id,
-            position=2,
-            kind="one_choice",
-            label="Your work",
-            required=True,
-            choices=["Farmer", "Nurse"],
-        ),
-        RegistrationQuestion(
-            assembly_id=assembly.id,
-            position=3,
-            kind="several_choices",
-            label="Sessions",
-            choices=["Land", "Debt"],
-        ),
-        RegistrationQuestion(assembly_id=assembly.id, position=4, kind="yes_no", label="Will you testify?"),
-        RegistrationQuestion(assembly_id=assembly.id, position=5, kind="long_text", label="What to say"),
-    ]
-    # on a part of its own: the route test removes the welcome (and its speakers with it) first
-    testimonies = AgendaItem(assembly_id=assembly.id, starts_at=item.starts_at, title="Testimonies")
-    db.session.add(testimonies)
-    db.session.flush()
-    speaker = AgendaSpeaker(
-        agenda_item_id=testimonies.id, name="Grace Mwanza", organisation="ZLA", role="chair"
-    )
-    db.session.add_all([*questions, speaker, ClosingReport(assembly_id=assembly.id, summary="Draft.")])
-    db.session.flush()
-    world.ids.update(question=questions[0].id, speaker=speaker.id)
-
-
-def _tribunal(world: World, zambia, users: dict[str, User], person: Person) -> None:
-    """Published, with two charges, Chipo's testimony waiting for moderation (with a file), a panel
-    member whose account enters the verdicts."""
-    tribunal = AssemblyFactory(
-        coalition_id=zambia.id,
-        kind=AssemblyKind.TRIBUNAL,
-        title="People's Tribunal on Debt",
-        slug=world.tribunal_slug,
-        created_by_id=users["chapter_coordinator"].id,
-    )
-    first = Charge(
-        assembly_id=tribunal.id, position=1, title="Austerity", accused="The IMF", accused_kind="lender"
-    )
-    charge = Charge(assembly_id=tribunal.id, position=2, title="Clinics closed", accused="The Government")
-    testimony = Testimony(
-        assembly_id=tribunal.id,
-        charge=charge,
-        person_id=person.id,
-        name="Chipo Mwale",
-        email=SUPPORTER,
-        account="The clinic had no medicines.",
-        status=TestimonyStatus.SUBMITTED,
-        attachments=[
-            TestimonyAttachment(filename="clinic.png", content_type="image/png", data=PNG, size=len(PNG))
-        ],
-    )
-    judge = UserFactory(email=EMAILS["panel_member"], name="panel member")
-    accounts.grant_role(judge, Role.ASSEMBLY_PANEL, tribunal.id)
-    member = PanelMember(assembly_id=tribunal.id, name="Judge Mumba", role="chair", user_id=judge.id)
-    db.session.add_all([first, charge, testimony, member])
-    db.session.flush()
-    users["panel_member"] = judge
-    world.ids.update(tribunal=tribunal.id, charge=charge.id, testimony=testimony.id, panel_member=member.id)
-    world.ids["attachment"] = testimony.attachments[0].id
-    world.tokens["testimony_confirm"] = tribunals.confirmation_token(testimony)
-    world.tokens["testimony_page"] = tribunals.page_token(testimony)
-
-
-def _demands(world: World) -> None:
-    """Two demands on the assembly, the vote not open yet: one adopted and launched as the petition,
-    one proposed; Chipo's vote link and the kiosk's ballot token for her registration."""
-    from organiser.assemblies.demands import services as demands
-    from organiser.assemblies.demands.models import ActionKind, Demand, DemandStatus, Outcome
-
-    adopted = Demand(
-        assembly_id=world.assembly_id,
-        position=1,
-        text="Give customary land titles to the women who farm the land.",
-        addressed_to="Minister of Lands",
-        target_id=world.target_id,
-        theme="Land",
-        status=DemandStatus.ADOPTED,
-        decided_at=utcnow(),
-        action_kind=ActionKind.PETITION,
-        petition_id=world.petition_id,
-        launched_at=utcnow(),
-        outcome=Outcome.LAUNCHED,
-        outcome_on=utcnow().date(),
-    )
-    proposed = Demand(assembly_id=world.assembly_id, position=2, text="Fund extension officers.")
-    db.session.add_all([adopted, proposed])
-    db.session.flush()
-    world.ids["demand"] = adopted.id
-    registration = db.session.get(Registration, world.registration_id)
-    world.tokens["vote"] = demands.vote_token(registration)
-    world.tokens["kiosk"] = demands.kiosk_token(registration)
 
 
 def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:
