@@ -164,14 +164,20 @@ def test_demands_are_voted_on_by_link_and_kiosk_adopted_by_the_rule_and_launched
     assert "Your vote: For" in text_of(partly), "a demand left out can be voted on later"
     _ballot(links["chanda@example.org"], visitor, {fund: "against", jobs: "for", audit: "against"})
 
-    # Bwalya, at the kiosk with her check-in code; then the kiosk is ready for the next person
-    kiosk = tribunal.post(f"{DEMANDS}/kiosk/open", data={"csrf_token": token}, follow_redirects=True)
-    assert "Your check-in code" in text_of(kiosk)
-    assert "No confirmed place" in text_of(submit(tribunal, f"{DEMANDS}/kiosk", {"code": "MUTALE"}))
-    at_kiosk = submit(tribunal, f"{DEMANDS}/kiosk", {"code": "bwa lya"})
+    # Bwalya, at the kiosk with her check-in code; then the kiosk is ready for the next person. The
+    # organiser opens it on the device people vote on, which is signed out: no way into their pages.
+    device = app.test_client()
+    sign_in(device, "coord@example.org", PASSWORD)
+    opening = {"csrf_token": csrf_token(device.get(DEMANDS).text)}
+    kiosk = device.post(f"{DEMANDS}/kiosk/open", data=opening, follow_redirects=True)
+    assert "Your check-in code" in text_of(kiosk) and "Sign out" not in text_of(kiosk)
+    assert "/sign-in" in device.get(DEMANDS).location and device.get("/account").status_code == 302
+    assert "No confirmed place" in text_of(submit(device, f"{DEMANDS}/kiosk", {"code": "MUTALE"}))
+    at_kiosk = submit(device, f"{DEMANDS}/kiosk", {"code": "bwa lya"})
     assert "Voting as Bwalya Mulenga" in text_of(at_kiosk)
     [action] = re.findall(r'action="([^"]*/kiosk/[^"]+)"', at_kiosk.get_data(as_text=True))
-    cast = tribunal.post(
+    assert app.test_client().get(f"{DEMANDS}/kiosk").status_code == 302, "another device is not the kiosk"
+    cast = device.post(
         action,
         data={
             "csrf_token": csrf_token(at_kiosk.get_data(as_text=True)),

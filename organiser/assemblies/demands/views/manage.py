@@ -8,10 +8,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, logout_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -280,9 +281,15 @@ def outcome(assembly: Assembly, demand: Demand) -> str | Response:
 # ---- the kiosk on the day ----------------------------------------------------------------------------
 
 
+# The device a kiosk runs on is signed out and remembers only which assembly's kiosk it is: the
+# people who vote there can reach the kiosk and nothing of the organiser who opened it.
+KIOSK_DEVICE = "kiosk_assembly"
+
+
 @authorise(Assembly, "can_manage")
 def open_kiosk(assembly: Assembly) -> Response:
-    """Turn this device into the kiosk (signed in as the organiser who opens it)."""
+    """Turn this device into the kiosk: the organiser is signed out on it (signing in again leaves
+    the kiosk), and the device keeps only the assembly whose kiosk it is."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -290,7 +297,27 @@ def open_kiosk(assembly: Assembly) -> Response:
     except services.VotingStateError as error:
         return _refused(error, assembly)
     db.session.commit()
+    logout_user()
+    session[KIOSK_DEVICE] = assembly.id
     return redirect(url_for(".kiosk", slug=assembly.slug))
+
+
+def kiosk_device(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The kiosk's pages: for the device the kiosk was opened on, and for the assembly's organisers."""
+
+    @functools.wraps(view)
+    def wrapper(slug: str, **kwargs: Any) -> Any:
+        assembly = db.session.scalar(select(Assembly).where(Assembly.slug == slug))
+        if assembly is None:
+            abort(404)
+        if session.get(KIOSK_DEVICE) != assembly.id:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not assembly.can_manage(current_user):
+                abort(403)
+        return view(assembly, **kwargs)
+
+    return wrapper
 
 
 def _kiosk_page(assembly: Assembly, **context: Any) -> str:
@@ -303,7 +330,7 @@ def _kiosk_page(assembly: Assembly, **context: Any) -> str:
     )
 
 
-@authorise(Assembly, "can_manage")
+@kiosk_device
 def kiosk(assembly: Assembly) -> str:
     """The kiosk: a person types their check-in code, then votes; the page resets for the next one."""
     form = KioskCodeForm()
@@ -327,7 +354,7 @@ def kiosk(assembly: Assembly) -> str:
     )
 
 
-@authorise(Assembly, "can_manage")
+@kiosk_device
 def kiosk_vote(assembly: Assembly, token: str) -> Response:
     """The kiosk's ballot: recorded once, then the kiosk is ready for the next person."""
     registration = services.registration_for_kiosk(token)
