@@ -20,6 +20,8 @@ from typing import Any
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from organiser.db import db
+
 MAX_CONFIRMATION_SENDS = 3
 
 
@@ -43,6 +45,16 @@ def read_link_token(purpose: str, token: str) -> Any:
         return _serializer(purpose).loads(token)
     except BadSignature:
         return None
+
+
+def row_for_link(model: type, purpose: str, token: str) -> Any:
+    """The row of ``model`` a link for ``purpose`` names, or None: a token that is not ours, a row
+    that is gone, or one whose person was erased (``person_id`` blanked: the links die with the data)."""
+    row_id = read_link_token(purpose, token)
+    if not isinstance(row_id, int):
+        return None
+    row = db.session.get(model, row_id)
+    return None if row is None or row.person_id is None else row
 
 
 def is_bot(form: Any) -> bool:

@@ -15,7 +15,7 @@ from organiser.assemblies.dayof import door, reminders
 from organiser.assemblies.dayof.forms import RemindersForm, WalkInForm, offsets_text
 from organiser.assemblies.forms import CheckInForm
 from organiser.assemblies.models import Assembly, Registration, RegistrationStatus
-from organiser.assemblies.views.manage import _check_in_refusal
+from organiser.assemblies.views.manage import check_in_refusal, check_in_typed_code
 from organiser.db import db
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
@@ -57,16 +57,8 @@ def _desk(assembly: Assembly, code_form: CheckInForm, walk_in: WalkInForm) -> st
 def desk(assembly: Assembly) -> str | Response:
     """The check-in desk: a code typed from an e-mail or a phone, walk-ins, the count so far."""
     form = CheckInForm()
-    if form.validate_on_submit():
-        try:
-            registration = services.check_in_by_code(assembly, form.code.data, by=current_user)
-        except services.CheckInError as error:
-            db.session.rollback()
-            form.code.errors.append(_check_in_refusal(error.reason))
-        else:
-            db.session.commit()
-            flash(_("%(name)s is checked in.", name=registration.name), "success")
-            return redirect(url_for(".desk", slug=assembly.slug))
+    if check_in_typed_code(assembly, form):
+        return redirect(url_for(".desk", slug=assembly.slug))
     return _desk(assembly, form, WalkInForm(formdata=None))
 
 
@@ -99,7 +91,7 @@ def check_in_code(assembly: Assembly, code: str) -> str | Response:
             services.check_in(registration, by=current_user)
         except services.CheckInError as error:
             db.session.rollback()
-            flash(_check_in_refusal(error.reason), "error")
+            flash(check_in_refusal(error.reason), "error")
         else:
             db.session.commit()
             flash(_("%(name)s is checked in.", name=registration.name), "success")

@@ -4,8 +4,7 @@ page. Each is a signed token for its purpose; a link dies with the data when the
 from __future__ import annotations
 
 from organiser.assemblies.models import Registration
-from organiser.db import db
-from organiser.web.public_actions import link_token, read_link_token
+from organiser.web.public_actions import link_token, row_for_link
 from organiser.web.urls import external_url
 
 
@@ -18,13 +17,7 @@ def page_token(registration: Registration) -> str:
 
 
 def _registration_for(token: str, purpose: str) -> Registration | None:
-    registration_id = read_link_token(f"registration.{purpose}", token)
-    if not isinstance(registration_id, int):
-        return None
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.person_id is None:  # erased: the links die with the data
-        return None
-    return registration
+    return row_for_link(Registration, f"registration.{purpose}", token)
 
 
 def registration_for_confirmation(token: str) -> Registration | None:

@@ -192,16 +192,8 @@ def cancel(assembly: Assembly) -> Response:
 def registrations(assembly: Assembly) -> str | Response:
     """Who registered: the figures, the list with access needs, and check-in by code."""
     form = CheckInForm()
-    if form.validate_on_submit():
-        try:
-            registration = services.check_in_by_code(assembly, form.code.data, by=current_user)
-        except services.CheckInError as error:
-            db.session.rollback()
-            form.code.errors.append(_check_in_refusal(error.reason))
-        else:
-            db.session.commit()
-            flash(_("%(name)s is checked in.", name=registration.name), "success")
-            return redirect(url_for(".registrations", slug=assembly.slug))
+    if check_in_typed_code(assembly, form):
+        return redirect(url_for(".registrations", slug=assembly.slug))
     everyone = services.registrations_of(assembly)
     waitlist = [r for r in everyone if r.status == RegistrationStatus.WAITLISTED]
     need_counts, other_needs = needs.counted(r for r in everyone if r.status in _COMING)
@@ -224,7 +216,23 @@ def registrations(assembly: Assembly) -> str | Response:
 _COMING = (RegistrationStatus.CONFIRMED, RegistrationStatus.ATTENDED, RegistrationStatus.WAITLISTED)
 
 
-def _check_in_refusal(reason: str) -> str:
+def check_in_typed_code(assembly: Assembly, form: CheckInForm) -> bool:
+    """Check in the registration whose code was typed (committed, and said so); a code refused
+    gets its reason next to the field. Whether someone was checked in."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        registration = services.check_in_by_code(assembly, form.code.data, by=current_user)
+    except services.CheckInError as error:
+        db.session.rollback()
+        form.code.errors.append(check_in_refusal(error.reason))
+        return False
+    db.session.commit()
+    flash(_("%(name)s is checked in.", name=registration.name), "success")
+    return True
+
+
+def check_in_refusal(reason: str) -> str:
     return {
         "unknown": _("No registration for this assembly has this code"),
         "already": _("This person is checked in already"),
@@ -249,7 +257,7 @@ def check_in(assembly: Assembly, registration_id: int) -> Response:
         try:
             services.check_in(registration, by=current_user)
         except services.CheckInError as error:
-            refusal.append(_check_in_refusal(error.reason))
+            refusal.append(check_in_refusal(error.reason))
             raise
 
     return button_action(

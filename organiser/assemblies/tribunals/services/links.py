@@ -4,8 +4,7 @@ Each is a signed token for its purpose; a link dies with the data when the witne
 from __future__ import annotations
 
 from organiser.assemblies.tribunals.models import Testimony
-from organiser.db import db
-from organiser.web.public_actions import link_token, read_link_token
+from organiser.web.public_actions import link_token, row_for_link
 from organiser.web.urls import external_url
 
 
@@ -18,13 +17,7 @@ def page_token(testimony: Testimony) -> str:
 
 
 def _testimony_for(token: str, purpose: str) -> Testimony | None:
-    testimony_id = read_link_token(f"testimony.{purpose}", token)
-    if not isinstance(testimony_id, int):
-        return None
-    testimony = db.session.get(Testimony, testimony_id)
-    if testimony is None or testimony.person_id is None:  # erased: the links die with the data
-        return None
-    return testimony
+    return row_for_link(Testimony, f"testimony.{purpose}", token)
 
 
 def testimony_for_confirmation(token: str) -> Testimony | None:
