@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
-
 from organiser.actions import interface
 from organiser.assemblies.demands.models import AdoptionRule, Choice, Demand, Outcome, Vote, Voting
 from organiser.assemblies.demands.services import (
@@ -103,6 +101,5 @@ def _held_on_the_day(tribunal: Assembly, demands: list[Demand], closed: datetime
 
 
 def _launch(demand: Demand, *, by: Any) -> interface.Launched:
-    """As the organisers' button does; in a request of its own, for the links the draft is given."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        return launch(demand, interface.PETITION, by=by)
+    """As the organisers' button does."""
+    return launch(demand, interface.PETITION, by=by)
