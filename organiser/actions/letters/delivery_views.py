@@ -37,7 +37,9 @@ def _render(
             row["form"] = failed[1]
         else:
             row["form"] = AddressForm(prefix=f"t{target_id}", formdata=None)
-    return render_template("actions/letters/delivery.html", campaign=campaign, form=form, rows=rows)
+    shown = failed[1] if failed else form
+    page = "actions/letters/delivery.html"
+    return render_template(page, campaign=campaign, pace=form, form=shown, rows=rows)
 
 
 @bp.route("/letters/<slug>/delivery", methods=["GET", "POST"])
