@@ -92,7 +92,9 @@ letter_campaign_targets = Table(
 
 class LetterStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for the writer to confirm through the e-mailed link
-    CONFIRMED = "confirmed"  # confirmed; its e-mail to the target is being put in the outbox
+    # Confirmed, waiting to go (services/pacing.py): its turn under the daily cap (personal), the day's
+    # digest (unedited), or its target's bounced address to be fixed.
+    CONFIRMED = "confirmed"
     QUEUED = "queued"  # in the outbox
     SENT = "sent"  # the outbox row was accepted by the mail server
     FAILED = "failed"  # the outbox gave up on it (or it was cancelled)
