@@ -127,6 +127,9 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "letters.sent": case("coalition", **CAMPAIGN),
     "letters.export": case("coalition", **CAMPAIGN),
     "letters.responses": case("coalition", **CAMPAIGN),
+    # letters: paced delivery
+    "letters.delivery": case("coalition", **CAMPAIGN),
+    "letters.fix_address": case("coalition", target_id="target_id", **CAMPAIGN),
     # assemblies
     "assemblies.public": case("public", **ASSEMBLY),
     "assemblies.ics": case("public", **ASSEMBLY),

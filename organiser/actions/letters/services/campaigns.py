@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
 from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
+from organiser.web.zones import country_zone
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def create_campaign(coalition_id: int, *, by: Any, target_ids: list[int], **fiel
     campaign = LetterCampaign(coalition_id=coalition_id, created_by_id=by.id, **fields)
     db.session.add(campaign)
     db.session.flush()
+    if not fields.get("timezone"):  # its days and digest hour: the coalition's country's zone
+        campaign.timezone = country_zone(campaign.coalition.country)
     set_targets(campaign, target_ids)
     log.info("letter campaign %s created in coalition %s by %s", campaign.id, coalition_id, by.id)
     return campaign
