@@ -96,6 +96,10 @@ def _database_and_runtime(env: Mapping[str, str]) -> dict[str, Any]:
         "INSTANCE_PATH": str(instance),
         "INTAKE_BATCH_SIZE": _int(env, "ORGANISER_INTAKE_BATCH_SIZE", 200),
         "SWEEP_INTERVAL": _float(env, "ORGANISER_SWEEP_INTERVAL", 30),
+        # A delivered letter's writer is asked this many days later whether they had a reply, and,
+        # if they answer "not yet", reminded once this many days after that.
+        "LETTER_FOLLOW_UP_DAYS": _int(env, "ORGANISER_LETTER_FOLLOW_UP_DAYS", 14),
+        "LETTER_REMINDER_DAYS": _int(env, "ORGANISER_LETTER_REMINDER_DAYS", 14),
         "PASSWORD_HASH_PROFILE": "default",  # tests set "cheapest" in their config; never the environment
         "TESTING": False,
     }

@@ -54,6 +54,9 @@ class LetterCampaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Replies (``letters.replies``): the public page shows how many writers heard back from each
+    # decision-maker, when the coordinators choose so.
+    show_responsiveness: Mapped[bool] = mapped_column(default=False)
 
     coalition: Mapped[Coalition] = relationship()
     targets: Mapped[list[Target]] = relationship(secondary="letter_campaign_targets", order_by="Target.name")
