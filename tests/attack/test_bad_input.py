@@ -107,6 +107,8 @@ FORM_PAGES = {
     "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
     "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
     "letter-responses": FormPage("letters.responses", "chapter_coordinator"),
+    "letter-report": FormPage("letters.report_page", "chapter_coordinator"),
+    "letter-reply": FormPage("letters.reply", "anonymous"),
     "new-assembly": FormPage("assemblies.new", "chapter_coordinator"),
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),

@@ -17,10 +17,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("letter_campaigns", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("show_responsiveness", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN, not a batch: on SQLite a batch copies the table and drops the old one,
+    # and the drop would cascade to the rows that refer to the campaigns (their responses).
+    op.add_column(
+        "letter_campaigns",
+        sa.Column("show_responsiveness", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "letter_follow_ups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -72,5 +74,4 @@ def downgrade() -> None:
         for column in ("answer", "campaign_id", "person_id", "reminded_at", "target_id"):
             batch_op.drop_index(batch_op.f(f"ix_letter_follow_ups_{column}"))
     op.drop_table("letter_follow_ups")
-    with op.batch_alter_table("letter_campaigns", schema=None) as batch_op:
-        batch_op.drop_column("show_responsiveness")
+    op.drop_column("letter_campaigns", "show_responsiveness")  # plain, for the same reason

@@ -15,7 +15,8 @@ MAX_SUMMARY = 1000
 
 
 class AnswerForm(Form):
-    """Three buttons named ``answer``; the summary, the permission and the day go with "yes"."""
+    """Three forms with a button each, naming its ``answer``; the summary, the permission and the
+    day go with "yes"."""
 
     class Meta(Form.Meta):
         csrf = False
