@@ -237,3 +237,17 @@ def test_letter_writers_are_a_segment_that_respects_consent(app, sia, mail):  # 
     [message] = mail.wait_for(1)
     assert message["To"].addresses[0].addr_spec == "grace.hughes@example.org"
     assert "Omar" not in str(message["To"])
+
+
+def test_the_registered_sweep_asks_in_the_embedded_default(app, sia, mail, config_override):  # noqa: F811
+    """The sweep every worker and the embedded sweeper run; the delay set by configuration."""
+    from organiser.worker import sweep_once
+
+    config_override(LETTER_FOLLOW_UP_DAYS=0)
+    _campaign(app, sia, targets=("Rachel Reeves",))
+    _delivered(app, mail, "chancellor@treasury.example")
+    sweep_once(app)
+    [link] = _follow_up_links(mail)
+    sweep_once(app)
+    assert len(mail.messages) == 1, "asked once"
+    assert "Did Rachel Reeves reply?" in text_of(app.test_client().get(link))
