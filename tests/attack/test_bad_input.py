@@ -120,6 +120,8 @@ FORM_PAGES = {
     "letter-responses": FormPage("letters.responses", "chapter_coordinator"),
     "letter-delivery": FormPage("letters.delivery", "chapter_coordinator"),
     "letter-bounced-address": FormPage("letters.delivery", "chapter_coordinator", prepare=_target_bounced),
+    "letter-report": FormPage("letters.report_page", "chapter_coordinator"),
+    "letter-reply": FormPage("letters.reply", "anonymous"),
     "new-assembly": FormPage("assemblies.new", "chapter_coordinator"),
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),

@@ -11,11 +11,12 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    from organiser.actions.letters import delivery_views, personal_data  # noqa: F401 (its routes)
+    from organiser.actions.letters import delivery_views, personal_data, replies  # noqa: F401 (its routes)
     from organiser.actions.letters.views import bp
     from organiser.jobs import Sweep, register_sweep
     from organiser.privacy.registry import register_personal_data
 
+    replies.init_app(app)  # its routes join the blueprint before it is registered
     app.register_blueprint(bp)
     register_personal_data(personal_data.LETTERS)
     register_sweep(Sweep("letter pacing", _sweep_pacing))

@@ -66,6 +66,9 @@ class LetterCampaign(Base):
     daily_cap: Mapped[int] = mapped_column(Integer, default=DEFAULT_DAILY_CAP, server_default="50")
     digest_hour: Mapped[int] = mapped_column(Integer, default=DEFAULT_DIGEST_HOUR, server_default="17")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Replies (``letters.replies``): the public page shows how many writers heard back from each
+    # decision-maker, when the coordinators choose so.
+    show_responsiveness: Mapped[bool] = mapped_column(default=False)
 
     coalition: Mapped[Coalition] = relationship()
     targets: Mapped[list[Target]] = relationship(secondary="letter_campaign_targets", order_by="Target.name")
