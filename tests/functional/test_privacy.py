@@ -250,7 +250,14 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
         db.session.commit()
 
         [run] = privacy.run_retention(datetime(2026, 3, 1, tzinfo=UTC))
-        assert run.counts == {"signatures": 1, "letters": 0, "assembly_registrations": 0, "people": 1}
+        # every kind of personal data retention reaches is counted, those with nothing due as 0
+        assert run.counts == {
+            "signatures": 1,
+            "letters": 0,
+            "letter_replies": 0,
+            "assembly_registrations": 0,
+            "people": 1,
+        }
         names = sorted(s.name for s in db.session.scalars(select(Signature)))
         assert names == ["", "Keeps Consent", "Recent Closure"]
         assert db.session.scalar(select(Person).where(Person.email == "due@example.org")) is None
@@ -259,6 +266,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
         assert privacy.run_retention(datetime(2026, 3, 1, tzinfo=UTC))[0].counts == {
             "signatures": 0,
             "letters": 0,
+            "letter_replies": 0,
             "assembly_registrations": 0,
             "people": 0,
         }
