@@ -27,6 +27,7 @@ class AnswerForm(Form):
     answer = StringField(
         validators=[
             DataRequired(message=_l("Choose one of the buttons")),
+            Length(max=20),
             AnyOf([str(a) for a in ReplyAnswer], message=_l("Choose one of the buttons")),
         ]
     )
