@@ -15,6 +15,7 @@ confirming. ``sending``: each letter to its target, its status, the tallies and 
 
 from organiser.actions.letters.services.campaigns import (
     CampaignStateError,
+    areas_of,
     by_slug,
     campaigns_of,
     close_campaign,
@@ -39,6 +40,7 @@ from organiser.actions.letters.services.writing import (
 
 __all__ = [
     "CampaignStateError",
+    "areas_of",
     "WriteResult",
     "by_slug",
     "campaigns_of",

@@ -74,10 +74,10 @@ def areas_with_targets(coalition_id: int) -> list[Area]:
     named: dict[str, Area] = {}
     for target in _targets(coalition_id):
         if target.area_code:
-            name = names.get(target.area_code) or target.region.strip() or target.area_code
+            name = names.get(target.area_code) or " ".join(target.region.split()) or target.area_code
             coded.setdefault(target.area_code, Area(target.area_code, name))
         elif target.region.strip():
-            named.setdefault(name_key(target.region), Area("", target.region.strip()))
+            named.setdefault(name_key(target.region), Area("", " ".join(target.region.split())))
     taken = {name_key(a.name) for a in coded.values()}
     areas = list(coded.values()) + [a for key, a in named.items() if key not in taken]
     return sorted(areas, key=lambda a: (a.name.casefold(), a.code))
