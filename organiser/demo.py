@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from organiser.actions.letters.demo import seed_letters
+from organiser.actions.letters.demo import seed_letters, seed_region_letters
 from organiser.actions.petitions.demo import seed_petitions
 from organiser.assemblies.demo import seed_assemblies
 from organiser.coalitions.demo import DEMO_PASSWORD, DEMO_USERS, seed_coalitions
@@ -30,6 +30,7 @@ def seed_demo() -> bool:
     admin = User.by_email("sia.coordinator@example.org")
     seed_petitions(coalitions.sia, coalitions.zambia, admin)
     seed_letters(coalitions.sia, admin)
+    seed_region_letters(coalitions.sia, coalitions.zambia, admin)
     seed_assemblies(coalitions.zambia)
     _seed_mailing(coalitions.sia, admin)
     db.session.commit()

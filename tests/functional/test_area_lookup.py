@@ -273,3 +273,24 @@ def test_without_a_table_the_writer_picks_from_the_list_as_before(app, coordinat
     html = app.test_client().get(f"/letters/{SLUG}").get_data(as_text=True)
     assert '<option value="E14001061">York</option>' in html, "a code without a table: the region names it"
     assert '<option value="leeds central and headingley">leeds central and headingley</option>' in html
+
+
+# ---- the demo --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "typed", "who"),
+    [
+        ("write-to-your-mp", "l8 7ne", "MP for Liverpool Riverside (demo)"),
+        ("write-to-your-mp", "EH6 6QU", "MP for Edinburgh North and Leith (demo)"),
+        ("smallholder-subsidies-letter", "kitwe", "Provincial Minister, Copperbelt Province (demo)"),
+        ("smallholder-subsidies-letter", "Lusaka province", "Provincial Minister, Lusaka Province (demo)"),
+    ],
+)
+def test_the_demo_finds_mps_by_postcode_and_zambian_ministers_by_town(app, slug, typed, who):
+    assert "Demo data seeded" in app.test_cli_runner().invoke(args=["seed-demo"]).output
+    found = app.test_client().post(f"/letters/{slug}/write", data={**WRITER, "postcode": typed, "find": "y"})
+    recipients = text_of(found).split("Find my representatives")[-1].split("Or choose")[0]
+    assert who in recipients and recipients.count("(demo)") == 1, recipients
+    if slug.startswith("smallholder"):
+        assert "Or the name of your town, district or province" in text_of(found)

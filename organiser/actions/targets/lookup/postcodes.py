@@ -24,7 +24,9 @@ _WELL_FORMED = re.compile(r"[\w .'’()/-]+")
 
 def normalise(text: str) -> str:
     """The comparable form of a key or of what a writer typed (``""`` for blank text)."""
-    folded = " ".join(unicodedata.normalize("NFKC", text).split()).upper()
+    # Folded again after upper case, which can make letters NFKC writes otherwise (ǅ → Ǆ).
+    upper = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).upper())
+    folded = " ".join(upper.split())
     full = uk_postcode(folded)
     return full or folded
 
