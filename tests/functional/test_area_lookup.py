@@ -294,3 +294,15 @@ def test_the_demo_finds_mps_by_postcode_and_zambian_ministers_by_town(app, slug,
     assert who in recipients and recipients.count("(demo)") == 1, recipients
     if slug.startswith("smallholder"):
         assert "Or the name of your town, district or province" in text_of(found)
+
+
+def test_a_postcode_with_control_characters_is_refused_by_its_field(app, coordinator, mail):
+    _by_region_campaign(app, coordinator)
+    for data in ({"find": "y"}, {}):
+        page = app.test_client().post(
+            f"/letters/{SLUG}/write", data={**WRITER, "postcode": "LS6\x00 1AB", **data}
+        )
+        html = page.get_data(as_text=True)
+        assert "\x00" not in text_of(page).split("There is a problem")[1].split("Your postcode")[0]
+        assert text_of(page).startswith("Error:") and 'id="recipients"' not in html
+    assert _letters(app) == {} and mail.messages == []

@@ -51,6 +51,8 @@ def find(campaign: LetterCampaign, form: LetterForm, finding: Finding, *, by_han
     if (by_hand and picked) or not finding.by_postcode:
         return _picked(campaign, form, finding, picked)
     form.constituency.data = ""  # looking a postcode up again: the postcode decides
+    if not by_hand:  # "Find": the rest of the form is not checked, the postcode field is
+        form.postcode.validate(form)
     return _postcode(campaign, form, finding)
 
 
@@ -68,6 +70,8 @@ def _picked(campaign: LetterCampaign, form: LetterForm, finding: Finding, picked
 def _postcode(campaign: LetterCampaign, form: LetterForm, finding: Finding) -> Finding:
     typed = form.postcode.data or ""
     finding.show_list = True
+    if form.postcode.errors:  # refused by the field's own checks (control characters, length)
+        return finding
     if not typed:
         form.postcode.errors = [_("Enter your postcode, or choose your area from the list")]
     elif not lookup.well_formed(typed):
