@@ -28,36 +28,30 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._shape import (
+    SECRET,
+    DiscardingSMTP,
+    add_gunicorn_arguments,
+    describe_gunicorn,
+    figures,
+    gunicorn,
+    start,
+    stop,
+    wrk,
+)
 from tests.services import PostgresServer, RedisServer, free_port
 
-SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105
 SLUG = "surge"
-
-
-class DiscardingSMTP:
-    """An SMTP server that accepts every message and keeps none (a deployment must send its mail)."""
-
-    def __init__(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, _server: object, _session: object, _envelope: object) -> str:  # noqa: N802
-        return "250 Message accepted"
 
 
 SIGN_LUA = r"""
@@ -164,76 +158,6 @@ def prepare(database_url: str, mail_port: int) -> None:
     app.extensions["organiser.engine"].dispose()
 
 
-def start(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as out:
-        return subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True, stdout=out, stderr=out)
-
-
-def stop(proc: subprocess.Popen[bytes] | None) -> None:
-    if proc is not None and proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-
-
-def gunicorn(target: str, port: int, args: argparse.Namespace, env: dict[str, str], log: Path):  # noqa: ANN201
-    cmd = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        args.worker_class,
-        "--threads",
-        str(args.threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--backlog",
-        "2048",
-        "--log-level",
-        "warning",
-        target,
-    ]
-    proc = start(cmd, env, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)  # noqa: S310
-            return proc
-        except urllib.error.HTTPError:
-            return proc  # it answers (404 is fine)
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn ({target}) did not start; see {log}")
-
-
-def wrk(url: str, seconds: int, threads: int, connections: int, script: Path | None, prefix: str):  # noqa: ANN201
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-    if script is not None:
-        cmd += ["-s", str(script)]
-    return subprocess.Popen(
-        [*cmd, url], stdout=subprocess.PIPE, text=True, env={**os.environ, "SURGE_PREFIX": prefix}
-    )
-
-
-def figures(out: str) -> dict[str, str]:
-    found = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)}
-    for pct in ("50", "99"):
-        found[f"p{pct}"] = re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+\w+)", out).group(1)
-    duration = re.search(r"requests in ([\d.]+)(\w+),", out)
-    seconds = float(duration.group(1)) * {"s": 1, "m": 60, "ms": 0.001}[duration.group(2)]
-    accepted = re.search(r"ACCEPTED (\d+)", out)
-    found["accepted"] = accepted.group(1) if accepted else "0"
-    found["per_second"] = f"{int(found['accepted']) / seconds:.0f}"
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    found["non2xx"] = errors.group(1) if errors else "0"
-    socket_errors = re.search(r"SOCKET_ERRORS (\d+)", out)
-    found["socket_errors"] = socket_errors.group(1) if socket_errors else "0"
-    return found
-
-
 def drive(base: str, path: str, args: argparse.Namespace, script: Path, prefix: str, count: bool):  # noqa: ANN201
     """Warm up, then the measured run (with count.json read alongside when ``count``)."""
     warm = wrk(base + path, 3, 2, args.connections, script, "warm" + prefix)
@@ -311,9 +235,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (both apps)")
-    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (both apps)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread)")
+    add_gunicorn_arguments(parser)
     parser.add_argument("--connections", type=int, default=16, help="concurrent signers (wrk connections)")
     parser.add_argument("--no-rq-worker", action="store_true", help="leave the mail jobs queued in Redis")
     args = parser.parse_args()
@@ -342,8 +264,7 @@ def main() -> int:
         for key in ("MAIL_USE_TLS", "MAIL_USE_SSL", "ORGANISER_SIGN_IP_LIMIT", "ORGANISER_SIGN_DOMAIN_LIMIT"):
             env.pop(key, None)
         print(
-            f"sign surge: gunicorn {args.workers} {args.worker_class} workers"
-            f"{f' x {args.threads} threads' if args.worker_class == 'gthread' else ''}, PostgreSQL, Redis, "
+            f"sign surge: {describe_gunicorn(args)}, PostgreSQL, Redis, "
             f"1 RQ worker; wrk 2 threads x {args.connections} connections signing + 1 x 8 reading "
             f"count.json; {args.seconds}s measured after 3s warm-up"
         )

@@ -96,6 +96,13 @@ def _database_and_runtime(env: Mapping[str, str]) -> dict[str, Any]:
         "INSTANCE_PATH": str(instance),
         "INTAKE_BATCH_SIZE": _int(env, "ORGANISER_INTAKE_BATCH_SIZE", 200),
         "SWEEP_INTERVAL": _float(env, "ORGANISER_SWEEP_INTERVAL", 30),
+        # Seconds added to the clock that paces letters (the daily cap's days, the digest's hour):
+        # 0 in production; tests and demos move that clock by configuration rather than sleep.
+        "LETTERS_CLOCK_OFFSET": _float(env, "ORGANISER_LETTERS_CLOCK_OFFSET", 0),
+        # A delivered letter's writer is asked this many days later whether they had a reply, and,
+        # if they answer "not yet", reminded once this many days after that.
+        "LETTER_FOLLOW_UP_DAYS": _int(env, "ORGANISER_LETTER_FOLLOW_UP_DAYS", 14),
+        "LETTER_REMINDER_DAYS": _int(env, "ORGANISER_LETTER_REMINDER_DAYS", 14),
         "PASSWORD_HASH_PROFILE": "default",  # tests set "cheapest" in their config; never the environment
         "TESTING": False,
     }

@@ -1,6 +1,8 @@
 """The demo, seeded by the command line (``organiser seed-demo`` and ``organiser demo``) and by
 nothing else: each package seeds its own part (``coalitions.demo``, ``actions.petitions.demo``,
-``actions.letters.demo``, ``assemblies.demo``), in this order. Data from the alliances Organiser is
+``actions.letters.demo``, ``assemblies.demo``), in this order; then the petition the Zambian
+tribunal's adopted demand launched is opened and signed (``actions.petitions.demo``), since
+assemblies reach actions only through ``actions.interface``. Data from the alliances Organiser is
 built for (see shared FACTS: real organisations, no invented contact details; every demo address is
 at example.org)."""
 
@@ -11,7 +13,8 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from organiser.actions.letters.demo import seed_letters, seed_region_letters
-from organiser.actions.petitions.demo import seed_petitions
+from organiser.actions.petitions.demo import open_demand_petition, seed_petitions
+from organiser.assemblies.demo import COORDINATOR as ZAMBIA_COORDINATOR
 from organiser.assemblies.demo import seed_assemblies
 from organiser.coalitions.demo import DEMO_PASSWORD, DEMO_USERS, seed_coalitions
 from organiser.coalitions.models import Coalition
@@ -31,7 +34,11 @@ def seed_demo() -> bool:
     seed_petitions(coalitions.sia, coalitions.zambia, admin)
     seed_letters(coalitions.sia, admin)
     seed_region_letters(coalitions.sia, coalitions.zambia, admin)
-    seed_assemblies(coalitions.zambia)
+    assemblies = seed_assemblies(coalitions.zambia)
+    zambia_coordinator = User.by_email(ZAMBIA_COORDINATOR)
+    open_demand_petition(
+        assemblies.petition_id, coalitions.zambia, zambia_coordinator, opened_at=assemblies.launched_at
+    )
     _seed_mailing(coalitions.sia, admin)
     db.session.commit()
     return True

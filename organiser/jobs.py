@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # Workers listen in this order: transactional mail goes ahead of everything else.
 QUEUE_NAMES = ("transactional", "default", "bulk")
 _PENDING = "organiser.pending_jobs"
+_SAVEPOINTS = "organiser.pending_jobs_at_savepoints"
 _worker_app: Flask | None = None
 
 
@@ -169,8 +170,19 @@ def dispatch(
         log.exception("in-process job %s%r failed", getattr(func, "__name__", func), args)
 
 
+@event.listens_for(AppSession, "after_transaction_create")
+def _mark_savepoint(session: AppSession, transaction: Any) -> None:
+    """Remember how many jobs were pending when a savepoint began: rolling it back drops only the
+    jobs queued inside it."""
+    if transaction.nested:
+        session.info.setdefault(_SAVEPOINTS, {})[transaction] = len(session.info.get(_PENDING, []))
+
+
 @event.listens_for(AppSession, "after_commit")
 def _dispatch_pending(session: AppSession) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released: its jobs wait for the real commit
+    session.info.pop(_SAVEPOINTS, None)
     pending = session.info.pop(_PENDING, [])
     conn = redis_connection() if pending else None
     # One round trip to Redis for all of a transaction's jobs (RQ would make two per job).
@@ -183,6 +195,12 @@ def _dispatch_pending(session: AppSession) -> None:
 
 @event.listens_for(AppSession, "after_rollback")
 def _drop_pending(session: AppSession) -> None:
+    if session.in_nested_transaction():  # a savepoint rolled back: only what it queued goes
+        mark = session.info.get(_SAVEPOINTS, {}).pop(session.get_nested_transaction(), None)
+        if mark is not None and _PENDING in session.info:
+            del session.info[_PENDING][mark:]
+        return
+    session.info.pop(_SAVEPOINTS, None)
     session.info.pop(_PENDING, None)
 
 

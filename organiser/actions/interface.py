@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import url_for
-
 from organiser.actions.letters import services as letters
 from organiser.actions.letters.models import LetterCampaign, TargetMode
 from organiser.actions.petitions import delivery
@@ -26,6 +24,7 @@ from organiser.actions.targets import services as targets
 from organiser.actions.targets.models import Response, Target
 from organiser.db import db
 from organiser.web.forms import slugify
+from organiser.web.urls import path_for
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +113,7 @@ def launch_petition(coalition_id: int, draft: Draft, *, by: Any) -> Launched:
     )
     if draft.target_id is not None:
         delivery.set_petition_targets(petition, [draft.target_id], by=by)
-    return Launched(PETITION, petition.id, url_for("petitions.edit_petition", slug=petition.slug))
+    return Launched(PETITION, petition.id, path_for("petitions.edit_petition", slug=petition.slug))
 
 
 def launch_letters(coalition_id: int, draft: Draft, *, by: Any) -> Launched:
@@ -134,7 +133,7 @@ def launch_letters(coalition_id: int, draft: Draft, *, by: Any) -> Launched:
         body=f"{greeting}{draft.ask}",
         target_mode=TargetMode.FIXED,
     )
-    return Launched(LETTERS, campaign.id, url_for("letters.campaign", slug=campaign.slug))
+    return Launched(LETTERS, campaign.id, path_for("letters.campaign", slug=campaign.slug))
 
 
 def launch(kind: str, coalition_id: int, draft: Draft, *, by: Any) -> Launched:
@@ -187,8 +186,8 @@ def _petition_state(petition: Petition) -> ActionState:
         is_public=petition.is_public,
         count=petition.signature_count,
         goal=petition.goal,
-        url=url_for("petitions.petition", slug=petition.slug),
-        manage_url=url_for("petitions.edit_petition", slug=petition.slug),
+        url=path_for("petitions.petition", slug=petition.slug),
+        manage_url=path_for("petitions.edit_petition", slug=petition.slug),
         delivered_on=delivered.delivered_at.date() if delivered is not None else None,
         replies=_replies(delivery.responses_of(petition)),
     )
@@ -203,8 +202,8 @@ def _campaign_state(campaign: LetterCampaign) -> ActionState:
         is_public=campaign.is_public,
         count=campaign.letter_count,  # each letter is delivered to its decision-maker as it is sent
         goal=None,
-        url=url_for("letters.campaign", slug=campaign.slug),
-        manage_url=url_for("letters.campaign", slug=campaign.slug),
+        url=path_for("letters.campaign", slug=campaign.slug),
+        manage_url=path_for("letters.campaign", slug=campaign.slug),
         delivered_on=None,
         replies=_replies(letters.responses_of(campaign)),
     )

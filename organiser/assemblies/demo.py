@@ -1,31 +1,59 @@
-"""Demo data for assemblies: an FIA Zambia people's assembly in Lusaka, with a few registrations
-from the Zambian demo supporters (invented, at example.org): every place taken, one person on the
-waitlist, one waiting for their confirmation."""
+"""Demo data for assemblies: an FIA Zambia people's assembly in Lusaka, with its programme and
+speakers, two questions of its own on the registration form, and a few registrations from the Zambian
+demo supporters (invented, at example.org): every place taken, one person on the waitlist, one waiting
+for their confirmation. Then the chapter's people's tribunal on debt and public services, already held
+(``tribunals.demo``), and the demands it voted on, the first launched as a petition (``demands.demo``)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
+from organiser.assemblies.demands.demo import seed_demands
 from organiser.assemblies.models import (
     AgendaItem,
     Assembly,
     AssemblyKind,
     AssemblyStatus,
+    QuestionKind,
     Registration,
     RegistrationStatus,
 )
+from organiser.assemblies.services.questions import add_question
+from organiser.assemblies.services.speakers import add_speaker
+from organiser.assemblies.tribunals.demo import seed_tribunal
 from organiser.coalitions.models import Coalition
+from organiser.core.models import User
 from organiser.db import db, utcnow
 from organiser.people.models import Person
 
+COORDINATOR = "zambia.coordinator@example.org"
 
-def seed_assemblies(zambia: Coalition, *, by_id: int | None = None) -> Assembly:
+
+class DemoAssemblies(NamedTuple):
+    lusaka: Assembly
+    tribunal: Assembly
+    petition_id: int  # the tribunal's first demand, launched as a draft petition
+    launched_at: datetime  # when (three days after the tribunal)
+
+
+def seed_assemblies(zambia: Coalition) -> DemoAssemblies:
+    """The Lusaka assembly ahead, and the tribunal held, with its verdict and demands."""
+    coordinator = User.by_email(COORDINATOR)
+    lusaka = seed_lusaka(zambia, by=coordinator)
+    tribunal = seed_tribunal(zambia, by=coordinator)
+    launched = seed_demands(tribunal, by=coordinator)
+    return DemoAssemblies(lusaka, tribunal, launched.petition_id, launched.launched_at)
+
+
+def seed_lusaka(zambia: Coalition, *, by: Any) -> Assembly:
     """The Lusaka assembly three weeks ahead (09:00–16:00 Lusaka time), 4 places, a waitlist."""
     start = (utcnow() + timedelta(days=21)).replace(hour=7, minute=0, second=0, microsecond=0)  # 09:00 CAT
-    assembly = _lusaka_assembly(zambia, start, by_id=by_id)
-    _add_programme(assembly, start)
+    assembly = _lusaka_assembly(zambia, start, by_id=by.id)
+    _add_programme(assembly, start, by=by)
+    _add_questions(assembly, by=by)
     _add_registrations(assembly)
     db.session.flush()
     return assembly
@@ -60,12 +88,23 @@ def _lusaka_assembly(zambia: Coalition, start: datetime, *, by_id: int | None) -
     return assembly
 
 
-_PROGRAMME = (  # minutes after the start, and what happens
-    (0, "Welcome and why we are here"),
-    (45, "Testimonies: clinics without medicines"),
-    (150, "Testimonies: markets, farms and young people without work"),
-    (300, "The panel's questions"),
-    (360, "The vote on our demands"),
+_PROGRAMME = (  # minutes after the start, what happens, and who speaks (name, role, organisation)
+    (0, "Welcome and why we are here", (("Chilufya Mwamba", "Host", "Fight Inequality Alliance Zambia"),)),
+    (
+        45,
+        "Testimonies: clinics without medicines",
+        (("Agness Tembo", "Nurse", "Lusaka Health Workers' Union (demo)"),),
+    ),
+    (
+        150,
+        "Testimonies: markets, farms and young people without work",
+        (
+            ("Peter Daka", "Smallholder farmer", "Zambia Smallholder Farmers' Voice (demo)"),
+            ("Memory Sakala", "Youth organiser", "Copperbelt Youth Jobs Campaign (demo)"),
+        ),
+    ),
+    (300, "The panel's questions", (("Joseph Mwale", "Economist", ""),)),
+    (360, "The vote on our demands", (("Chilufya Mwamba", "Chair", "Fight Inequality Alliance Zambia"),)),
 )
 
 # Four places taken (all there is), one on the waitlist, one waiting for its confirmation.
@@ -79,11 +118,31 @@ _STATUSES = (
 )
 
 
-def _add_programme(assembly: Assembly, start: datetime) -> None:
-    for minutes, title in _PROGRAMME:
-        db.session.add(
-            AgendaItem(assembly_id=assembly.id, starts_at=start + timedelta(minutes=minutes), title=title)
-        )
+def _add_programme(assembly: Assembly, start: datetime, *, by: Any) -> None:
+    for minutes, title, speakers in _PROGRAMME:
+        item = AgendaItem(assembly_id=assembly.id, starts_at=start + timedelta(minutes=minutes), title=title)
+        db.session.add(item)
+        db.session.flush()
+        for name, role, organisation in speakers:
+            add_speaker(item, name=name, organisation=organisation, role=role, by=by)
+
+
+def _add_questions(assembly: Assembly, *, by: Any) -> None:
+    """Two questions of the organisers' own, after the form's usual ones."""
+    add_question(
+        assembly,
+        by=by,
+        kind=QuestionKind.ONE_CHOICE,
+        label="Would you like to speak in the testimonies?",
+        hint="Each speaker has five minutes; we will call you before the day.",
+        choices=["About clinics and medicines", "About markets, farms or work", "No, I will listen"],
+    )
+    add_question(
+        assembly,
+        by=by,
+        kind=QuestionKind.YES_NO,
+        label="Are you a member of one of the chapter's organisations?",
+    )
 
 
 def _add_registrations(assembly: Assembly) -> None:

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from organiser.actions.letters.replies.models import LetterFollowUp
 from organiser.actions.petitions import services as petitions
 from organiser.actions.petitions.models import (
     Invalidation,
@@ -177,6 +178,13 @@ def _campaign(world: World, zambia, coordinator: User, person: Person, target: T
     )
     world.ids["campaign"] = campaign.id
     world.tokens["letter"] = link_token("letter", [letter.id])
+    # Her letter's follow-up, asking whether the Minister replied (its page is the link's).
+    follow_up = LetterFollowUp(
+        letter_id=letter.id, campaign_id=campaign.id, target_id=target.id, person_id=person.id
+    )
+    db.session.add(follow_up)
+    db.session.flush()
+    world.tokens["letter_reply"] = link_token("letter-reply", follow_up.id)
 
 
 def _mailings(world: World, zambia, zla, users: dict[str, User]) -> None:

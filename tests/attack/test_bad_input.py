@@ -56,6 +56,17 @@ def _changes_requested(app: Flask, world: World) -> None:
         db.session.commit()
 
 
+def _target_bounced(app: Flask, world: World) -> None:
+    """Mail to the campaign's decision-maker bounced: the delivery page asks for a new address."""
+    from organiser.actions.targets.models import Target
+    from organiser.messaging.models import BounceKind
+    from organiser.messaging.services.suppression import record_bounce
+
+    with app.app_context():
+        record_bounce(db.session.get(Target, world.target_id).email, BounceKind.HARD, detail="550")
+        db.session.commit()
+
+
 def _vote_open(app: Flask, world: World) -> None:
     """The vote on the assembly's demands is open, and so is the kiosk."""
     from organiser.assemblies.demands.models import Voting
@@ -126,6 +137,10 @@ FORM_PAGES = {
     "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
     "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
     "letter-responses": FormPage("letters.responses", "chapter_coordinator"),
+    "letter-delivery": FormPage("letters.delivery", "chapter_coordinator"),
+    "letter-bounced-address": FormPage("letters.delivery", "chapter_coordinator", prepare=_target_bounced),
+    "letter-report": FormPage("letters.report_page", "chapter_coordinator"),
+    "letter-reply": FormPage("letters.reply", "anonymous"),
     "new-assembly": FormPage("assemblies.new", "chapter_coordinator"),
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),

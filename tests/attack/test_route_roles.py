@@ -130,6 +130,13 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "letters.sent": case("coalition", **CAMPAIGN),
     "letters.export": case("coalition", **CAMPAIGN),
     "letters.responses": case("coalition", **CAMPAIGN),
+    # letters: paced delivery
+    "letters.delivery": case("coalition", **CAMPAIGN),
+    "letters.fix_address": case("coalition", target_id="target_id", **CAMPAIGN),
+    "letters.reply": link("letter_reply", **CAMPAIGN),
+    "letters.report_page": case("coalition", **CAMPAIGN),
+    "letters.export_report": case("coalition", **CAMPAIGN),
+    "letters.set_responsiveness": case("coalition", **CAMPAIGN),
     # assemblies
     "assemblies.public": case("public", **ASSEMBLY),
     "assemblies.ics": case("public", **ASSEMBLY),

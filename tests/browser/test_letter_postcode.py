@@ -37,6 +37,10 @@ def test_find_my_representatives_then_send_in_a_real_browser(demo, new_page, rq_
     assert page.get_by_label("Your name").input_value() == "Nadia Brown", "what was typed is kept"
     assert page.get_by_label("Your postcode").input_value() == "LS6 1AA"
 
+    page.get_by_role("textbox", name="Your letter").fill(  # a personal letter goes alone, at once
+        "My children's school in Headingley runs a breakfast club because families cannot afford food. "
+        "Please vote to scrap the two-child limit."
+    )
     page.get_by_role("button", name="Send my letter").click()
     assert "check your e-mail" in page.get_by_role("heading", level=1).inner_text().lower()
     [message] = mail.wait_for_to("nadia@example.org")

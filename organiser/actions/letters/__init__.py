@@ -3,13 +3,30 @@ supporters, sent one e-mail per decision-maker, and the responses recorded."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    from organiser.actions.letters import personal_data
+    from organiser.actions.letters import delivery_views, personal_data, replies  # noqa: F401 (its routes)
     from organiser.actions.letters.views import bp
+    from organiser.jobs import Sweep, register_sweep
     from organiser.privacy.registry import register_personal_data
 
+    replies.init_app(app)  # its routes join the blueprint before it is registered
     app.register_blueprint(bp)
     register_personal_data(personal_data.LETTERS)
+    register_sweep(Sweep("letter pacing", _sweep_pacing))
+
+
+def _sweep_pacing() -> None:
+    """Personal letters whose new day has come, and digests due: all of them in the embedded default,
+    those the RQ scheduler lost with Redis otherwise."""
+    from organiser.actions.letters.services.digests import sweep
+
+    sent = sweep()
+    if sent:
+        log.info("letter pacing sweep put %s letters in the outbox", sent)

@@ -4,12 +4,22 @@ guard it), and the coordinators' campaign and response forms."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from organiser.actions.letters.models import DEFAULT_DAILY_CAP, DEFAULT_DIGEST_HOUR
 from organiser.messaging.forms import MultiCheckboxField
-from organiser.web.forms import Form, PublicForm, slug_field
+from organiser.web.forms import EmailAddress, Form, PublicForm, slug_field
+from organiser.web.zones import is_zone
 
 MAX_BODY = 5000
 
@@ -58,7 +68,61 @@ class LetterForm(PublicForm):
     consent_coalition = BooleanField("")  # labelled in the template, with the coalition's name
 
 
-class CampaignForm(Form):
+# ---- paced delivery (services/pacing.py): on the new campaign's form and on its delivery page ---------
+
+
+def _known_zone(form: object, field: SelectField) -> None:
+    if field.data and not is_zone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list"))
+
+
+class DeliveryFields:
+    """The pace: the daily cap of personal letters, and the digest's hour and zone. Left out of a post,
+    each keeps its default (the zone: the coalition's country's, chosen by the view)."""
+
+    daily_cap = IntegerField(
+        _l("Personal letters a day to each decision-maker"),
+        description=_l(
+            "Letters in their writers' own words go one by one, up to this many a day to each "
+            "decision-maker; the others wait, in order, for the next day."
+        ),
+        default=DEFAULT_DAILY_CAP,
+        validators=[NumberRange(min=1, max=10000, message=_l("Enter a whole number from 1 to 10000"))],
+        render_kw={"inputmode": "numeric"},
+    )
+    digest_hour = SelectField(
+        _l("Time of the daily digest"),
+        description=_l(
+            "Copies of the suggested letter go to each decision-maker as one e-mail a day, at this time: "
+            "the letter once, then the names of those who sent it."
+        ),
+        coerce=int,
+        choices=[SelectChoice(hour, f"{hour:02d}:00") for hour in range(24)],
+        default=DEFAULT_DIGEST_HOUR,
+    )
+    timezone = SelectField(
+        _l("Time zone"),
+        description=_l("The digest's time and the days of the daily limit are counted in this zone."),
+        validate_choice=False,  # the choices are grouped; checked against the zones this server knows
+        validators=[_known_zone],
+    )
+
+
+class DeliveryForm(DeliveryFields, Form):
+    pass
+
+
+class AddressForm(Form):
+    """A failing decision-maker's new address (a form per target on the page: prefixes tell them apart)."""
+
+    email = StringField(
+        _l("New e-mail address"),
+        validators=[DataRequired(message=_l("Enter the e-mail address")), EmailAddress(), Length(max=320)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "inputmode": "email", "type": "email"},
+    )
+
+
+class CampaignForm(DeliveryFields, Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
     slug = slug_field(_l("The end of the campaign's address: lower-case letters, digits and hyphens."))
     intro = TextAreaField(

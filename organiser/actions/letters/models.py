@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -35,6 +37,10 @@ class TargetMode(enum.StrEnum):
     REGION = "region"  # the writer picks their region: the coalition's targets with that region
 
 
+DEFAULT_DAILY_CAP = 50  # personal letters a day to one target, unless the coordinators choose
+DEFAULT_DIGEST_HOUR = 17  # the digest of unedited copies goes at 17:00 in the campaign's zone
+
+
 class LetterCampaign(Base):
     __tablename__ = "letter_campaigns"
 
@@ -54,6 +60,15 @@ class LetterCampaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Paced delivery (services/pacing.py): personal letters go one by one, at most ``daily_cap`` a day
+    # to each target; unedited copies go as one digest per target a day, at ``digest_hour`` o'clock
+    # in ``timezone`` (whose calendar also counts the days of the cap).
+    daily_cap: Mapped[int] = mapped_column(Integer, default=DEFAULT_DAILY_CAP, server_default="50")
+    digest_hour: Mapped[int] = mapped_column(Integer, default=DEFAULT_DIGEST_HOUR, server_default="17")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Replies (``letters.replies``): the public page shows how many writers heard back from each
+    # decision-maker, when the coordinators choose so.
+    show_responsiveness: Mapped[bool] = mapped_column(default=False)
 
     coalition: Mapped[Coalition] = relationship()
     targets: Mapped[list[Target]] = relationship(secondary="letter_campaign_targets", order_by="Target.name")
@@ -64,6 +79,10 @@ class LetterCampaign(Base):
     @property
     def is_public(self) -> bool:
         return self.status != CampaignStatus.DRAFT
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone or "UTC")
 
 
 letter_campaign_targets = Table(
@@ -76,13 +95,24 @@ letter_campaign_targets = Table(
 
 class LetterStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for the writer to confirm through the e-mailed link
-    CONFIRMED = "confirmed"  # confirmed; its e-mail to the target is being put in the outbox
+    # Confirmed, waiting to go (services/pacing.py): its turn under the daily cap (personal), the day's
+    # digest (unedited), or its target's bounced address to be fixed.
+    CONFIRMED = "confirmed"
     QUEUED = "queued"  # in the outbox
     SENT = "sent"  # the outbox row was accepted by the mail server
     FAILED = "failed"  # the outbox gave up on it (or it was cancelled)
 
 
 COUNTED_STATUSES = (LetterStatus.QUEUED, LetterStatus.SENT, LetterStatus.FAILED, LetterStatus.CONFIRMED)
+
+
+class LetterKind(enum.StrEnum):
+    """Set when a letter is confirmed (services/pacing.py ``kind_of``); a ``confirmed`` letter waits:
+    a personal one for its turn under the daily cap, an unedited one for the day's digest, either
+    for its target's address to be fixed."""
+
+    PERSONAL = "personal"  # the writer changed the suggested letter meaningfully: delivered on its own
+    UNEDITED = "unedited"  # (nearly) the suggested letter: one of the day's digest to its target
 
 
 class Letter(Base):
@@ -92,6 +122,7 @@ class Letter(Base):
     __table_args__ = (
         UniqueConstraint("campaign_id", "person_id", "target_id"),
         Index("ix_letters_campaign_ip", "campaign_id", "ip", "created_at"),
+        Index("ix_letters_pacing", "campaign_id", "status", "target_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -119,6 +150,10 @@ class Letter(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[LetterKind | None] = mapped_column(String(20))  # set when confirmed
+    # The day, on the campaign's calendar, it was put in the outbox (alone, or in that day's digest):
+    # what the daily cap counts.
+    delivered_on: Mapped[date | None] = mapped_column(Date)
 
     campaign: Mapped[LetterCampaign] = relationship()
     target: Mapped[Target | None] = relationship()

@@ -47,9 +47,12 @@ def _collect(person: Person) -> list[dict[str, Any]]:
 
 
 def _scrub_carriers(condition: Any) -> None:
-    """Scrub (and cancel, if still waiting) the outbox rows that carry the matching letters."""
+    """Letters not yet gone never go (a digest not yet sent is written again without them), then the
+    outbox rows that carry the others are scrubbed (and cancelled, if still waiting)."""
+    from organiser.actions.letters.services.digests import forget_waiting
     from organiser.privacy.services import scrub_outbox
 
+    forget_waiting(condition)
     carriers = select(Letter.outbox_message_id).where(condition, Letter.outbox_message_id.is_not(None))
     scrub_outbox(OutboxMessage.id.in_(carriers))
 

@@ -16,13 +16,14 @@ from organiser.actions.letters.finding import find as find_area
 from organiser.actions.letters.finding import start as start_finding
 from organiser.actions.letters.forms import CampaignForm, LetterForm
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, TargetMode
+from organiser.actions.letters.services.pacing import DELIVERY_FIELDS
 from organiser.actions.targets.services import targets_of
 from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db
 from organiser.extensions import csrf
-from organiser.web import limits
+from organiser.web import limits, zones
 from organiser.web.buttons import button_action
 from organiser.web.downloads import export_download
 from organiser.web.microcache import public_page
@@ -152,11 +153,14 @@ def new_campaign(coalition: Coalition) -> str | Response:
         (t.id, " · ".join(x for x in (t.name, t.role, t.body, t.region) if x))
         for t in targets_of(coalition.id)
     ]
+    form.timezone.choices = zones.zone_choices(coalition.country)
+    form.timezone.data = form.timezone.data or zones.country_zone(coalition.country)
     if form.validate_on_submit():
         if letters.slug_taken(form.slug.data or ""):
             form.slug.errors.append(_("Another letter campaign has this address already"))
         else:
-            fields = {k: form.data[k] for k in ("title", "slug", "intro", "subject", "body", "target_mode")}
+            names = ("title", "slug", "intro", "subject", "body", "target_mode", *DELIVERY_FIELDS)
+            fields = {k: form.data[k] for k in names}
             campaign = letters.create_campaign(
                 coalition.id, by=current_user, target_ids=form.targets.data or [], **fields
             )

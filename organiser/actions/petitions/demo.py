@@ -1,6 +1,7 @@
 """Demo data for petitions: an open SIA petition with two decision-makers, two co-sponsors (a third
 invited), tracking links and milestones, confirmed signatures from the demo supporters; a draft; an
-open FIA Zambia petition signed by the Zambian supporters. Seeded by ``organiser.demo``."""
+open FIA Zambia petition signed by the Zambian supporters; and, once the assemblies are seeded, the
+petition the Zambian tribunal's demand launched, opened and signed. Seeded by ``organiser.demo``."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from organiser.actions.petitions.models import (
     SignatureState,
     SponsorStatus,
 )
+from organiser.actions.petitions.services import open_petition, update_petition
 from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition
 from organiser.core.models import User
@@ -40,11 +42,7 @@ def seed_petitions(sia: Coalition, zambia: Coalition, admin: User) -> None:
     _seed_zambian_signatures(zambia, farmers, now)
     db.session.flush()
     for petition in (essentials, farmers):
-        petition.signature_count = db.session.scalar(
-            select(func.count()).where(
-                Signature.petition_id == petition.id, Signature.state == SignatureState.COUNTED
-            )
-        )
+        petition.signature_count = _counted(petition)
 
 
 def _sia_petitions(sia: Coalition, admin: User, now: datetime) -> tuple[Petition, Petition]:
@@ -197,3 +195,41 @@ def _seed_zambian_signatures(zambia: Coalition, farmers: Petition, now: datetime
                 state=SignatureState.COUNTED,
             )
         )
+
+
+def open_demand_petition(petition_id: int, zambia: Coalition, by: User, *, opened_at: datetime) -> None:
+    """A petition an assembly's demand launched in draft (``assemblies.demo``): its coordinator gives it
+    a goal and opens it, and the first five Zambian demo supporters sign it (only they: the tribunal's
+    witnesses share their people's tree, and sign nothing)."""
+    petition = db.session.get(Petition, petition_id)
+    update_petition(petition, by=by, goal=250)
+    open_petition(petition, by=by)
+    petition.opened_at = opened_at  # when it was launched, days ago
+    supporters = db.session.scalars(
+        select(Person)
+        .where(Person.tree_id == zambia.parent_id, Person.email.like("zm.supporter%@example.org"))
+        .order_by(Person.id)
+        .limit(5)
+    )
+    for index, person in enumerate(supporters):
+        signed = opened_at + timedelta(days=index, hours=3)
+        db.session.add(
+            Signature(
+                petition_id=petition.id,
+                person_id=person.id,
+                name=person.name,
+                region=ZAMBIAN_REGIONS[index % 4],
+                country="ZM",
+                public_name=index != 2,
+                created_at=signed,
+                confirmed_at=signed + timedelta(minutes=4),
+                state=SignatureState.COUNTED,
+            )
+        )
+    db.session.flush()
+    petition.signature_count = _counted(petition)
+
+
+def _counted(petition: Petition) -> int:
+    counted = Signature.petition_id == petition.id, Signature.state == SignatureState.COUNTED
+    return db.session.scalar(select(func.count()).where(*counted))

@@ -16,12 +16,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from organiser.assemblies import needs, services, zones
+from organiser.assemblies import needs, services
 from organiser.assemblies.forms import AgendaItemForm, AssemblyForm, CheckInForm
 from organiser.assemblies.models import AgendaItem, Assembly, Registration, RegistrationStatus
 from organiser.assemblies.views import planning
 from organiser.coalitions.models import Coalition
 from organiser.db import db
+from organiser.web import zones
 from organiser.web.buttons import button_action
 from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm

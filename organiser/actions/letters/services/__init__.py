@@ -2,14 +2,18 @@
 
 A writer's letter becomes one ``Letter`` row per target it goes to (one per person, campaign and
 target: the unique constraint decides). It stays ``pending`` until the writer confirms through the
-e-mailed link; then each letter is put in the outbox as one e-mail to its target, From the platform
-with Reply-To the writer (so the decision-maker can answer them), never copied to anyone, and the
-campaign's ``letter_count`` goes up by the number of letters. The outbox does not call back when a
-row is sent: ``sync_statuses`` moves ``queued`` letters to ``sent`` or ``failed`` from their outbox
-row's status whenever coordinators look at them (their pages, the export, a person's own data).
+e-mailed link; then the campaign's ``letter_count`` goes up by the number of letters, and each goes
+at the campaign's pace (``pacing``, ``digests``): a personal letter as one e-mail to its target,
+From the platform with Reply-To the writer (so the decision-maker can answer them), never copied to
+anyone, up to a daily cap; unedited copies in one digest per target a day. The outbox does not call
+back when a row is sent: ``sync_statuses`` moves ``queued`` letters to ``sent`` or ``failed`` from
+their outbox row's status whenever coordinators look at them (their pages, the export, a person's
+own data).
 
 ``campaigns``: campaigns, their state and who their letters go to. ``writing``: writing and
-confirming. ``sending``: each letter to its target, its status, the tallies and the export.
+confirming. ``pacing``: personal or unedited, the daily cap, failing targets. ``digests``: the daily
+digest, its sweep, and erasure before it is sent. ``sending``: each letter's status, the tallies
+and the export.
 ``responses``: what the decision-makers answered.
 """
 

@@ -15,6 +15,7 @@ from organiser.actions.targets.lookup import Area, areas_with_targets, targets_i
 from organiser.actions.targets.lookup.areas import name_key
 from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
+from organiser.web.zones import country_zone
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ def create_campaign(coalition_id: int, *, by: Any, target_ids: list[int], **fiel
     campaign = LetterCampaign(coalition_id=coalition_id, created_by_id=by.id, **fields)
     db.session.add(campaign)
     db.session.flush()
+    if not fields.get("timezone"):  # its days and digest hour: the coalition's country's zone
+        campaign.timezone = country_zone(campaign.coalition.country)
     set_targets(campaign, target_ids)
     log.info("letter campaign %s created in coalition %s by %s", campaign.id, coalition_id, by.id)
     return campaign

@@ -1,6 +1,6 @@
-"""Each confirmed letter on its way: one e-mail to its target (From the platform, Reply-To the
-writer), its status brought up to date from its outbox row (the outbox does not call back), and
-what coordinators see of it: the tallies per target and per day, and every letter as CSV."""
+"""Each letter's status brought up to date from its outbox row (the outbox does not call back; how a
+letter gets there is ``pacing`` and ``digests``), and what coordinators see of it: the tallies per
+target and per day, and every letter as CSV."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import logging
 from datetime import date
 from typing import Any
 
-from flask import render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -16,29 +15,10 @@ from organiser.actions.letters.models import COUNTED_STATUSES, Letter, LetterCam
 from organiser.actions.targets.models import Target
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage, OutboxStatus
-from organiser.messaging.services import queue_email
 from organiser.people.models import Person
 from organiser.web.downloads import Export
 
 log = logging.getLogger(__name__)
-
-
-def queue_letter(letter: Letter) -> None:
-    """One e-mail to the target: From the platform, Reply-To the writer, signed with their name."""
-    person = db.session.get(Person, letter.person_id) if letter.person_id else None
-    target = letter.target
-    if person is None or target is None:
-        letter.status = LetterStatus.FAILED
-        return
-    row = queue_email(
-        to=target.email,
-        subject=letter.subject,
-        text=render_template("actions/letters/email/letter.txt", letter=letter, target=target),
-        key=f"letter:{letter.id}",
-        headers={"Reply-To": person.email},
-    )
-    letter.outbox_message_id, letter.status = row.id, LetterStatus.QUEUED
-    log.info("letter %s of campaign %s queued to target %s", letter.id, letter.campaign_id, target.id)
 
 
 def sync_statuses(campaign_id: int | None = None, *, person_id: int | None = None) -> int:

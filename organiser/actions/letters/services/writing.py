@@ -14,7 +14,7 @@ from sqlalchemy import exc, select, update
 
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, LetterStatus
 from organiser.actions.letters.services.campaigns import CampaignStateError, consent_wording, recipients
-from organiser.actions.letters.services.sending import queue_letter
+from organiser.actions.letters.services.pacing import dispatch_confirmed, kind_of
 from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
 from organiser.messaging.services.outbox import queue_email_coalesced
@@ -166,13 +166,14 @@ def _send_confirmation(
 
 
 def confirm(campaign: LetterCampaign, letters: list[Letter]) -> int:
-    """Confirm the pending letters (each once, even under two clicks at once) and queue one e-mail
-    per target; returns how many were queued now."""
+    """Confirm the pending letters (each once, even under two clicks at once), each personal or
+    unedited, and put them on their way at the campaign's pace (``pacing``); returns how many were
+    confirmed now."""
     if campaign.status != CampaignStatus.OPEN:
         raise CampaignStateError(_("This campaign is closed: letters are no longer sent."))
-    queued = 0
     now = utcnow()
     consented: set[int] = set()  # one ledger entry per writer, however many targets
+    confirmed: list[Letter] = []
     for letter in letters:
         claimed = db.session.execute(
             update(Letter)
@@ -184,19 +185,22 @@ def confirm(campaign: LetterCampaign, letters: list[Letter]) -> int:
             continue
         db.session.refresh(letter)
         _apply_confirmed_choices(letter, consented)
-        queue_letter(letter)
-        queued += 1
-    if queued:
+        letter.kind = kind_of(campaign.body, letter.body)
+        confirmed.append(letter)
+    if confirmed:
         db.session.execute(
             update(LetterCampaign)
             .where(LetterCampaign.id == campaign.id)
-            .values(letter_count=LetterCampaign.letter_count + queued)
+            .values(letter_count=LetterCampaign.letter_count + len(confirmed))
             .execution_options(synchronize_session=False)
         )
     db.session.flush()
     db.session.refresh(campaign)
-    log.info("letter campaign %s: %s letters confirmed and queued", campaign.id, queued)
-    return queued
+    dispatch_confirmed(campaign, confirmed)
+    for letter in confirmed:
+        db.session.expire(letter)  # its status and outbox row were set by a bulk statement
+    log.info("letter campaign %s: %s letters confirmed", campaign.id, len(confirmed))
+    return len(confirmed)
 
 
 def _apply_confirmed_choices(letter: Letter, consented: set[int]) -> None:

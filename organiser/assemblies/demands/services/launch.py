@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,7 +23,7 @@ from organiser.assemblies.demands.services.voting import Tally, results, state_o
 from organiser.assemblies.models import Assembly
 from organiser.assemblies.tribunals.models import Judgment, Verdict
 from organiser.db import db, utcnow
-from organiser.web.urls import external_url
+from organiser.web.urls import external_url, path_for
 
 log = logging.getLogger(__name__)
 
@@ -164,4 +163,4 @@ def origin(kind: str, action: int) -> interface.Origin | None:
     demand = db.session.scalar(select(Demand).where(column == action, Demand.action_kind == kind).limit(1))
     if demand is None or not demand.assembly.is_public:
         return None
-    return interface.Origin(demand.assembly.title, url_for("assemblies.public", slug=demand.assembly.slug))
+    return interface.Origin(demand.assembly.title, path_for("assemblies.public", slug=demand.assembly.slug))

@@ -2,8 +2,8 @@
 confirmed registrant, and each person checked in, is e-mailed their own link (a signed token for
 their registration). Through it, or at the kiosk on the day (their check-in code typed in), they
 vote for, against or abstain on each demand, once: the database's unique constraint on (demand,
-registration) decides, each vote inserted in its own savepoint, so a second vote through the same
-link, even at the same moment, changes nothing. When the organisers close the window, each demand is
+registration) decides — a ballot is one INSERT … ON CONFLICT DO NOTHING — so a second vote through the
+same link, even at the same moment, changes nothing. When the organisers close the window, each demand is
 adopted or not by the rule (under consensus, by the chair's record)."""
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from organiser.assemblies.demands.models import AdoptionRule, Choice, Demand, DemandStatus, Vote, Voting
 from organiser.assemblies.demands.services.proposals import demands_of
@@ -223,32 +224,44 @@ def votes_of(registration: Registration) -> dict[int, str]:
     return {demand_id: str(choice) for demand_id, choice in db.session.execute(query)}
 
 
-def cast(registration: Registration, choices: dict[int, str], *, at_kiosk: bool = False) -> int:
-    """Record the registration's choices on the assembly's demands; a demand it voted on already
-    keeps its first vote. How many votes were recorded now."""
+def cast(
+    registration: Registration,
+    choices: dict[int, str],
+    *,
+    at_kiosk: bool = False,
+    demands: list[Demand] | None = None,
+    voting: Voting | None = None,
+) -> int:
+    """Record the registration's choices on the assembly's demands (``demands`` and ``voting`` as
+    the caller read them, or read here); a demand it voted on already keeps its first vote. How
+    many votes were recorded now."""
     assembly = registration.assembly
-    if state_of(voting_of(assembly)) != "open":
+    if state_of(voting or voting_of(assembly)) != "open":
         raise VotingStateError(_("The vote is not open."))
     if not may_vote(registration):
         raise VotingStateError(_("Only people with a confirmed place can vote."))
-    ours = {d.id for d in demands_of(assembly)}
-    already = votes_of(registration)
-    recorded = 0
-    for demand_id, choice in choices.items():
-        if demand_id not in ours or demand_id in already or choice not in set(Choice):
-            continue
-        try:
-            with db.session.begin_nested():  # the same vote, at the same moment: the database keeps one
-                db.session.add(
-                    Vote(
-                        demand_id=demand_id,
-                        registration_id=registration.id,
-                        choice=Choice(choice),
-                        at_kiosk=at_kiosk,
-                    )
-                )
-        except IntegrityError:
-            continue
-        recorded += 1
+    ours = {d.id for d in (demands if demands is not None else demands_of(assembly))}
+    now = utcnow()
+    rows = [
+        {"demand_id": demand_id, "registration_id": registration.id, "choice": choice, "at_kiosk": at_kiosk}
+        | {"cast_at": now}
+        for demand_id, choice in choices.items()
+        if demand_id in ours and choice in set(Choice)
+    ]
+    recorded = _insert_new(rows) if rows else 0
     log.info("%s votes recorded for registration %s%s", recorded, registration.id, " at the kiosk" * at_kiosk)
     return recorded
+
+
+def _insert_new(rows: list[dict[str, Any]]) -> int:
+    """Insert the votes no one cast yet, in one statement (the unique constraint decides, even for
+    the same ballot sent twice at once); how many were inserted."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(Vote)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["demand_id", "registration_id"])
+        .returning(Vote.demand_id)
+    )
+    return len(db.session.execute(statement).scalars().all())

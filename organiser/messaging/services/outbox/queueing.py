@@ -86,8 +86,9 @@ def queue_email_coalesced(
 
 
 def insert_messages(messages: list[dict[str, Any]], *, stream: MailStream = MailStream.TRANSACTIONAL) -> None:
-    """Many ``queue_email_coalesced`` at once (``to``, ``subject``, ``text``, ``person_id`` each):
-    one multi-row insert, and one waiting delivery job for them all."""
+    """Many ``queue_email_coalesced`` at once (``to``, ``subject``, ``text``, ``person_id`` each, and
+    optionally ``key``, an idempotency key, and ``headers``): one multi-row insert, and one waiting
+    delivery job for them all."""
     if not messages:
         return
     now = utcnow()
@@ -97,13 +98,13 @@ def insert_messages(messages: list[dict[str, Any]], *, stream: MailStream = Mail
         [
             {
                 "stream": str(stream),
-                "idempotency_key": uuid.uuid4().hex,
+                "idempotency_key": message.get("key") or uuid.uuid4().hex,
                 "recipient": message["to"],
                 "recipient_name": "",
                 "person_id": message.get("person_id"),  # so erasing the person finds the message
                 "sender": sender,
                 "subject": message["subject"],
-                "headers": {},
+                "headers": message.get("headers") or {},
                 "body_text": message["text"],
                 "status": OutboxStatus.QUEUED.value,
                 "attempts": 0,

@@ -57,3 +57,14 @@ def default_zone(country: str | None) -> str:
     """A new assembly's zone before anyone chooses: the country's, when it has only one."""
     zones = _territory_zones().get((country or "").upper(), ())
     return zones[0] if len(zones) == 1 else ""
+
+
+def country_zone(country: str | None) -> str:
+    """A zone for a coalition's country when something needs one before anyone chooses: its first
+    (CLDR's main) zone, or UTC."""
+    zones = _territory_zones().get((country or "").upper(), ())
+    return zones[0] if zones else "UTC"
+
+
+def is_zone(name: str) -> bool:
+    return name == "UTC" or name in zoneinfo.available_timezones()
