@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, select
 
-from organiser.actions.letters.demo import seed_letters
+from organiser.actions.letters.demo import seed_letters, seed_region_letters
 from organiser.actions.petitions.demo import open_demand_petition, seed_petitions
 from organiser.assemblies.demo import COORDINATOR as ZAMBIA_COORDINATOR
 from organiser.assemblies.demo import seed_assemblies
@@ -33,6 +33,7 @@ def seed_demo() -> bool:
     admin = User.by_email("sia.coordinator@example.org")
     seed_petitions(coalitions.sia, coalitions.zambia, admin)
     seed_letters(coalitions.sia, admin)
+    seed_region_letters(coalitions.sia, coalitions.zambia, admin)
     assemblies = seed_assemblies(coalitions.zambia)
     zambia_coordinator = User.by_email(ZAMBIA_COORDINATOR)
     open_demand_petition(

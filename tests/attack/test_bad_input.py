@@ -77,6 +77,23 @@ def _vote_open(app: Flask, world: World) -> None:
         db.session.commit()
 
 
+def _by_postcode(app: Flask, world: World) -> None:
+    """The letter campaign goes by region, through the chapter's postcode lookup table: the public
+    form asks for a postcode and offers "Find my representatives"."""
+    from organiser.actions.letters.models import LetterCampaign, TargetMode
+    from organiser.actions.targets.lookup.models import AreaKey
+
+    with app.app_context():
+        campaign = db.session.get(LetterCampaign, world.ids["campaign"])
+        campaign.target_mode = TargetMode.REGION
+        for target in campaign.targets:
+            target.area_code = "ZM-09"
+        db.session.add(
+            AreaKey(coalition_id=campaign.coalition_id, key="LUSAKA", area_code="ZM-09", area_name="Lusaka")
+        )
+        db.session.commit()
+
+
 @dataclass(frozen=True)
 class FormPage:
     endpoint: str  # the page (GET) that shows the form
@@ -97,6 +114,7 @@ FORM_PAGES = {
     "sign": FormPage("petitions.petition", "anonymous"),
     "embed": FormPage("petitions.embed", "anonymous"),
     "write": FormPage("letters.campaign", "anonymous"),
+    "write-by-postcode": FormPage("letters.campaign", "anonymous", prepare=_by_postcode),
     "register": FormPage("assemblies.public", "anonymous"),
     "join": FormPage("coalitions.join", "anonymous"),
     "my-data": FormPage("privacy.request_link", "anonymous"),
@@ -115,6 +133,7 @@ FORM_PAGES = {
     "abuse": FormPage("petitions.petition_abuse", "chapter_coordinator"),
     "targets": FormPage("targets.coalition_targets", "chapter_coordinator"),
     "import-targets": FormPage("targets.import_targets", "chapter_coordinator"),
+    "import-areas": FormPage("areas.import_areas", "chapter_coordinator"),
     "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
     "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
     "letter-responses": FormPage("letters.responses", "chapter_coordinator"),

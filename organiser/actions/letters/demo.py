@@ -1,4 +1,5 @@
-"""Demo data for letter-writing: an open SIA campaign to the demo decision-makers, with a few letters."""
+"""Demo data for letter-writing: an open SIA campaign to the demo decision-makers, with a few letters;
+and a campaign "by region" each for SIA (MPs by postcode) and FIA Zambia (Provincial Ministers)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, LetterStatus
+from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, LetterStatus, TargetMode
+from organiser.actions.targets.lookup.demo import seed_uk_constituencies, seed_zambian_provinces
 from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
 from organiser.people.models import Person
@@ -65,3 +67,42 @@ def seed_letters(coalition: Any, admin: Any, writers: int = 4) -> LetterCampaign
             campaign.letter_count += 1
     db.session.flush()
     return campaign
+
+
+def seed_region_letters(sia: Any, zambia: Any, admin: Any) -> list[LetterCampaign]:
+    """Two open campaigns "by region" through the demo lookup tables (actions.targets.lookup.demo):
+    SIA's writers find their MP by postcode, FIA Zambia's their Provincial Minister by town or
+    province. Seeded after ``seed_letters``, whose campaign goes to every SIA decision-maker there
+    is at that moment."""
+    seed_uk_constituencies(sia)
+    seed_zambian_provinces(zambia)
+    now = utcnow()
+    campaigns = [
+        LetterCampaign(
+            coalition_id=sia.id,
+            title="Write to your MP: scrap the two-child limit",
+            slug="write-to-your-mp",
+            intro="Type your postcode to find your MP. A letter from a constituent, in your own words, "
+            "is read: tell them what the two-child limit means for families where you live.",
+            subject="Please vote to scrap the two-child limit",
+            body="As your constituent, I am asking you to back scrapping the two-child limit and the "
+            "benefit cap.\n\n85% of us are worried about inequality. No child should grow up in poverty "
+            "because of the order they were born in.",
+        ),
+        LetterCampaign(
+            coalition_id=zambia.id,
+            title="Tell your Provincial Minister: keep input subsidies for smallholders",
+            slug="smallholder-subsidies-letter",
+            intro="Type your town or province to find your Provincial Minister. At the people's "
+            "assemblies, thousands spoke about access to subsidies for farmers: ask for them to stay.",
+            subject="Keep input subsidies for smallholder farmers",
+            body="I am writing to ask you to defend input subsidies for smallholder farmers in our "
+            "province in the national budget. Farming families here depend on them.",
+        ),
+    ]
+    for campaign in campaigns:
+        campaign.target_mode, campaign.status = TargetMode.REGION, CampaignStatus.OPEN
+        campaign.opened_at, campaign.created_by_id = now - timedelta(days=2), admin.id
+        db.session.add(campaign)
+    db.session.flush()
+    return campaigns

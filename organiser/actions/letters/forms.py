@@ -4,7 +4,15 @@ guard it), and the coordinators' campaign and response forms."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -24,7 +32,17 @@ class LetterForm(PublicForm):
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "postal-code"},
     )
-    # By region: the writer's region or constituency, which chooses who the letter goes to.
+    # By region, where the coalition has a lookup table (actions.targets.lookup): the writer's
+    # postcode finds their area; "Find my representatives" shows who that is (no JavaScript).
+    postcode = StringField(
+        _l("Your postcode"),
+        description=_l("We look up your area to find the decision-makers who represent you."),
+        validators=[Optional(), Length(max=40, message=_l("Use at most %(n)s characters", n=40))],
+        render_kw={"autocomplete": "postal-code", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+    find = SubmitField(_l("Find my representatives"))
+    # By region: the writer's region or constituency, which chooses who the letter goes to (picked
+    # by hand when there is no lookup table, or when the postcode is not in it).
     constituency = SelectField(
         _l("Your region or constituency"),
         description=_l("Your letter goes to the decision-makers for it."),

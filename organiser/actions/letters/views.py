@@ -10,6 +10,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from organiser.actions.letters import services as letters
+from organiser.actions.letters.finding import Finding
+from organiser.actions.letters.finding import choices as finding_choices
+from organiser.actions.letters.finding import find as find_area
+from organiser.actions.letters.finding import start as start_finding
 from organiser.actions.letters.forms import CampaignForm, LetterForm
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, TargetMode
 from organiser.actions.letters.services.pacing import DELIVERY_FIELDS
@@ -30,23 +34,26 @@ bp = Blueprint("letters", __name__)
 bp.add_app_template_global(letters.responses_of, "letter_responses")
 
 
-def _letter_form(campaign: LetterCampaign) -> LetterForm:
+def _letter_form(campaign: LetterCampaign, finding: Finding | None = None) -> LetterForm:
     form = LetterForm(data={"subject": campaign.subject, "body": campaign.body})
     form.country.choices = sign_country_choices(str(get_locale()))
-    if campaign.target_mode == TargetMode.REGION:  # the list is asked for only where it is shown
-        form.constituency.choices = [("", _("Choose your region or constituency"))] + [
-            (r, r) for r in letters.regions_of(campaign)
-        ]
+    if finding is not None:  # by region: the list is asked for only where it is shown
+        form.constituency.choices = finding_choices(finding)
     return form
 
 
-def _render_campaign(campaign: LetterCampaign, form: LetterForm) -> str:
+def _finding(campaign: LetterCampaign) -> Finding | None:
+    return start_finding(campaign) if campaign.target_mode == TargetMode.REGION else None
+
+
+def _render_campaign(campaign: LetterCampaign, form: LetterForm, finding: Finding | None = None) -> str:
     return render_template(
         "actions/letters/campaign.html",
         campaign=campaign,
         form=form,
         can_manage=current_user.is_authenticated and campaign.can_manage(current_user),
         by_region=campaign.target_mode == TargetMode.REGION,
+        finding=finding,
         consent_wording=letters.consent_wording(campaign),
     )
 
@@ -55,7 +62,10 @@ def _render_campaign(campaign: LetterCampaign, form: LetterForm) -> str:
 def campaign(slug: str) -> Response:
     """The campaign: why write, who the letter goes to, how many wrote, the letter form."""
     page = public_or_404(letters.by_slug(slug))
-    return public_page(Response(_render_campaign(page, _letter_form(page)), mimetype="text/html"))
+    finding = _finding(page)
+    return public_page(
+        Response(_render_campaign(page, _letter_form(page, finding), finding), mimetype="text/html")
+    )
 
 
 # The public write form and the e-mailed confirmation carry no CSRF token (no session, so the
@@ -69,20 +79,20 @@ def write(slug: str) -> str | tuple[str, int]:
     campaign = public_or_404(letters.by_slug(slug))
     if campaign.status != CampaignStatus.OPEN:
         return render_template("actions/letters/closed.html", campaign=campaign), 409
-    form = _letter_form(campaign)
+    finding = _finding(campaign)
+    form = _letter_form(campaign, finding)
+    if finding is not None and form.find.data:  # "Find my representatives": show them, send nothing
+        return _render_campaign(campaign, form, find_area(campaign, form, finding, by_hand=False))
     valid = form.validate()
-    if campaign.target_mode == TargetMode.REGION and form.constituency.data not in dict(
-        form.constituency.choices[1:]
-    ):
-        form.constituency.errors = [_("Choose your region or constituency from the list")]
-        valid = False
+    if finding is not None:
+        valid = find_area(campaign, form, finding, by_hand=True).found and valid
     if not valid:
-        return _render_campaign(campaign, form)
+        return _render_campaign(campaign, form, finding)
     if is_bot(form):  # the honeypot: say the same as to a person, store nothing
         return _check_email(campaign, form.email.data)
     data = dict(form.data)
-    if campaign.target_mode == TargetMode.REGION:
-        data["region"] = form.constituency.data
+    if finding is not None and finding.area is not None:
+        data["region"], data["area"] = finding.area.name, finding.area
     ip = request.remote_addr or ""
     domain = (form.email.data or "").rpartition("@")[2].lower()
     if letters.over_limit(campaign, ip, domain):  # quietly: a bot learns nothing

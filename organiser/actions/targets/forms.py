@@ -21,6 +21,15 @@ class TargetForm(Form):
     )
     # As long as a supporter's region (people.region): letters "by region" copy it to the writer.
     region = StringField(_l("Region or constituency"), validators=[Length(max=120)])
+    area_code = StringField(
+        _l("Area code"),
+        description=_l(
+            "Optional. The code of their area in your postcode lookup table: letters by region go to "
+            "the decision-makers of the writer's area."
+        ),
+        validators=[Length(max=40)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
     email = StringField(
         _l("E-mail address"),
         description=_l("Petitions are delivered here. It is never shown on public pages."),
@@ -33,7 +42,7 @@ class TargetImportForm(Form):
     file = csv_file_field(
         _l(
             "One decision-maker a row. The first row names the columns: name and email are needed; "
-            "role, body and region are optional."
+            "role, body, region and area_code are optional."
         )
     )
 

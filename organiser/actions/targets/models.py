@@ -28,6 +28,11 @@ class Target(Base):
     email: Mapped[str] = mapped_column(String(320))  # never shown on public pages
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    # The area code of the coalition's lookup table (actions.targets.lookup) this decision-maker
+    # answers for: letters "by region" go to the decision-makers of the writer's area. Without one,
+    # the region's name is matched to the area's name instead.
+    area_code: Mapped[str] = mapped_column(String(40), default="", server_default="", index=True)
+
     coalition: Mapped[Coalition] = relationship()
 
     def can_manage(self, user: Any) -> bool:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from organiser.actions.targets.forms import TargetForm
+from organiser.actions.targets.lookup.areas import area_code
 from organiser.actions.targets.models import Response, Target
 from organiser.coalitions.imports import (
     ImportFileError,
@@ -33,7 +34,7 @@ from organiser.db import db
 
 log = logging.getLogger(__name__)
 
-FIELDS = ("name", "role", "body", "region", "email")
+FIELDS = ("name", "role", "body", "region", "email", "area_code")
 
 __all__ = [
     "COLUMNS",
@@ -63,6 +64,7 @@ def add_target(coalition_id: int, *, by: Any, **fields: str) -> Target:
     """One decision-maker; the address is stored normalised (one target per address and coalition)."""
     values = {k: (fields.get(k) or "").strip() for k in FIELDS}
     values["email"] = normalise_email(values["email"])
+    values["area_code"] = area_code(values["area_code"])
     target = Target(coalition_id=coalition_id, **values)
     db.session.add(target)
     db.session.flush()
@@ -91,6 +93,7 @@ def parse(text: str, coalition_id: int) -> ParsedFile:
 def _check(row: ImportRow) -> None:
     v = row.values
     v["email"] = normalise_email(v["email"])
+    v["area_code"] = area_code(v["area_code"])
     if not v["name"]:
         row.errors.append(_("The name is missing"))
     if not v["email"]:

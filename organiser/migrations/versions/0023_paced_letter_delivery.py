@@ -1,7 +1,7 @@
 """paced letter delivery: personal or unedited, the daily cap, the digest's hour and zone
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-10 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023"
-down_revision: str | None = "0021"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ and the export.
 
 from organiser.actions.letters.services.campaigns import (
     CampaignStateError,
+    areas_of,
     by_slug,
     campaigns_of,
     close_campaign,
@@ -43,6 +44,7 @@ from organiser.actions.letters.services.writing import (
 
 __all__ = [
     "CampaignStateError",
+    "areas_of",
     "WriteResult",
     "by_slug",
     "campaigns_of",

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
+from organiser.actions.targets.lookup import Area, areas_with_targets, targets_in
+from organiser.actions.targets.lookup.areas import name_key
 from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
 from organiser.web.zones import country_zone
@@ -106,29 +108,23 @@ def consent_wording(campaign: LetterCampaign) -> str:
 # ---- who a letter goes to -------------------------------------------------------------------------
 
 
-def _region_key(region: str) -> str:
-    return " ".join(region.split()).casefold()
+def areas_of(campaign: LetterCampaign) -> list[Area]:
+    """By region: the areas that have decision-makers (actions.targets.lookup), sorted by name."""
+    return areas_with_targets(campaign.coalition_id)
 
 
 def regions_of(campaign: LetterCampaign) -> list[str]:
-    """By region: the regions or constituencies of the coalition's decision-makers, sorted."""
-    found: dict[str, str] = {}
-    for region in db.session.scalars(
-        select(Target.region).where(Target.coalition_id == campaign.coalition_id, Target.region != "")
-    ):
-        found.setdefault(_region_key(region), region.strip())
-    return sorted(found.values(), key=str.casefold)
+    """By region: the names of the areas that have decision-makers, sorted."""
+    return [area.name for area in areas_of(campaign)]
 
 
-def recipients(campaign: LetterCampaign, region: str = "") -> list[Target]:
-    """Fixed: the campaign's targets. By region: the coalition's targets whose region is the
-    writer's (compared without case and extra spaces)."""
+def recipients(campaign: LetterCampaign, area: Area | str = "") -> list[Target]:
+    """Fixed: the campaign's targets. By region: the coalition's decision-makers for the writer's
+    area (given by name alone: those whose region is that name, compared without case and extra
+    spaces)."""
     if campaign.target_mode == TargetMode.FIXED:
         return list(campaign.targets)
-    key = _region_key(region)
-    if not key:
+    area = area if isinstance(area, Area) else Area("", area.strip())
+    if not area.code and not name_key(area.name):
         return []
-    candidates = db.session.scalars(
-        select(Target).where(Target.coalition_id == campaign.coalition_id).order_by(Target.name, Target.id)
-    )
-    return [t for t in candidates if t.region and _region_key(t.region) == key]
+    return targets_in(campaign.coalition_id, area)

@@ -72,7 +72,7 @@ def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteRe
     written = {**fields, "person_id": person_id, "address": address, "ip": ip}
     created = [
         letter
-        for target in recipients(campaign, region)
+        for target in recipients(campaign, data.get("area") or region)
         if target.id not in existing and (letter := _new_letter(campaign, target, data, written))
     ]
     _tell_writer(campaign, created, list(existing.values()), data["name"], address, person_id)
