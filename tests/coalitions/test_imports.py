@@ -32,7 +32,9 @@ STORED = {
         **{c: Membership.__table__.c[c].type.length for c in ("contact_name", "contact_email", "role")},
         "description": 2000,
     },
-    "targets": {c: Target.__table__.c[c].type.length for c in ("name", "role", "body", "region", "email")},
+    "targets": {
+        c: Target.__table__.c[c].type.length for c in ("name", "role", "body", "region", "email", "area_code")
+    },
 }
 SPECIAL = [
     *'",;\t\r\n',
