@@ -97,7 +97,7 @@ def test_the_follow_up_goes_once_and_its_first_answer_counts(app, sia, mail):  #
 
     report = text_of(sia.get(f"/letters/{SLUG}/report"))
     assert "2 letters confirmed by their writers. 1 writer told us the decision-maker replied." in report
-    assert "Rachel Reeves 1 1 0 0 1 1 100 % 0" in report and "Liz Kendall 1 1 0 0 1 0 0 % –" in report
+    assert "Rachel Reeves 1 1 0 1 0 0 1 1 100 % 0" in report and "Liz Kendall 1 1 0 1 0 0 1 0 0 % –" in report
     assert said in report, "shared with the coalition, without the writer's name"
 
 
@@ -178,9 +178,11 @@ def test_report_figures_median_days_csv_and_public_responsiveness(app, sia, mail
 
     page = sia.get(f"/letters/{SLUG}/report")
     shown = text_of(page)
-    assert "Rachel Reeves 3 3 0 0 3 2 67 % 6.5 –" in shown, shown
-    assert "Liz Kendall 3 3 0 0 1 0 0 % – –" in shown
-    assert "Leeds 4 4 0 0 3 2 67 % 6.5" in shown and '=HYPERLINK("http://evil") 2 2 0 0 1 0 0 % –' in shown
+    # letters, in their own words, copies of the suggestion, delivered, waiting, failed, answered, …
+    assert "Rachel Reeves 3 3 0 3 0 0 3 2 67 % 6.5 –" in shown, shown
+    assert "Liz Kendall 3 3 0 3 0 0 1 0 0 % – –" in shown
+    assert "Leeds 4 4 0 4 0 0 3 2 67 % 6.5" in shown
+    assert '=HYPERLINK("http://evil") 2 2 0 2 0 0 1 0 0 % –' in shown
     html = page.get_data(as_text=True)
     assert (
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in html
@@ -192,6 +194,7 @@ def test_report_figures_median_days_csv_and_public_responsiveness(app, sia, mail
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     reeves = next(r for r in rows if r["name"] == "Rachel Reeves")
     assert (reeves["letters"], reeves["replied"], reeves["replied_share_percent"]) == ("3", "2", "67")
+    assert (reeves["personal"], reeves["unedited"]) == ("3", "0"), "each written in the writer's own words"
     assert reeves["median_days_to_reply"] == "6.5"
     assert any(r["name"].startswith("'=HYPERLINK") for r in rows), "formula-safe"
     assert rows[-1]["breakdown"] == "total" and rows[-1]["letters"] == "6"

@@ -6,7 +6,9 @@ median days to a reply; the CSV of the same; and the responsiveness the public p
 at all (yes, not yet, no): those who never answered tell us nothing. Days to a reply run from the
 letter's delivery to the day the writer says the reply came (or, if they did not say, the day they
 answered). Erased writers' answers are blanked, so they drop out of these figures; the letters
-themselves stay counted. Letters carry no source or tracking code yet, so there is no "per source".
+themselves stay counted. Personal letters (the writer's own words) and unedited copies (delivered in
+the day's digest) are counted apart. Letters carry no source or tracking code yet, so there is no
+"per source".
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from statistics import median
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from organiser.actions.letters.models import Letter, LetterCampaign, LetterStatus
+from organiser.actions.letters.models import Letter, LetterCampaign, LetterKind, LetterStatus
 from organiser.actions.letters.replies.models import LetterFollowUp, ReplyAnswer
 from organiser.actions.letters.services.sending import sync_statuses
 from organiser.actions.targets.models import Response, Target
@@ -37,6 +39,8 @@ class Row:
 
     name: str
     letters: int = 0
+    personal: int = 0  # in the writer's own words, delivered one by one
+    unedited: int = 0  # copies of the suggested letter, delivered in the day's digest
     delivered: int = 0
     waiting: int = 0
     failed: int = 0
@@ -45,8 +49,10 @@ class Row:
     days: list[int] = field(default_factory=list)
     recorded: bool = False  # a coordinator recorded the decision-maker's response
 
-    def add(self, status: str) -> None:
+    def add(self, status: str, kind: str | None) -> None:
         self.letters += 1
+        self.personal += kind == LetterKind.PERSONAL
+        self.unedited += kind == LetterKind.UNEDITED
         if status == LetterStatus.SENT:
             self.delivered += 1
         elif status == LetterStatus.FAILED:
@@ -112,7 +118,7 @@ def report(campaign: LetterCampaign, *, sync: bool = True) -> Report:
         area_row = per_area.setdefault(area.casefold(), Row(area))
         days = _days_to_reply(letter, follow_up)
         for row in (target_row, area_row, total):
-            row.add(str(letter.status))
+            row.add(str(letter.status), letter.kind)
             row.answer(follow_up.answer if follow_up else None, days)
     return Report(
         per_target=sorted(per_target.values(), key=lambda r: r.name.casefold()),
@@ -125,6 +131,8 @@ COLUMNS = [
     "breakdown",
     "name",
     "letters",
+    "personal",
+    "unedited",
     "delivered",
     "waiting",
     "failed",
@@ -141,6 +149,8 @@ def _csv_row(kind: str, row: Row) -> tuple[object, ...]:
         kind,
         row.name,
         row.letters,
+        row.personal,
+        row.unedited,
         row.delivered,
         row.waiting,
         row.failed,
