@@ -133,7 +133,8 @@ def test_pause_and_resume_neither_skip_nor_repeat(live, smtp_server, mail):
     worker = _start_worker(live, smtp_server, mail_rate="40", outbox_batch_size="10")
     try:
         client, page = _send_mailing(live)
-        _wait(lambda: len(mail.messages) >= 20, what="the first messages")
+        # the worker starts (the app, its sweeps) before it sends: slow on a busy 2-core machine
+        _wait(lambda: len(mail.messages) >= 20, timeout=120.0, what="the first messages")
         assert "Paused" in _press(client, page, "pause")
         time.sleep(1.0)  # the batch in hand finishes; nothing more starts
         paused_at = len(mail.messages)
