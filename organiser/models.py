@@ -1,6 +1,6 @@
 """Imports every model module, so the metadata Alembic and the tests see is complete."""
 
-from organiser.actions.letters.models import Letter, LetterCampaign  # noqa: F401
+from organiser.actions.letters.models import Letter, LetterCampaign, LetterCampaignChange  # noqa: F401
 from organiser.actions.letters.replies.models import LetterFollowUp  # noqa: F401
 from organiser.actions.petitions.models import (  # noqa: F401
     Invalidation,

@@ -56,6 +56,7 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "petitions.new_petition": ({"title", "ask", "background", "target"}, ("next",)),
     "petitions.edit_petition": ({"title", "ask", "background", "target"}, ("next", "form")),
     "letters.new_campaign": ({"title", "intro", "subject", "body"}, ("next",)),
+    "letters.edit_campaign": ({"title", "intro", "subject", "body"}, ("next", "form")),
     "letters.responses": ({"text"}, ("next",)),
     "targets.coalition_targets": ({"name", "role", "body", "region", "email"}, ("next",)),
     "petitions.invalidate_signatures": ({"reason"}, ("next",)),

@@ -136,6 +136,7 @@ FORM_PAGES = {
     "import-areas": FormPage("areas.import_areas", "chapter_coordinator"),
     "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
     "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
+    "edit-campaign": FormPage("letters.edit_campaign", "chapter_coordinator"),
     "letter-responses": FormPage("letters.responses", "chapter_coordinator"),
     "letter-delivery": FormPage("letters.delivery", "chapter_coordinator"),
     "letter-bounced-address": FormPage("letters.delivery", "chapter_coordinator", prepare=_target_bounced),

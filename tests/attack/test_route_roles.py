@@ -127,6 +127,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "letters.new_campaign": case("coalition", **CHAPTER),
     "letters.open_campaign": case("coalition", **CAMPAIGN),
     "letters.close_campaign": case("coalition", **CAMPAIGN),
+    "letters.edit_campaign": case("coalition", **CAMPAIGN),
     "letters.sent": case("coalition", **CAMPAIGN),
     "letters.export": case("coalition", **CAMPAIGN),
     "letters.responses": case("coalition", **CAMPAIGN),

@@ -11,7 +11,12 @@ log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> None:
-    from organiser.actions.letters import delivery_views, personal_data, replies  # noqa: F401 (its routes)
+    from organiser.actions.letters import (  # noqa: F401 (their routes)
+        delivery_views,
+        edit_views,
+        personal_data,
+        replies,
+    )
     from organiser.actions.letters.views import bp
     from organiser.jobs import Sweep, register_sweep
     from organiser.privacy.registry import register_personal_data

@@ -3,6 +3,8 @@ guard it), and the coordinators' campaign and response forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -156,3 +158,15 @@ class CampaignForm(DeliveryFields, Form):
         validators=[DataRequired(message=_l("Choose who the letters go to"))],
     )
     targets = MultiCheckboxField(_l("Decision-makers"), coerce=int, validate_choice=True)
+
+    @classmethod
+    def for_editing(cls, campaign: Any) -> CampaignForm:
+        """The form filled in from a campaign, without the pace (the delivery page sets it) and, once
+        the campaign is open, without its address (links to it are out)."""
+        names = ("title", "slug", "intro", "subject", "body", "target_mode")
+        form = cls(data={**{name: getattr(campaign, name) for name in names}, "targets": campaign.target_ids})
+        for name in ("daily_cap", "digest_hour", "timezone"):
+            delattr(form, name)
+        if campaign.status != "draft":
+            del form.slug
+        return form

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    JSON,
     Column,
     Date,
     DateTime,
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition
+from organiser.core.models import User
 from organiser.db import PERSONAL, Base, utcnow
 
 
@@ -75,6 +77,10 @@ class LetterCampaign(Base):
 
     def can_manage(self, user: Any) -> bool:
         return self.coalition.can_manage(user)
+
+    @property
+    def target_ids(self) -> list[int]:
+        return [target.id for target in self.targets]
 
     @property
     def is_public(self) -> bool:
@@ -157,3 +163,21 @@ class Letter(Base):
 
     campaign: Mapped[LetterCampaign] = relationship()
     target: Mapped[Target | None] = relationship()
+
+
+class LetterCampaignChange(Base):
+    """One save of a campaign's edit page that changed something: who, when, and each changed field's
+    old and new value (``{"title": ["old", "new"], "targets": [["A"], ["A", "B"]]}``; decision-makers
+    by name, as the coordinators saw them)."""
+
+    __tablename__ = "letter_campaign_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_campaigns.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
