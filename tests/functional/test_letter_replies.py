@@ -202,6 +202,15 @@ def test_report_figures_median_days_csv_and_public_responsiveness(app, sia, mail
         assert db.session.scalar(select(DataExport.what).order_by(DataExport.id.desc())).startswith(
             "Report of"
         )
+    letters = list(
+        csv.DictReader(io.StringIO(sia.get(f"/letters/{SLUG}/letters.csv").get_data(as_text=True)))
+    )
+    ann = {r["target"]: r for r in letters if r["email"] == "ann@example.org"}
+    assert (ann["Rachel Reeves"]["reply"], ann["Rachel Reeves"]["replied_on"]) == (
+        "yes",
+        (day + timedelta(days=3)).isoformat(),
+    ), "each letter's row says what its writer answered"
+    assert ann["Liz Kendall"]["reply"] == "not_yet" and ann["Liz Kendall"]["kind"] == "personal"
 
     public = app.test_client()
     assert "Who replied to the letters" not in text_of(public.get(f"/letters/{SLUG}"))

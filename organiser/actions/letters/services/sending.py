@@ -99,16 +99,23 @@ LETTER_COLUMNS = [
     "confirmed_at",
     "sent_at",
     "ip",
+    "kind",  # personal (the writer's own words) or unedited (a copy of the suggestion)
+    "reply",  # what the writer answered to the follow-up: yes, not_yet, no
+    "replied_on",
 ]
 
 
 def export_letters(campaign: LetterCampaign) -> Export:
-    """Every letter, for coordinators (formula-safe; the download is logged)."""
+    """Every letter, for coordinators, with what its writer answered to the follow-up (formula-safe;
+    the download is logged)."""
+    from organiser.actions.letters.replies.models import LetterFollowUp
+
     sync_statuses(campaign.id)
     rows = db.session.execute(
-        select(Letter, Person.email, Target.name)
+        select(Letter, Person.email, Target.name, LetterFollowUp.answer, LetterFollowUp.replied_on)
         .outerjoin(Person, Person.id == Letter.person_id)
         .outerjoin(Target, Target.id == Letter.target_id)
+        .outerjoin(LetterFollowUp, LetterFollowUp.letter_id == Letter.id)
         .where(Letter.campaign_id == campaign.id)
         .order_by(Letter.id)
     ).all()
@@ -131,8 +138,11 @@ def export_letters(campaign: LetterCampaign) -> Export:
                 x.confirmed_at.isoformat() if x.confirmed_at else "",
                 x.sent_at.isoformat() if x.sent_at else "",
                 x.ip,
+                x.kind or "",
+                answer or "",
+                replied_on.isoformat() if replied_on else "",
             )
-            for x, email, target_name in rows
+            for x, email, target_name, answer, replied_on in rows
         ],
         coalition_id=campaign.coalition_id,
     )
