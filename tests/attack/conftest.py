@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from organiser.actions.letters.models import LetterSponsor
 from organiser.actions.letters.replies.models import LetterFollowUp
 from organiser.actions.petitions import services as petitions
 from organiser.actions.petitions.models import (
@@ -161,7 +162,7 @@ def _petition(world: World, zambia, zla, coordinator: User, person: Person, targ
     return petition
 
 
-def _campaign(world: World, zambia, coordinator: User, person: Person, target: Target) -> None:
+def _campaign(world: World, zambia, zla, coordinator: User, person: Person, target: Target) -> None:
     """Open, to the Minister; Chipo's letter waits for her confirmation."""
     campaign = LetterCampaignFactory(
         coalition_id=zambia.id,
@@ -176,7 +177,13 @@ def _campaign(world: World, zambia, coordinator: User, person: Person, target: T
     letter = LetterFactory(
         campaign_id=campaign.id, person_id=person.id, target_id=target.id, name="Chipo Mwale"
     )
-    world.ids["campaign"] = campaign.id
+    # ZLA is invited to co-sponsor it, and has not answered yet.
+    sponsor = LetterSponsor(
+        campaign_id=campaign.id, organisation_id=zla.id, code="zla", invited_by_id=coordinator.id
+    )
+    db.session.add(sponsor)
+    db.session.flush()
+    world.ids.update(campaign=campaign.id, letter_sponsorship=sponsor.id)
     world.tokens["letter"] = link_token("letter", [letter.id])
     # Her letter's follow-up, asking whether the Minister replied (its page is the link's).
     follow_up = LetterFollowUp(
@@ -264,7 +271,7 @@ def build_world(app: Flask) -> World:
         record_consent(person, ConsentSubject.ORGANISATION, zla.id, given=True, source="world")
         world.ids.update(person=person.id, target=target.id)
         _petition(world, zambia, zla, coordinator, person, target)
-        _campaign(world, zambia, coordinator, person, target)
+        _campaign(world, zambia, zla, coordinator, person, target)
         _assembly(world, zambia, zla, coordinator, person)
         _demands(world)
         _mailings(world, zambia, zla, users)

@@ -94,6 +94,15 @@ def _by_postcode(app: Flask, world: World) -> None:
         db.session.commit()
 
 
+def _sponsorship_declined(app: Flask, world: World) -> None:
+    """ZLA declined to co-sponsor the letter campaign: it may be invited again (the form offers it)."""
+    from organiser.actions.letters.models import LetterSponsor
+
+    with app.app_context():
+        db.session.get(LetterSponsor, world.ids["letter_sponsorship"]).status = "declined"
+        db.session.commit()
+
+
 @dataclass(frozen=True)
 class FormPage:
     endpoint: str  # the page (GET) that shows the form
@@ -142,6 +151,7 @@ FORM_PAGES = {
     "letter-bounced-address": FormPage("letters.delivery", "chapter_coordinator", prepare=_target_bounced),
     "letter-report": FormPage("letters.report_page", "chapter_coordinator"),
     "letter-reply": FormPage("letters.reply", "anonymous"),
+    "letter-sponsors": FormPage("letters.sponsors", "chapter_coordinator", prepare=_sponsorship_declined),
     "new-assembly": FormPage("assemblies.new", "chapter_coordinator"),
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from organiser.actions.letters.models import LetterCampaign
+from organiser.actions.letters.models import LetterCampaign, LetterSponsor
 from organiser.actions.petitions.models import Invalidation, Petition, PetitionSponsor
 from organiser.assemblies.demands.models import Demand
 from organiser.assemblies.models import Assembly, Registration
@@ -138,6 +138,12 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "letters.report_page": case("coalition", **CAMPAIGN),
     "letters.export_report": case("coalition", **CAMPAIGN),
     "letters.set_responsiveness": case("coalition", **CAMPAIGN),
+    # letters: co-sponsors (the coordinators' side, then the organisation's)
+    "letters.sponsors": case("coalition", **CAMPAIGN),
+    "letters.sponsorships": case("organisation", **ORG),
+    "letters.accept_sponsorship": case("organisation", sponsorship_id="letter_sponsorship_id"),
+    "letters.decline_sponsorship": case("organisation", sponsorship_id="letter_sponsorship_id"),
+    "letters.export_supporters": case("organisation", **ORG),
     # assemblies
     "assemblies.public": case("public", **ASSEMBLY),
     "assemblies.ics": case("public", **ASSEMBLY),
@@ -283,6 +289,7 @@ def observe(app: Flask, world: World) -> dict[str, object]:
             "sponsorship": row(PetitionSponsor, ids["sponsorship"], "status", "code"),
             "invalidation": row(Invalidation, ids["invalidation"], "reverted_at"),
             "campaign": row(LetterCampaign, ids["campaign"], "status"),
+            "letter sponsorship": row(LetterSponsor, ids["letter_sponsorship"], "status", "code"),
             "assembly": row(Assembly, ids["assembly"], "status", "title", "capacity"),
             "registration": row(Registration, ids["registration"], "status"),
             "charge": row(tribunal.Charge, ids["charge"], "position", "title"),

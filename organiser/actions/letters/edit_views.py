@@ -49,7 +49,7 @@ def _versions_refused(campaign: LetterCampaign, form: CampaignForm) -> bool:
     """A version the page showed was removed meanwhile (or the post names one it never had)."""
     unknown = unknown_ids(campaign, form.version_texts())
     for index in unknown:
-        form.versions[index - 1].subject.errors.append(
+        form.versions[index - 1].form.subject.errors.append(
             _("This version was changed or removed meanwhile: open the page again to see the versions.")
         )
     return bool(unknown)

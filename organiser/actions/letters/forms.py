@@ -155,11 +155,12 @@ class VersionFields(Form):
         description=_l("Optional. Writers choose between the versions by their names."),
         validators=[Optional(), Length(max=120)],
     )
-    subject = StringField(_l("Subject"), validators=[Optional(), Length(max=300)])
+    # No ``Optional``: it would stop the checks below (an empty field is fine in an unused version).
+    subject = StringField(_l("Subject"), validators=[Length(max=300)])
     body = TextAreaField(
         _l("Letter"),
         description=TAGS_HINT,
-        validators=[Optional(), Length(max=MAX_BODY, message=_l("Use at most %(n)s characters", n=MAX_BODY))],
+        validators=[Length(max=MAX_BODY, message=_l("Use at most %(n)s characters", n=MAX_BODY))],
         render_kw={"rows": 8},
     )
     remove = BooleanField(_l("Remove this version"))
@@ -258,13 +259,13 @@ class CampaignForm(DeliveryFields, Form):
         first = VersionText("", self.label.data or "", self.subject.data or "", self.body.data or "")
         return [first] + [
             VersionText(
-                entry.version_id.data or "",
-                entry.label.data or "",
-                entry.subject.data or "",
-                entry.body.data or "",
-                bool(entry.remove.data),
+                fields.version_id.data or "",
+                fields.label.data or "",
+                fields.subject.data or "",
+                fields.body.data or "",
+                bool(fields.remove.data),
             )
-            for entry in self.versions
+            for fields in (entry.form for entry in self.versions)
         ]
 
     def settings(self) -> dict[str, Any]:
