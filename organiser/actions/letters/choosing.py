@@ -29,9 +29,11 @@ class Choice:
         return len(self.versions) > 1
 
     @property
-    def tagged(self) -> bool:
-        """The words shown hold ``{{ name }}`` or ``{{ area }}`` (the page says what they become)."""
-        return has_tags(self.shown.subject) or has_tags(self.shown.body)
+    def tags_hint(self) -> str:
+        """What ``{{ name }}`` and ``{{ area }}`` become, when the words shown hold one of them."""
+        if not (has_tags(self.shown.subject) or has_tags(self.shown.body)):
+            return ""
+        return _("Where it says {{ name }} or {{ area }}, your name and area go in when you send it.")
 
 
 def start(campaign: LetterCampaign, form: LetterForm, *, submitted: bool) -> Choice:
