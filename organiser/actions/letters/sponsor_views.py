@@ -5,9 +5,7 @@ blueprint (imported by ``init_app`` before it is registered)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -20,12 +18,6 @@ from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
 
-STATUS_LABELS = {
-    "invited": _l("invited, no answer yet"),
-    "accepted": _l("accepted"),
-    "declined": _l("declined"),
-}
-
 
 @bp.route("/letters/<slug>/sponsors", methods=["GET", "POST"], endpoint="sponsors")
 @authorise(LetterCampaign, "can_manage")
@@ -33,13 +25,6 @@ def sponsors_page(campaign: LetterCampaign) -> str | Response:
     """Coordinators invite co-sponsors and see each one's answer and tracking link."""
     form, invited = sponsorship.invitation_form(sponsors.LETTERS, campaign)
     if invited is not None:
-        flash(
-            _(
-                "%(organisation)s is invited; its administrators have been e-mailed.",
-                organisation=invited.name,
-            ),
-            "success",
-        )
         return redirect(url_for("letters.sponsors", slug=campaign.slug))
     return render_template(
         "actions/letters/sponsors.html",
@@ -47,7 +32,7 @@ def sponsors_page(campaign: LetterCampaign) -> str | Response:
         form=form,
         sponsors=sponsors.sponsors_of(campaign),
         tracking_link=sponsors.tracking_link,
-        status_labels=STATUS_LABELS,
+        status_labels=sponsorship.STATUS_LABELS,
     )
 
 
@@ -64,25 +49,13 @@ def sponsorships(organisation: Organisation) -> str:
         rows=rows,
         people=len({person.id for _letter, person, _campaign, _at in rows}),
         tracking_link=sponsors.tracking_link,
-        status_labels=STATUS_LABELS,
+        status_labels=sponsorship.STATUS_LABELS,
         form=ConfirmForm(),
     )
 
 
 def _answer(sponsorship_id: int, *, accept: bool) -> Response:
-    sponsor = sponsorship.sponsorship_for_admin(sponsors.LETTERS, sponsorship_id)
-    names = {"organisation": sponsor.organisation.name, "title": sponsor.campaign.title}
-    return sponsorship.answer(
-        sponsors.LETTERS,
-        sponsor,
-        accept=accept,
-        done=(
-            _("%(organisation)s co-sponsors “%(title)s”. Share your tracking link.", **names)
-            if accept
-            else _("You declined to co-sponsor “%(title)s”.", **names)
-        ),
-        back=url_for("letters.sponsorships", slug=sponsor.organisation.slug),
-    )
+    return sponsorship.answer(sponsors.LETTERS, sponsorship_id, accept=accept)
 
 
 @bp.post("/letter-sponsorships/<int:sponsorship_id>/accept")

@@ -21,6 +21,7 @@ from organiser.actions.letters.services import sponsors
 from organiser.actions.letters.services.closing import close_if_overdue, closes_text
 from organiser.actions.letters.services.pacing import DELIVERY_FIELDS
 from organiser.actions.letters.services.versions import MAX_VERSIONS
+from organiser.actions.sponsorship.tracking import tracking_code, tracking_fields
 from organiser.actions.targets.services import targets_of
 from organiser.actions.targets.views import ResponsesPage, responses_page
 from organiser.coalitions.forms import sign_country_choices
@@ -30,7 +31,6 @@ from organiser.extensions import csrf
 from organiser.web import limits, zones
 from organiser.web.buttons import button_action
 from organiser.web.downloads import export_download
-from organiser.web.inputs import form_text, without_controls
 from organiser.web.microcache import public_page
 from organiser.web.permissions import authorise, public_or_404
 from organiser.web.public_actions import confirmation_page, is_bot
@@ -51,22 +51,6 @@ def _finding(campaign: LetterCampaign) -> Finding | None:
     return start_finding(campaign) if campaign.target_mode == TargetMode.REGION else None
 
 
-def _source_code() -> str:
-    """The tracking code the page was reached with (``?source=``), or the form carried."""
-    return (without_controls(request.args.get("source") or "") or form_text("source"))[:80]
-
-
-def _source_fields() -> dict[str, str]:
-    """Where a letter came from: the co-sponsor's code, utm fields and the referrer."""
-    return {
-        "source": form_text("source", max_length=80),
-        "utm_source": form_text("utm_source", max_length=120),
-        "utm_medium": form_text("utm_medium", max_length=120),
-        "utm_campaign": form_text("utm_campaign", max_length=120),
-        "referrer": without_controls(request.referrer or "")[:500],
-    }
-
-
 def _render_campaign(
     campaign: LetterCampaign, form: LetterForm, choice: choosing.Choice, finding: Finding | None = None
 ) -> str:
@@ -80,8 +64,8 @@ def _render_campaign(
         finding=finding,
         consent_wording=letters.consent_wording(campaign),
         closes=closes_text(campaign),
-        source=_source_code(),
-        **sponsors.page_context(campaign, _source_code()),
+        source=tracking_code(),
+        **sponsors.page_context(campaign, tracking_code()),
     )
 
 
@@ -137,7 +121,7 @@ def write(slug: str) -> str | tuple[str, int]:
     if letters.over_limit(campaign, ip, domain):  # quietly: a bot learns nothing
         return _check_email(campaign, form.email.data)
     # The same page whoever writes: someone whose letter went already is told so by e-mail.
-    letters.write(campaign, data, ip=ip, source=_source_fields())
+    letters.write(campaign, data, ip=ip, source=tracking_fields())
     db.session.commit()
     return _check_email(campaign, form.email.data)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort
+from flask import abort, flash, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,10 +23,16 @@ from organiser.coalitions.models import Organisation
 from organiser.db import db
 from organiser.web.buttons import button_action
 
+STATUS_LABELS = {
+    "invited": _l("invited, no answer yet"),
+    "accepted": _l("accepted"),
+    "declined": _l("declined"),
+}
+
 
 def invitation_form(kind: Sponsored, action: Any) -> tuple[SponsorInviteForm, Organisation | None]:
-    """The invitation form, and the organisation it invited now (committed; its admins e-mailed),
-    or None with the reason next to its field."""
+    """The invitation form, and the organisation it invited now (committed, its admins e-mailed, and
+    the coordinator told so), or None with the reason next to its field."""
     form = SponsorInviteForm()
     invitable = invitable_organisations(kind, action)
     form.organisation.choices = [("", _("Choose an organisation"))] + [(str(o.id), o.name) for o in invitable]
@@ -42,10 +49,14 @@ def invitation_form(kind: Sponsored, action: Any) -> tuple[SponsorInviteForm, Or
         form.code.errors.append(str(exc))
         return form, None
     db.session.commit()
+    flash(
+        _("%(organisation)s is invited; its administrators have been e-mailed.", organisation=chosen.name),
+        "success",
+    )
     return form, chosen
 
 
-def sponsorship_for_admin(kind: Sponsored, sponsorship_id: int) -> Any:
+def _sponsorship_for_admin(kind: Sponsored, sponsorship_id: int) -> Any:
     """The invitation, for one of its organisation's admins (404 if there is none; 403 for others)."""
     sponsor = db.session.get(kind.model, sponsorship_id)
     if sponsor is None:
@@ -55,12 +66,18 @@ def sponsorship_for_admin(kind: Sponsored, sponsorship_id: int) -> Any:
     return sponsor
 
 
-def answer(kind: Sponsored, sponsor: Any, *, accept: bool, done: str, back: str) -> Response:
-    """The organisation's admin accepts or declines (a button: once)."""
+def answer(kind: Sponsored, sponsorship_id: int, *, accept: bool) -> Response:
+    """The organisation's admin accepts or declines (a button: once); back to where they answer."""
+    sponsor = _sponsorship_for_admin(kind, sponsorship_id)
+    names = {"organisation": sponsor.organisation.name, "title": kind.action_of(sponsor).title}
     return button_action(
         lambda: respond(kind, sponsor, accept=accept, by=current_user),
         refused=SponsorError,
         refused_message=_("This invitation has been answered already."),
-        done_message=done,
-        back=back,
+        done_message=(
+            _("%(organisation)s co-sponsors “%(title)s”. Share your tracking link.", **names)
+            if accept
+            else _("You declined to co-sponsor “%(title)s”.", **names)
+        ),
+        back=url_for(kind.answer_endpoint, slug=sponsor.organisation.slug),
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from organiser.actions.letters.models import COUNTED_STATUSES, Letter, LetterCampaign, LetterSponsor
 from organiser.actions.sponsorship import codes, invitations
@@ -25,10 +25,10 @@ from organiser.actions.sponsorship.codes import sponsor_consent_wording
 from organiser.actions.sponsorship.invitations import SponsorError
 from organiser.actions.sponsorship.kinds import Sponsored
 from organiser.actions.sponsorship.models import SponsorStatus
+from organiser.actions.sponsorship.supporters import consenting
 from organiser.coalitions.models import Organisation
 from organiser.db import db
-from organiser.messaging.models import Suppression, SuppressionReason
-from organiser.people.models import ConsentState, ConsentSubject, Person
+from organiser.people.models import Person
 from organiser.web.downloads import Export
 
 LETTERS = Sponsored(
@@ -75,7 +75,7 @@ def supporters_of(organisation: Organisation) -> list[tuple[Letter, Person, Lett
     and consent today to hear from it by e-mail: one row per writer and campaign (their first
     letter), with when the consent was given."""
     query = (
-        select(Letter, Person, LetterCampaign, ConsentState.updated_at)
+        select(Letter, Person, LetterCampaign)
         .join(Person, Person.id == Letter.person_id)
         .join(LetterCampaign, LetterCampaign.id == Letter.campaign_id)
         .join(
@@ -84,24 +84,10 @@ def supporters_of(organisation: Organisation) -> list[tuple[Letter, Person, Lett
             & (LetterSponsor.organisation_id == organisation.id)
             & (LetterSponsor.status == SponsorStatus.ACCEPTED),
         )
-        .join(
-            ConsentState,
-            (ConsentState.person_id == Person.id)
-            & (ConsentState.subject_type == ConsentSubject.ORGANISATION)
-            & (ConsentState.subject_id == organisation.id)
-            & (ConsentState.channel == "email"),
-        )
-        .where(
-            Letter.sponsor_organisation_id == organisation.id,
-            Letter.status.in_(COUNTED_STATUSES),
-            ConsentState.granted.is_(True),
-            ~exists().where(
-                Suppression.email == Person.email,
-                Suppression.reason.in_([SuppressionReason.UNSUBSCRIBED, SuppressionReason.COMPLAINED]),
-            ),
-        )
+        .where(Letter.sponsor_organisation_id == organisation.id, Letter.status.in_(COUNTED_STATUSES))
         .order_by(Letter.confirmed_at, Letter.id)
     )
+    query = consenting(query, organisation.id)
     rows: dict[tuple[int, int], Any] = {}
     for letter, person, campaign, consent_at in db.session.execute(query).all():
         rows.setdefault((person.id, campaign.id), (letter, person, campaign, consent_at))
