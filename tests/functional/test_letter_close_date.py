@@ -124,6 +124,16 @@ def test_the_form_refuses_letters_once_the_close_time_has_passed(app, coordinato
     assert EDIT not in coordinator.get(f"/letters/{SLUG}").get_data(as_text=True), "closed: not changed"
 
 
+def test_the_edit_page_closes_a_campaign_whose_time_has_come(app, coordinator, config_override):
+    closes = datetime.now(UTC) + timedelta(hours=1)
+    submit(coordinator, "/coalitions/sia/letters/new", _fields(app, closes_at=_local(closes)))
+    _open(coordinator)
+    config_override(LETTERS_CLOCK_OFFSET=2 * 3600)
+    shown = coordinator.get(EDIT, follow_redirects=True)
+    assert "This campaign is closed: it can no longer be changed." in text_of(shown)
+    assert _campaign(app).status == CampaignStatus.CLOSED, "not extended after the time has come"
+
+
 def test_the_sweep_closes_campaigns_whose_time_has_come(app, coordinator, config_override):
     with app.app_context():
         sia_id = db.session.scalar(select(Target.coalition_id))

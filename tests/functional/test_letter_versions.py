@@ -315,6 +315,8 @@ def test_versions_change_on_the_edit_page_each_change_logged_and_kept_for_their_
     removed = _edit(app, coordinator, **{"versions-0-remove": "y"})
     assert "Changes saved." in text_of(removed)
     assert "Suggested letters: For carers removed" in _log(coordinator)
+    _edit(app, coordinator, writers_may_edit="no")
+    assert "May writers change the letter? Was: Yes Now: No" in _log(coordinator)
     assert (
         "kept with the letters written with it" not in _log(coordinator).split("For carers removed")[1][:80]
     )

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from organiser.actions.letters.forms import CampaignForm
 from organiser.actions.letters.models import CampaignStatus, LetterCampaign
 from organiser.actions.letters.services import CampaignStateError, slug_taken
+from organiser.actions.letters.services.closing import close_if_overdue
 from organiser.actions.letters.services.editing import EDITABLE_FIELDS, changes_of, update_campaign
 from organiser.actions.letters.services.versions import unknown_ids
 from organiser.actions.letters.views import add_version_entry, bp, target_choices
@@ -84,6 +85,8 @@ def _save(campaign: LetterCampaign, form: CampaignForm) -> bool:
 @authorise(LetterCampaign, "can_manage")
 def edit_campaign(campaign: LetterCampaign) -> str | Response:
     """Change a draft or open campaign's words, versions and decision-makers; each change is logged."""
+    if close_if_overdue(campaign):  # its close time has come, and nothing has closed it yet
+        db.session.commit()
     if campaign.status == CampaignStatus.CLOSED:
         flash(_("This campaign is closed: it can no longer be changed."), "error")
         return redirect(url_for("letters.campaign", slug=campaign.slug))
