@@ -112,7 +112,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Each package registers itself (its blueprint, segments, scopes, personal data, sweeps), lowest
-# layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies.
+# layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies, and
+# the public face over them all (the hub).
 PACKAGES = (
     "organiser.core",
     "organiser.people",
@@ -121,6 +122,7 @@ PACKAGES = (
     "organiser.privacy",
     "organiser.actions",
     "organiser.assemblies",
+    "organiser.hub",
     "organiser.api",
 )
 

@@ -85,6 +85,8 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "coalitions.edit_organisation": case("organisation", **ORG),
     "coalitions.organisation_team": case("organisation", **ORG),
     "coalitions.organisation_logo": case("public", **ORG),
+    # the public face: search over actions, coalitions and assemblies (organiser.hub)
+    "hub.search": case("public"),
     # petitions
     "petitions.petition": case("public", **PETITION),
     "petitions.count": case("public", **PETITION),
