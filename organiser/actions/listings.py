@@ -76,7 +76,7 @@ def _petitions(*conditions: Any, coalition_ids: Collection[int] | None = None) -
     query = (
         select(Petition, Coalition).join(Coalition, Coalition.id == Petition.coalition_id).where(*conditions)
     )
-    return list(db.session.execute(_within(query, Petition.coalition_id, coalition_ids)).tuples())
+    return list(db.session.execute(_within(query, Petition.coalition_id, coalition_ids)))
 
 
 def _campaigns(*conditions: Any, coalition_ids: Collection[int] | None = None) -> list[tuple[Any, ...]]:
@@ -85,7 +85,7 @@ def _campaigns(*conditions: Any, coalition_ids: Collection[int] | None = None) -
         .join(Coalition, Coalition.id == LetterCampaign.coalition_id)
         .where(*conditions)
     )
-    return list(db.session.execute(_within(query, LetterCampaign.coalition_id, coalition_ids)).tuples())
+    return list(db.session.execute(_within(query, LetterCampaign.coalition_id, coalition_ids)))
 
 
 def open_actions(coalition_ids: Collection[int] | None = None) -> list[Card]:
@@ -134,7 +134,7 @@ def _latest_responses(column: Any, ids: list[int]) -> dict[int, tuple[Response, 
         .join(Target, Target.id == Response.target_id)
         .where(column.in_(ids))
         .order_by(Response.recorded_at, Response.id)
-    ).tuples()
+    )
     return {getattr(response, column.key): (response, target) for response, target in rows}
 
 
@@ -163,7 +163,7 @@ def outcomes(coalition_ids: Collection[int] | None = None) -> list[Card]:
         select(PetitionDelivery.petition_id, func.max(PetitionDelivery.delivered_at))
         .where(PetitionDelivery.petition_id.in_(ids))
         .group_by(PetitionDelivery.petition_id)
-    ).tuples()
+    )
     delivered = {petition_id: at for petition_id, at in rows}
     responses = _latest_responses(Response.petition_id, ids)
     cards = []
@@ -202,7 +202,7 @@ def search_actions(q: str) -> list[Card]:
         .where(found, Petition.status != PetitionStatus.DRAFT)
         .order_by(rank.desc(), Petition.id.desc())
         .limit(MAX_RESULTS)
-    ).tuples()
+    )
     cards = [_petition_card(p, c, rank=float(r or 0)) for p, c, r in petitions]
     found, rank = search.matches(session, q, *CAMPAIGN_TEXT)
     campaigns = session.execute(
@@ -211,5 +211,5 @@ def search_actions(q: str) -> list[Card]:
         .where(found, LetterCampaign.status != CampaignStatus.DRAFT)
         .order_by(rank.desc(), LetterCampaign.id.desc())
         .limit(MAX_RESULTS)
-    ).tuples()
+    )
     return cards + [_campaign_card(k, c, rank=float(r or 0)) for k, c, r in campaigns]

@@ -56,7 +56,7 @@ def _taken(ids: list[int]) -> dict[int, int]:
         select(Registration.assembly_id, func.count())
         .where(Registration.assembly_id.in_(ids), Registration.status.in_(PLACE_TAKING))
         .group_by(Registration.assembly_id)
-    ).tuples()
+    )
     return {assembly_id: n for assembly_id, n in rows}
 
 
@@ -69,7 +69,7 @@ def upcoming(coalition_ids: Collection[int] | None = None, *, now: datetime | No
     )
     if coalition_ids is not None:
         query = query.where(Assembly.coalition_id.in_(list(coalition_ids)))
-    rows = list(db.session.execute(query).tuples())
+    rows = list(db.session.execute(query))
     taken = _taken([a.id for a, _c in rows])
     return [
         _card(a, c, count=taken.get(a.id, 0), places_left=max(a.capacity - taken.get(a.id, 0), 0))
@@ -89,7 +89,7 @@ def activity(since: datetime) -> dict[tuple[str, int], int]:
             Registration.confirmed_at >= since,
         )
         .group_by(Registration.assembly_id)
-    ).tuples()
+    )
     return {(ASSEMBLY, assembly_id): n for assembly_id, n in rows}
 
 
@@ -116,7 +116,7 @@ def demands_won(coalition_ids: Collection[int] | None = None) -> list[Card]:
             summary=demand.text,
             note=demand.outcome_note,
         )
-        for demand, assembly, coalition in db.session.execute(query).tuples()
+        for demand, assembly, coalition in db.session.execute(query)
     ]
 
 
@@ -129,5 +129,5 @@ def search_assemblies(q: str) -> list[Card]:
         .where(found, Assembly.status != AssemblyStatus.DRAFT)
         .order_by(rank.desc(), Assembly.id.desc())
         .limit(MAX_RESULTS)
-    ).tuples()
+    )
     return [_card(a, c, rank=float(r or 0)) for a, c, r in rows]

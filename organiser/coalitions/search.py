@@ -23,6 +23,12 @@ def config() -> Any:
     return search.language_config(Coalition.languages)
 
 
+def countries() -> list[str]:
+    """The countries of the platform's coalitions: what its lists may be narrowed to."""
+    found = db.session.scalars(select(Coalition.country).where(Coalition.country.is_not(None)).distinct())
+    return sorted(found)
+
+
 def search_coalitions(q: str) -> list[Card]:
     """Coalitions whose name or description match ``q``, best first (newest on SQLite)."""
     found, rank = search.matches(db.session, q, *COALITION_TEXT, config=config())
@@ -32,7 +38,7 @@ def search_coalitions(q: str) -> list[Card]:
         .options(joinedload(Coalition.parent))
         .order_by(rank.desc(), Coalition.id.desc())
         .limit(MAX_RESULTS)
-    ).tuples()
+    )
     return [
         Card(
             kind=COALITION,

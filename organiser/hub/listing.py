@@ -20,7 +20,7 @@ from flask import current_app
 from organiser.actions import listings as actions
 from organiser.assemblies import listings as assemblies
 from organiser.coalitions.models import Coalition
-from organiser.coalitions.search import search_coalitions
+from organiser.coalitions.search import countries, search_coalitions
 from organiser.db import utcnow
 from organiser.web.cards import Card
 
@@ -96,5 +96,9 @@ def grouped(cards: Sequence[Card], tree: Sequence[Coalition], order: Callable[[C
     return sorted(cards, key=lambda card: (position.get(card.coalition_id, len(tree)), order(card)))
 
 
-def countries_of(cards: Sequence[Card]) -> list[str]:
-    return sorted({c.country for c in cards if c.country})
+def countries_of(tree: Sequence[Coalition] | None = None) -> list[str]:
+    """The countries a list may be narrowed to: those of an alliance and its chapters, or of every
+    coalition on the platform."""
+    if tree is None:
+        return countries()
+    return sorted({c.country for c in tree if c.country})

@@ -25,8 +25,8 @@ FEATURED = 6  # open actions on the home page
 PREFIX = "actions"  # the coalition page's filters: ?actions-kind=…&actions-chapter=…&actions-country=…
 
 
-def _country_choices(cards: Sequence[Card]) -> list[tuple[str, str]]:
-    named = [(code, country_name(code)) for code in listing.countries_of(cards)]
+def _country_choices(tree: Sequence[Coalition] | None = None) -> list[tuple[str, str]]:
+    named = [(code, country_name(code)) for code in listing.countries_of(tree)]
     return sorted(named, key=lambda pair: pair[1])
 
 
@@ -39,7 +39,7 @@ def coalition_section(coalition: Coalition | None) -> Section | None:
     actions, outcomes = listing.open_actions(ids), listing.outcomes(ids)
     form = ListingFilters(prefix=PREFIX)
     chapters = [(c.slug, c.name) for c in tree] if coalition.chapters else []
-    countries = _country_choices(actions + outcomes)
+    countries = _country_choices(tree)
     form.set_choices(chapters, countries if len(countries) > 1 else [])
     chapter = next((c.id for c in tree if c.slug == form.chosen(form.chapter)), None)
     chosen = {"kind": form.chosen(form.kind), "country": form.chosen(form.country)}
@@ -81,7 +81,7 @@ def search() -> Response:
         cards, order = [], listing.by_relevance
     else:
         cards, order = listing.open_actions(), listing.by_activity
-    form.set_choices(_country_choices(cards))
+    form.set_choices(_country_choices())
     chosen = listing.only(cards, kind=form.chosen(form.kind), country=form.chosen(form.country))
     results = paginate(sorted(chosen, key=order), page_number(request.args.get("page")), RESULTS_PER_PAGE)
     body = render_template("hub/search.html", form=form, words=words, results=results)

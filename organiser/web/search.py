@@ -62,7 +62,8 @@ def document(
 def language_config(languages: ColumnElement[Any]) -> ColumnElement[Any]:
     """The configuration of a coalition's first language (a JSON list of codes), 'simple' for others."""
     cases = " ".join(f"WHEN '{code}' THEN '{name}'::regconfig" for code, name in LANGUAGE_CONFIG.items())
-    return literal_column(f"CASE ({languages.name} ->> 0) {cases} ELSE 'simple'::regconfig END")
+    column = f"{languages.table.name}.{languages.name}"  # type: ignore[attr-defined]
+    return literal_column(f"CASE ({column} ->> 0) {cases} ELSE 'simple'::regconfig END")
 
 
 def query(q: str, *, languages: bool = False) -> ColumnElement[Any]:
