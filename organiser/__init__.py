@@ -50,6 +50,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _init_packages(app)
     _register_security_headers(app)
+    from organiser.web import compression
+
+    compression.init_app(app)  # gzip for clients that take it
     from organiser.web.errors import register_error_handlers
 
     register_error_handlers(app)
