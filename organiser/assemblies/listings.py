@@ -31,6 +31,12 @@ WON = (Outcome.WON, Outcome.PARTLY_WON)
 ACTIVE_REGISTRATIONS = (*PLACE_TAKING, RegistrationStatus.WAITLISTED)
 
 
+def _status(assembly: Assembly) -> str:
+    """Published, cancelled, or "held": published and over."""
+    held = assembly.status == AssemblyStatus.PUBLISHED and assembly.has_ended()
+    return "held" if held else str(assembly.status)
+
+
 def _card(assembly: Assembly, coalition: Coalition, **extra: Any) -> Card:
     fields: dict[str, Any] = {"summary": assembly.description, **extra}
     return Card(
@@ -41,7 +47,7 @@ def _card(assembly: Assembly, coalition: Coalition, **extra: Any) -> Card:
         coalition_id=coalition.id,
         coalition_name=coalition.name,
         country=coalition.country,
-        status=str(assembly.status),
+        status=_status(assembly),
         starts_at=as_utc(assembly.starts_at),
         timezone=assembly.timezone,
         since=as_utc(assembly.published_at or assembly.created_at),

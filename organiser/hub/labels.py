@@ -24,6 +24,7 @@ STATUS_LABELS = {
     "closed": _l("Closed"),
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
+    "held": _l("Already held"),
 }
 ONE_KIND = {
     "petition": _l("Petition"),

@@ -27,7 +27,7 @@ class Card:
     coalition_name: str = ""
     country: str | None = None  # the coalition's (actions have none of their own)
     summary: str = ""  # the ask, why write, the description
-    status: str = ""  # open, closed, delivered, published…
+    status: str = ""  # open, closed, delivered; an assembly's published, cancelled or held (ended)
     count: int = 0  # confirmed signatures, letters sent, places taken
     goal: int | None = None  # a petition's
     places_left: int | None = None  # an assembly's

@@ -37,6 +37,8 @@ def test_the_home_page_searches_actions_coalitions_and_assemblies(client, world)
     assert "Keep farm subsidies for smallholders" in found
     assert "Community hall, Kabwata" not in found
     assert "Lusaka People's Assembly" in _results(client, "q=kabwata"), "an assembly's venue is searched"
+    assert "People's Tribunal on Debt and Public Services" in _results(client, "q=tribunal&kind=assembly")
+    assert "Already held" in _results(client, "q=tribunal&kind=assembly")
     assert "Write to the Treasury" in _results(client, "q=treasury")
     coalitions = _results(client, "q=inequality&kind=coalition")
     assert "Coalition Fight Inequality Alliance" in coalitions and "Keep farm" not in coalitions
