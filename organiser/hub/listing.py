@@ -31,13 +31,14 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def weekly_activity() -> dict[tuple[str, int], int]:
     """(kind, id) → what happened in the last seven days, for every open action."""
+    kept = float(current_app.config["PUBLIC_MICROCACHE_SECONDS"]) > 0
     key, now = id(current_app._get_current_object()), time.monotonic()
-    hit = _activity.get(key)
+    hit = _activity.get(key) if kept else None
     if hit is not None and hit[0] > now:
         return hit[1]
     since = utcnow() - timedelta(days=7)
     counts = {**actions.activity(since), **assemblies.activity(since)}
-    if float(current_app.config["PUBLIC_MICROCACHE_SECONDS"]) > 0:
+    if kept:
         _activity[key] = (now + ACTIVITY_SECONDS, counts)
     return counts
 

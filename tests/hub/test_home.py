@@ -48,3 +48,22 @@ def test_the_home_page_features_six_and_links_to_the_rest(app, client, world):
 
 def _petition(slug: str) -> Select:
     return select(Petition.id).where(Petition.slug == slug)
+
+
+def test_the_weeks_activity_is_counted_once_a_minute_when_public_pages_are_kept(
+    app, client, world, config_override, request
+):
+    from organiser.actions.petitions.views.public import forget_remembered_pages
+    from organiser.hub.listing import forget_activity
+
+    request.addfinalizer(forget_remembered_pages)
+    request.addfinalizer(forget_activity)
+    config_override(PUBLIC_MICROCACHE_SECONDS=1)
+    assert "2 signatures this week" in text_of(client.get("/coalitions/sia"))
+    with app.app_context():
+        signed(db.session.scalar(_petition("essentials-guarantee")), 3, days_ago=0)
+        db.session.commit()
+    later = text_of(client.get("/coalitions/sia?again"))
+    assert "2 signatures this week" in later, "the order of the lists is kept for a minute"
+    config_override(PUBLIC_MICROCACHE_SECONDS=0)
+    assert "5 signatures this week" in text_of(client.get("/coalitions/sia")), "off: counted every time"
