@@ -28,6 +28,9 @@ from organiser.web.cards import LETTERS, PETITION, Card
 from organiser.web.urls import path_for
 
 MAX_RESULTS = 200  # search results per kind of action
+# What visitors may see, named rather than "not a draft": a state added later stays hidden until listed.
+PUBLIC_PETITIONS = (PetitionStatus.OPEN, PetitionStatus.CLOSED, PetitionStatus.DELIVERED)
+PUBLIC_CAMPAIGNS = (CampaignStatus.OPEN, CampaignStatus.CLOSED)
 # What the search reads, in the order of the full-text indexes' expressions (migration 0027).
 PETITION_TEXT = (Petition.title, Petition.ask, Petition.background, Petition.target)
 CAMPAIGN_TEXT = (LetterCampaign.title, LetterCampaign.intro)
@@ -155,7 +158,7 @@ def outcomes(coalition_ids: Collection[int] | None = None) -> list[Card]:
     answered_petitions = select(Response.petition_id).where(Response.petition_id.is_not(None))
     petitions = _petitions(
         (Petition.status == PetitionStatus.DELIVERED) | Petition.id.in_(answered_petitions),
-        Petition.status != PetitionStatus.DRAFT,
+        Petition.status.in_(PUBLIC_PETITIONS),
         coalition_ids=coalition_ids,
     )
     ids = [p.id for p, _c in petitions]
@@ -178,7 +181,7 @@ def _answered_campaigns(coalition_ids: Collection[int] | None) -> list[Card]:
     answered = select(Response.campaign_id).where(Response.campaign_id.is_not(None))
     campaigns = _campaigns(
         LetterCampaign.id.in_(answered),
-        LetterCampaign.status != CampaignStatus.DRAFT,
+        LetterCampaign.status.in_(PUBLIC_CAMPAIGNS),
         coalition_ids=coalition_ids,
     )
     responses = _latest_responses(Response.campaign_id, [c.id for c, _co in campaigns])
@@ -199,7 +202,7 @@ def search_actions(q: str) -> list[Card]:
     petitions = session.execute(
         select(Petition, Coalition, rank)
         .join(Coalition, Coalition.id == Petition.coalition_id)
-        .where(found, Petition.status != PetitionStatus.DRAFT)
+        .where(found, Petition.status.in_(PUBLIC_PETITIONS))
         .order_by(rank.desc(), Petition.id.desc())
         .limit(MAX_RESULTS)
     )
@@ -208,7 +211,7 @@ def search_actions(q: str) -> list[Card]:
     campaigns = session.execute(
         select(LetterCampaign, Coalition, rank)
         .join(Coalition, Coalition.id == LetterCampaign.coalition_id)
-        .where(found, LetterCampaign.status != CampaignStatus.DRAFT)
+        .where(found, LetterCampaign.status.in_(PUBLIC_CAMPAIGNS))
         .order_by(rank.desc(), LetterCampaign.id.desc())
         .limit(MAX_RESULTS)
     )

@@ -25,6 +25,7 @@ from organiser.web.cards import ASSEMBLY, Card
 from organiser.web.urls import path_for
 
 MAX_RESULTS = 200
+PUBLIC = (AssemblyStatus.PUBLISHED, AssemblyStatus.CANCELLED)  # what visitors may see
 ASSEMBLY_TEXT = (Assembly.title, Assembly.description, Assembly.venue)  # as its full-text index (0027)
 WON = (Outcome.WON, Outcome.PARTLY_WON)
 # Registering counts as activity once confirmed, with a place or on the waitlist.
@@ -108,7 +109,7 @@ def demands_won(coalition_ids: Collection[int] | None = None) -> list[Card]:
         .where(
             Demand.status == DemandStatus.ADOPTED,
             Demand.outcome.in_(WON),
-            Assembly.status != AssemblyStatus.DRAFT,
+            Assembly.status.in_(PUBLIC),
         )
     )
     if coalition_ids is not None:
@@ -132,7 +133,7 @@ def search_assemblies(q: str) -> list[Card]:
     rows = db.session.execute(
         select(Assembly, Coalition, rank)
         .join(Coalition, Coalition.id == Assembly.coalition_id)
-        .where(found, Assembly.status != AssemblyStatus.DRAFT)
+        .where(found, Assembly.status.in_(PUBLIC))
         .order_by(rank.desc(), Assembly.id.desc())
         .limit(MAX_RESULTS)
     )
