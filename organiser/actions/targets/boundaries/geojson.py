@@ -135,7 +135,8 @@ def _parsed(data: bytes) -> Any:
 
 def _shown(value: Any) -> str:
     """A value from the file, fit to quote in a message."""
-    text = without_controls(str(value))
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else str(value)
+    text = without_controls(text)
     return text if len(text) <= 40 else text[:39] + "…"
 
 

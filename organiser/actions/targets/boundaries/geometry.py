@@ -106,9 +106,15 @@ def _douglas_peucker(points: list[Point], tolerance: float) -> list[Point]:
     stack, limit = [(0, len(points) - 1)], tolerance * tolerance
     while stack:
         first, last = stack.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        norm = dx * dx + dy * dy or 1e-12
         farthest, index = -1.0, -1
-        for i in range(first + 1, last):
-            d = _segment_distance2(points[i], points[first], points[last])
+        for i in range(first + 1, last):  # the distance to the segment, inlined: the hot loop of an upload
+            px, py = points[i]
+            t = ((px - ax) * dx + (py - ay) * dy) / norm
+            t = 0.0 if t < 0 else 1.0 if t > 1 else t
+            d = (px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2
             if d > farthest:
                 farthest, index = d, i
         if farthest > limit:
