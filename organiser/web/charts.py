@@ -20,7 +20,7 @@ MUTED = "#4f4f4a"
 BAR = "#6b1f5b"
 LINE = "#b1b4b6"
 # A map's shades, lightest to darkest (the darkest is the bars' colour), and an area with nothing.
-SHADES = ("#f2e4ee", "#d8aecb", "#b4779f", "#8e4679", BAR)
+SHADES = ("#e6c8dc", "#cc9bbd", "#ad6a98", "#8c4079", BAR)
 NO_SHADE = "#f3f2f1"
 FONT = 'font-family="system-ui, sans-serif"'
 
