@@ -46,6 +46,8 @@ def _signatures(count: int) -> str:
 
 def petition_support(petition: Petition) -> SupportSection | None:
     """The section, or None when no signature is in a published area yet."""
+    if not petition.signature_count:
+        return None
     support = support_of(petition)
     if not support.areas:
         return None

@@ -11,6 +11,7 @@ from organiser.actions.targets.boundaries import geometry
 from organiser.actions.targets.boundaries.geojson import read_boundaries
 from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMap
 from organiser.db import db
+from organiser.web.inputs import without_controls
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ def upload_map(
         coalition_id=coalition_id,
         width=drawn.width,
         height=drawn.height,
-        filename=filename[:200],
+        filename=" ".join(without_controls(filename).split())[:200],
         code_property=code_property,
         name_property=name_property,
         uploaded_by_id=by.id,
