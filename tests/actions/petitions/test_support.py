@@ -10,7 +10,7 @@ from organiser.actions.petitions import abuse
 from organiser.actions.petitions.counting import add_confirmed
 from organiser.actions.petitions.models import Petition, Signature, SignatureState
 from organiser.actions.petitions.support.page import petition_support, shade_classes
-from organiser.actions.petitions.support.placing import sweep_areas, tally_of
+from organiser.actions.petitions.support.placing import rebuild, sweep_areas, tally_of
 from organiser.actions.petitions.support.tally import as_json, support_of
 from organiser.actions.targets.lookup.models import AreaKey
 from organiser.db import db, utcnow
@@ -159,3 +159,22 @@ def test_the_shades_step_evenly_up_to_the_largest_count():
     assert [(low, high) for low, high, _shade in shade_classes(7)] == [(1, 2), (3, 3), (4, 5), (6, 6), (7, 7)]
     assert [(low, high) for low, high, _shade in shade_classes(1000)][-1] == (801, 1000)
     assert len({shade for _l, _h, shade in shade_classes(2)}) == 2
+
+
+def test_a_lost_tally_is_rebuilt_from_the_signatures_areas_with_their_names(app):
+    with app.app_context():
+        with_table, without = _petition(table=True), _petition(table=False)
+        _sign(with_table, ["LS6 1AA", "BS8 1TH"])
+        _sign(without, ["LS6 1AA", "Leeds", "leeds", "LEEDS"], start=10)
+        for petition in (with_table, without):
+            for row in tally_of(petition.id).values():
+                db.session.delete(row)
+            db.session.flush()
+            rebuild(petition)
+        names = {(r.area, r.kind, r.name, r.signatures) for r in tally_of(with_table.id).values()}
+        assert names == {
+            ("E14001336", "area", "Leeds Central and Headingley", 1),
+            ("E14001131", "area", "Bristol Central", 1),
+        }
+        names = {(r.area, r.kind, r.name, r.signatures) for r in tally_of(without.id).values()}
+        assert names == {("LS6", "district", "LS6", 1), ("Leeds", "place", "Leeds", 3)}

@@ -196,3 +196,40 @@ def test_too_many_areas_and_too_large_a_file_are_refused(app):
             "The file is larger than 4 MB, the most a map may be. Simplify it first (mapshaper.org does it "
             "in a browser) or keep fewer areas."
         ]
+
+
+def test_specks_go_when_an_area_has_a_larger_ring_and_a_tiny_area_is_still_a_dot(app):
+    with app.app_context():
+        data = collection(
+            feature(
+                "BIG", {"type": "MultiPolygon", "coordinates": [[square(0, 50, 5)], [square(6, 50, 0.0001)]]}
+            ),
+            feature("TINY", polygon(square(3, 56, 0.0001))),
+        )
+        drawn = geometry.draw(read_boundaries(data, "code"))
+        big, _points = drawn.paths["BIG"]
+        tiny, points = drawn.paths["TINY"]
+        assert big.count("M") == 1, "the island smaller than the tolerance is left out"
+        assert tiny.count("M") == 1 and points == 4, "a dot, so that the area is still there"
+
+
+def test_long_codes_and_names_and_malformed_polygons_are_named_too(app):
+    with app.app_context():
+        data = collection(
+            feature("E" * 41, polygon(square(0, 51))),
+            feature("E2", polygon(square(0, 51)), name="N" * 201),
+            feature("E3", {"type": "MultiPolygon", "coordinates": []}),
+            feature("E4", {"type": "Polygon", "coordinates": "none"}),
+            feature("E5", {"type": "Polygon", "coordinates": [5]}),
+            feature("E6", polygon([[10**400, 51], [1, 51], [1, 52], [0, 51]])),
+            feature("E7", polygon([[0, 51], [1, 51], [1, 52]])),  # not closed: closed here
+        )
+        assert problems(data) == [
+            "Feature 1: its area code is longer than 40 characters.",
+            "Feature 2: its name is longer than 200 characters.",
+            "Feature 3: its MultiPolygon has no polygons.",
+            "Feature 4: a polygon is not a list of rings of [longitude, latitude] positions.",
+            "Feature 5: a polygon is not a list of rings of [longitude, latitude] positions.",
+            f"Feature 6: the position [1{'0' * 37}… is off the globe (longitude −180 to 180, then "
+            "latitude −90 to 90).",
+        ]
