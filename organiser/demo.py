@@ -15,6 +15,8 @@ from sqlalchemy import func, select
 
 from organiser.actions.letters.demo import seed_letters, seed_region_letters
 from organiser.actions.petitions.demo import open_demand_petition, seed_delivered_petition, seed_petitions
+from organiser.actions.petitions.support.demo import place_demo_signatures
+from organiser.actions.targets.boundaries.demo import seed_uk_map, seed_zambian_map
 from organiser.assemblies.demo import COORDINATOR as ZAMBIA_COORDINATOR
 from organiser.assemblies.demo import seed_assemblies, seed_sia_assembly
 from organiser.coalitions.demo import DEMO_PASSWORD, DEMO_USERS, seed_coalitions
@@ -42,6 +44,9 @@ def seed_demo() -> bool:
     open_demand_petition(
         assemblies.petition_id, coalitions.zambia, zambia_coordinator, opened_at=assemblies.launched_at
     )
+    seed_uk_map(coalitions.sia, admin)
+    seed_zambian_map(coalitions.zambia, zambia_coordinator)
+    place_demo_signatures()  # where support comes from, once the lookup tables exist
     _seed_mailing(coalitions.sia, admin)
     db.session.commit()
     return True

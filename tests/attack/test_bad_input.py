@@ -138,6 +138,7 @@ FORM_PAGES = {
     "targets": FormPage("targets.coalition_targets", "chapter_coordinator"),
     "import-targets": FormPage("targets.import_targets", "chapter_coordinator"),
     "import-areas": FormPage("areas.import_areas", "chapter_coordinator"),
+    "map": FormPage("boundaries.map_page", "chapter_coordinator"),
     "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
     "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
     "edit-campaign": FormPage("letters.edit_campaign", "chapter_coordinator"),

@@ -90,6 +90,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     # petitions
     "petitions.petition": case("public", **PETITION),
     "petitions.count": case("public", **PETITION),
+    "support.support_json": case("public", **PETITION),
     "petitions.sign": case("public", **PETITION),
     "petitions.confirm": link("signature", **PETITION),
     "petitions.embed": case("public", **PETITION),
@@ -110,6 +111,8 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "areas.table": case("coalition", **CHAPTER),
     "areas.import_areas": case("coalition", **CHAPTER),
     "areas.clear": case("coalition", **CHAPTER),
+    "boundaries.map_page": case("coalition", **CHAPTER),
+    "boundaries.remove": case("coalition", **CHAPTER),
     "petitions.petition_targets": case("coalition", **PETITION),
     "petitions.deliver": case("coalition", **PETITION),
     "petitions.responses": case("coalition", **PETITION),

@@ -27,7 +27,9 @@ from organiser.db import db, utcnow
 from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent
 
-UK_REGIONS = ("Leeds", "Cardiff", "Glasgow", "Bristol", "Belfast")
+# Postcode districts, as many signers type them: four in the demo's constituencies
+# (actions.targets.lookup.demo), Cardiff's outside them.
+UK_REGIONS = ("LS6", "BS8", "L8", "EH6", "CF10")
 ZAMBIAN_REGIONS = ("Lusaka", "Chipata", "Kitwe", "Kasama")
 SOURCES = ("equality-trust", "wbg", "", "equality-trust")  # the tracking code each fourth signer came by
 
