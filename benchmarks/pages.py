@@ -25,7 +25,19 @@ sys.path.insert(0, str(ROOT))
 
 from tests.services import PostgresServer, free_port  # noqa: E402
 
-PAGES = ["/", "/coalitions/structural-inequalities-alliance", "/account/sign-in", "/healthz"]
+# The public pages people open most: the petition page is the yardstick the home page, the coalition
+# pages (an alliance's lists its chapters' actions) and the search must keep up with. Each public page
+# also as a browser asks for it, gzip-compressed (organiser.web.compression).
+PUBLIC = [
+    "/petitions/essentials-guarantee",
+    "/",
+    "/coalitions/structural-inequalities-alliance",
+    "/coalitions/fight-inequality-alliance",
+    "/search?q=debt",
+]
+GZIP = "Accept-Encoding: gzip"
+PAGES: list[tuple[str, str]] = [(page, "") for page in PUBLIC] + [(page, GZIP) for page in PUBLIC[:3]]
+PAGES += [("/account/sign-in", ""), ("/healthz", "")]
 SECRET = "benchmark-secret-key-0123456789"  # noqa: S105
 # A deployment (DATABASE_URL) must name an SMTP server; nothing here sends, so one that is not there.
 NO_MAIL = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(free_port())}
@@ -81,10 +93,15 @@ def serve(database_url: str, port: int, workers: int) -> subprocess.Popen[bytes]
     raise RuntimeError("gunicorn did not start")
 
 
-def drive(url: str, seconds: int) -> dict[str, str]:
-    """Run wrk against one URL; return its requests/s and latency percentiles."""
+def drive(url: str, seconds: int, header: str = "") -> dict[str, str]:
+    """Run wrk against one URL (with one extra request header, if given); return its requests/s and
+    latency percentiles."""
+    extra = ["-H", header] if header else []
     out = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", url], capture_output=True, text=True, check=True
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--latency", *extra, url],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     figures = {"rps": re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)}
     for pct in ("50", "99"):
@@ -115,10 +132,11 @@ def main() -> int:
             f"pages: gunicorn {args.workers} sync workers, PostgreSQL, wrk 2 threads x 32 connections, "
             f"{args.seconds}s each"
         )
-        for page in PAGES:
-            f = drive(f"http://127.0.0.1:{port}{page}", args.seconds)
+        for page, header in PAGES:
+            f = drive(f"http://127.0.0.1:{port}{page}", args.seconds, header)
+            label = f"{page} (gzip)" if header else page
             print(
-                f"{page:<50} {float(f['rps']):>8.0f} req/s   p50 {f['p50']:>8}   p99 {f['p99']:>8}   "
+                f"{label:<50} {float(f['rps']):>8.0f} req/s   p50 {f['p50']:>8}   p99 {f['p99']:>8}   "
                 f"non-2xx {f['errors']}"
             )
     finally:

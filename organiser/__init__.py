@@ -50,6 +50,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _init_packages(app)
     _register_security_headers(app)
+    from organiser.web import compression
+
+    compression.init_app(app)  # gzip for clients that take it
     from organiser.web.errors import register_error_handlers
 
     register_error_handlers(app)
@@ -112,7 +115,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 # Each package registers itself (its blueprint, segments, scopes, personal data, sweeps), lowest
-# layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies.
+# layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies, and
+# the public face over them all (the hub).
 PACKAGES = (
     "organiser.core",
     "organiser.people",
@@ -121,6 +125,7 @@ PACKAGES = (
     "organiser.privacy",
     "organiser.actions",
     "organiser.assemblies",
+    "organiser.hub",
     "organiser.api",
 )
 

@@ -10,6 +10,8 @@ from organiser.actions.petitions.models import (  # noqa: F401
     PetitionSponsor,
     Signature,
 )
+from organiser.actions.petitions.support.models import PetitionArea  # noqa: F401
+from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMap  # noqa: F401
 from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401
 from organiser.assemblies.demands.models import Demand, Vote, Voting  # noqa: F401

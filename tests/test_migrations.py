@@ -7,13 +7,18 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from organiser.db import db
+from organiser.migrate import include_name
 from organiser.models import metadata
+
+# The full-text indexes (migration 0027) are on expressions the models do not declare: left out here,
+# checked in tests/hub/test_search.py (the search queries use them).
+OPTIONS = {"compare_type": True, "include_name": include_name}
 
 
 def test_models_and_migrations_agree(app):
     with app.app_context():
         conn = db.session.connection()
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts=OPTIONS)
         assert compare_metadata(context, metadata) == []
 
 
@@ -39,7 +44,7 @@ def test_migrations_run_down_and_up_again_and_still_match_the_models(app, postgr
                 assert set(inspect(conn).get_table_names()) <= {"alembic_version"}, "down to nothing"
             upgrade(other)
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                context = MigrationContext.configure(conn, opts=OPTIONS)
                 assert compare_metadata(context, metadata) == []
     finally:
         other.extensions["organiser.engine"].dispose()

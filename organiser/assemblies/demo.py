@@ -2,12 +2,14 @@
 speakers, two questions of its own on the registration form, and a few registrations from the Zambian
 demo supporters (invented, at example.org): every place taken, one person on the waitlist, one waiting
 for their confirmation. Then the chapter's people's tribunal on debt and public services, already held
-(``tribunals.demo``), and the demands it voted on, the first launched as a petition (``demands.demo``)."""
+(``tribunals.demo``), and the demands it voted on, the first launched as a petition (``demands.demo``).
+And a Structural Inequalities Alliance assembly in Leeds, open for registration."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -170,3 +172,36 @@ def _registration(assembly: Assembly, person: Person, status: RegistrationStatus
         check_in_code=f"DEMO{index + 2}{index + 2}" if confirmed else None,
         confirmation_sends=1,
     )
+
+
+def seed_sia_assembly(sia: Coalition, *, by: Any) -> Assembly:
+    """A Structural Inequalities Alliance people's assembly in Leeds five weeks ahead, open for
+    registration (the Alliance's place-based principle: building from the local out)."""
+    zone = ZoneInfo("Europe/London")
+    day = (utcnow() + timedelta(days=35)).astimezone(zone).date()
+    start = datetime.combine(day, time(10, 30), tzinfo=zone).astimezone(UTC)
+    assembly = Assembly(
+        coalition_id=sia.id,
+        kind=AssemblyKind.PEOPLES_ASSEMBLY,
+        title="Leeds People's Assembly on the Cost of Living",
+        slug="leeds-cost-of-living-assembly",
+        description="People on low incomes in Leeds say what the cost of living means for them, and agree "
+        "what to ask of the Government: an essentials guarantee in Universal Credit, rents people can "
+        "afford, more social homes. The Alliance takes the demands to Westminster.",
+        starts_at=start,
+        ends_at=start + timedelta(hours=5),
+        timezone="Europe/London",
+        venue="Community centre, Leeds (demo venue)",
+        capacity=60,
+        languages=["English", "British Sign Language"],
+        accessibility="Step-free access, a hearing loop and BSL interpretation. Tell us about any other "
+        "need when you register.",
+        status=AssemblyStatus.PUBLISHED,
+        created_by_id=by.id,
+        published_at=utcnow(),
+    )
+    hosts = {"The Equality Trust", "Women's Budget Group"}
+    assembly.hosts = [m.organisation for m in sia.active_members() if m.organisation.name in hosts]
+    db.session.add(assembly)
+    db.session.flush()
+    return assembly

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from organiser.coalitions.models import MembershipRole, OrganisationType
-from organiser.web.forms import Form, email_field
+from organiser.web.forms import COUNTRY_CODES, Form, email_field
 
 TYPE_LABELS = {
     OrganisationType.NGO: _l("NGO or charity"),
@@ -43,9 +43,9 @@ ROLE_LABELS = {
 
 
 def country_choices(blank: str) -> list[SelectChoice]:
-    """ISO 3166 countries by name in the reader's language."""
+    """Real countries (ISO 3166-1: no pseudo-locales, unions or regions), by name in the reader's language."""
     locale = get_locale() or Locale("en")
-    names = {code: name for code, name in locale.territories.items() if len(code) == 2 and code.isalpha()}
+    names = {code: name for code, name in locale.territories.items() if code in COUNTRY_CODES}
     return [SelectChoice("", blank)] + [
         SelectChoice(code, name) for code, name in sorted(names.items(), key=lambda item: item[1])
     ]

@@ -3,6 +3,7 @@
 from alembic import context
 
 from organiser.db import make_engine
+from organiser.migrate import include_name
 from organiser.models import metadata
 
 config = context.config
@@ -14,6 +15,7 @@ def _run(connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
         compare_type=True,
+        include_name=include_name,  # the full-text indexes are the migrations' own (0027)
     )
     with context.begin_transaction():
         context.run_migrations()

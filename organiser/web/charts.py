@@ -10,6 +10,7 @@ Colours are presentation attributes, not ``style``, so the strict Content-Securi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
@@ -18,6 +19,9 @@ INK = "#1d1d1b"
 MUTED = "#4f4f4a"
 BAR = "#6b1f5b"
 LINE = "#b1b4b6"
+# A map's shades, lightest to darkest (the darkest is the bars' colour), and an area with nothing.
+SHADES = ("#e6c8dc", "#cc9bbd", "#ad6a98", "#8c4079", BAR)
+NO_SHADE = "#f3f2f1"
 FONT = 'font-family="system-ui, sans-serif"'
 
 
@@ -107,3 +111,47 @@ def column_chart(
             f'fill="{MUTED}">{escape(last)}</text>'
         )
     return _svg(chart_id, plot_bottom + 26, title, description, body)
+
+
+@dataclass(frozen=True)
+class MapArea:
+    """One area of a map: its outline (SVG path data in the map's box), its shade, and its
+    ``<title>`` (its name and figure, shown on hover)."""
+
+    path: str
+    fill: str
+    label: str
+
+
+def area_map(
+    areas: Sequence[MapArea],
+    *,
+    height: float,
+    chart_id: str,
+    title: str,
+    description: str,
+    legend: Sequence[tuple[str, str]] = (),
+    legend_title: str = "",
+) -> Markup:
+    """A map of areas (a choropleth when their shades say how much), drawn in the charts' width and
+    ``height`` units, with its legend under it: ``legend`` is (shade, what it means), in two columns."""
+    body = [f'<g stroke="{MUTED}" stroke-width="0.4" stroke-linejoin="round" fill-rule="evenodd">']
+    body += [
+        f'<path d="{escape(a.path)}" fill="{escape(a.fill)}"><title>{escape(a.label)}</title></path>'
+        for a in areas
+        if a.path
+    ]
+    body.append("</g>")
+    top = height + 8
+    if legend:
+        body.append(f'<text x="0" y="{top + 12}" font-size="12" fill="{INK}">{escape(legend_title)}</text>')
+        rows = (len(legend) + 1) // 2
+        for i, (fill, meaning) in enumerate(legend):
+            x, y = (i // rows) * (WIDTH / 2), top + 20 + (i % rows) * 20
+            body.append(
+                f'<rect x="{x}" y="{y}" width="14" height="14" fill="{escape(fill)}" stroke="{MUTED}" '
+                f'stroke-width="0.5"></rect>'
+                f'<text x="{x + 20}" y="{y + 12}" font-size="12" fill="{INK}">{escape(meaning)}</text>'
+            )
+        top += 24 + rows * 20
+    return _svg(chart_id, round(top), title, description, body)

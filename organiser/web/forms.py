@@ -93,9 +93,23 @@ class CachedTranslations:
 cached_translations = CachedTranslations()
 
 
-COUNTRY_CODES = frozenset(  # ISO 3166 two-letter codes
-    code for code in Locale("en").territories if len(code) == 2 and code.isalpha()
-)
+# Two-letter codes CLDR names that are not countries: ISO 3166's user-assigned codes (AA, QM–QZ,
+# XA–XZ, ZZ: "Pseudo-Accents", "Pseudo-Bidi", "Outlying Oceania", "Unknown Region") and its
+# exceptionally reserved ones (unions and organisations: EU, EZ, UN; islands that are part of a
+# country already listed: AC, CP, CQ, DG, EA, IC, TA). Kosovo (XK) is kept: a user-assigned code, but
+# the one everyone uses for a country. Numeric codes (regions: 001, 419…) are never two letters.
+NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "FX", "IC", "SU", "TA", "UK", "UN"})
+
+
+def is_country(code: str) -> bool:
+    """A real country's (or territory's) ISO 3166-1 code: two letters, neither user-assigned nor reserved."""
+    if len(code) != 2 or not code.isalpha() or not code.isupper() or code in NOT_COUNTRIES:
+        return False
+    user_assigned = code == "AA" or code == "ZZ" or ("QM" <= code <= "QZ") or code.startswith("X")
+    return not user_assigned or code == "XK"
+
+
+COUNTRY_CODES = frozenset(code for code in Locale("en").territories if is_country(code))  # ISO 3166-1
 
 
 class KnownCountryCode:

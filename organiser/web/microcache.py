@@ -5,7 +5,8 @@ in 2019), each web process answers them from memory and the database sees one re
 thousands. What is kept: a ``GET`` answered ``200`` with ``Cache-Control: public`` and no cookie set
 (the views mark their anonymous pages so; ``organiser/__init__.py`` takes ``public`` off any
 response that sets a cookie), for ``PUBLIC_MICROCACHE_SECONDS``. It is answered again for the same
-path and query, language cookie and ``Accept-Language`` — what such a page may vary by — to
+path and query, language cookie, ``Accept-Language`` and whether the client takes gzip — what
+such a page may vary by (``organiser.web.compression``: the compressed copy is made once) — to
 requests without a session or remember-me cookie (signed-in people, and anyone with a message
 waiting, always reach the app). A hit costs no Flask request at all, so a storm of readers leaves
 the processor to the people signing."""
@@ -17,6 +18,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.http import parse_cookie
+
+from organiser.web.compression import accepts_gzip
 
 _pages: dict[tuple[Any, ...], tuple[float, str, list[tuple[str, str]], bytes]] = {}
 _MAX_PAGES = 2048
@@ -41,6 +44,7 @@ class PublicMicrocache:
             environ.get("QUERY_STRING", ""),
             cookies.get("lang", ""),
             environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+            accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")),
         )
         now = time.monotonic()
         hit = _pages.get(key)

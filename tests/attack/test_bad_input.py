@@ -9,13 +9,15 @@ that displays it. Each page first gets awkward but valid values in every free-te
 tries that showed a hole there (tests/attack/holes.py), then generated ones.
 
 A new page with a form: add it to ``FORM_PAGES`` (test_every_form_page_is_tried says so), and the
-fields it shows back to ``attempts.SHOWN_BACK``.
+fields it shows back to ``attempts.SHOWN_BACK``; a GET form (a search, a list's filters) to
+``GET_FORM_PAGES`` (test_every_get_form_page_is_tried).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -25,18 +27,20 @@ from hypothesis import strategies as st
 from organiser.assemblies.tribunals import models as tribunal
 from organiser.coalitions.models import Organisation
 from organiser.db import db
+from organiser.web.search import MAX_QUERY
 from tests.attack import values
 from tests.attack.attempts import (
     EXAMPLES,
     SETTINGS,
     SHOWN_BACK,
     Attempt,
+    database_state,
     endpoint_of,
     forms_of,
     known_holes,
 )
 from tests.attack.conftest import World
-from tests.attack.pages import Form, read
+from tests.attack.pages import Form, path, read
 from tests.attack.test_route_roles import ALLOWED, EXPECTED, _tries
 
 
@@ -143,6 +147,7 @@ FORM_PAGES = {
     "targets": FormPage("targets.coalition_targets", "chapter_coordinator"),
     "import-targets": FormPage("targets.import_targets", "chapter_coordinator"),
     "import-areas": FormPage("areas.import_areas", "chapter_coordinator"),
+    "map": FormPage("boundaries.map_page", "chapter_coordinator"),
     "petition-targets": FormPage("petitions.petition_targets", "chapter_coordinator"),
     "new-campaign": FormPage("letters.new_campaign", "chapter_coordinator"),
     "edit-campaign": FormPage("letters.edit_campaign", "chapter_coordinator"),
@@ -289,3 +294,60 @@ def test_every_form_page_is_tried(app, world, clients):
 
 def _fillable(form: Form) -> bool:
     return any(form.named(name)[0].kind != "hidden" for name in form.fuzzable())
+
+
+# ---- GET forms: the search and the public lists' filters ----------------------------------------------
+
+# Pages with a plain GET form (a search, a list's filters). Each field gets generated bad values, the
+# others what the page shows: never a 5xx, nothing stored, and a search too long for the form is
+# answered next to its field.
+GET_FORM_PAGES = {
+    "home-search": FormPage("coalitions.index", "anonymous"),
+    "search": FormPage("hub.search", "anonymous"),
+    "chapter-filters": FormPage("coalitions.show", "anonymous"),
+    "alliance-filters": FormPage("coalitions.show", "anonymous", args=(("slug", "alliance_slug"),)),
+}
+
+
+def _get_forms(page) -> list[Form]:
+    return [f for f in page.forms if f.method == "GET" and f.fuzzable()]
+
+
+@pytest.mark.parametrize("page_id", GET_FORM_PAGES)
+def test_every_get_form_takes_generated_bad_values(app, world, clients, page_id):
+    spec = GET_FORM_PAGES[page_id]
+    client, url = clients(spec.role), spec.url(app, world)
+    forms = _get_forms(read(client.get(url), url))
+    assert forms, f"{url} has no GET form any more: update GET_FORM_PAGES"
+    before = database_state(app)
+
+    @SETTINGS
+    @given(data=st.data())
+    def generated(data: st.DataObject) -> None:
+        form = data.draw(st.sampled_from(forms), label="form")
+        name = data.draw(st.sampled_from(form.fuzzable()), label="field")
+        value = data.draw(values.bad_values, label="value")
+        query = {**values.baseline(form), name: [value]}
+        sent = path(form.action).split("#")[0] + "?" + urlencode(query, doseq=True)
+        response = client.get(sent)
+        assert response.status_code < 500, f"GET {sent[:300]}: {response.status_code}"
+        answer = read(response, sent)
+        if name == "q" and len(values.CONTROL_RE.sub("", value).strip()) > MAX_QUERY:
+            assert answer.refused, f"GET {sent[:300]}: a search too long, not refused next to its field"
+
+    generated()
+    assert database_state(app) == before, "a GET form changed the database"
+
+
+def test_every_get_form_page_is_tried(app, world, clients):
+    """A page that shows a GET form (a search, filters), and is not in GET_FORM_PAGES, fails here."""
+    tried = {(page.endpoint, page.args) for page in GET_FORM_PAGES.values()}
+    missing = []
+    for method, endpoint, _rule in _tries(app):
+        for each in EXPECTED[endpoint]:
+            if method != "GET" or "anonymous" not in ALLOWED[each.who] or (endpoint, ()) in tried:
+                continue
+            url = each.url(app, world, endpoint, "GET")
+            if _get_forms(read(clients("anonymous").get(url), url)):
+                missing.append(f"{endpoint} ({url})")
+    assert not missing, f"Pages with a GET form that GET_FORM_PAGES does not try: {missing}"

@@ -23,6 +23,8 @@ URL_EXAMPLES = EXAMPLES * 5  # generated URLs per role
 
 QUERY_KEYS = ["source", "q", "lang", "next", "domain", "ip", "type", "country", "utm_source", "page", "id"]
 QUERY_KEYS += ["slug", "token", "fmt", "membership_id", "message_id"]  # a route's own argument names
+QUERY_KEYS += ["kind", "actions-kind", "actions-chapter", "actions-country", "actions-page"]  # hub filters
+QUERY_KEYS += ["actions-outcomes-page"]
 _ARG = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 

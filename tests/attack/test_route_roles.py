@@ -85,9 +85,12 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "coalitions.edit_organisation": case("organisation", **ORG),
     "coalitions.organisation_team": case("organisation", **ORG),
     "coalitions.organisation_logo": case("public", **ORG),
+    # the public face: search over actions, coalitions and assemblies (organiser.hub)
+    "hub.search": case("public"),
     # petitions
     "petitions.petition": case("public", **PETITION),
     "petitions.count": case("public", **PETITION),
+    "support.support_json": case("public", **PETITION),
     "petitions.sign": case("public", **PETITION),
     "petitions.confirm": link("signature", **PETITION),
     "petitions.embed": case("public", **PETITION),
@@ -108,6 +111,8 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "areas.table": case("coalition", **CHAPTER),
     "areas.import_areas": case("coalition", **CHAPTER),
     "areas.clear": case("coalition", **CHAPTER),
+    "boundaries.map_page": case("coalition", **CHAPTER),
+    "boundaries.remove": case("coalition", **CHAPTER),
     "petitions.petition_targets": case("coalition", **PETITION),
     "petitions.deliver": case("coalition", **PETITION),
     "petitions.responses": case("coalition", **PETITION),

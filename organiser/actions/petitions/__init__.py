@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Its pages; petition signers and sponsors' supporters as mailing segments; signatures as
     personal data; the intake, overdue petitions and counts as sweeps."""
-    from organiser.actions.petitions import delivery, personal_data, services, sponsors
+    from organiser.actions.petitions import delivery, personal_data, services, sponsors, support
     from organiser.actions.petitions.blueprint import bp
     from organiser.actions.petitions.embed import embed_snippet
     from organiser.actions.petitions.forms import PETITION_STATUS_LABELS
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     register_sweep(Sweep("intake sweep", _sweep_intake, needs_redis=True))
     register_sweep(Sweep("closing overdue petitions", _close_overdue_petitions))
     register_sweep(Sweep("count sweep", _sweep_counts))
+    support.init_app(app)  # where support comes from: signatures by area, the map, support.json
 
 
 def _sweep_intake() -> None:

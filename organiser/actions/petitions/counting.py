@@ -143,6 +143,7 @@ def add_confirmed(petition_id: int) -> int:
         )
         db.session.refresh(petition)
         _milestones(petition)
+        _areas(petition)
     return added
 
 
@@ -169,6 +170,7 @@ def recount(petition_id: int) -> int:
         log.info("petition %s recounted: %s → %s", petition_id, before, exact)
     if exact > before:
         _milestones(petition)
+    _areas(petition, rebuild=True)
     return exact
 
 
@@ -181,6 +183,21 @@ def _milestones(petition: Petition) -> None:
             check_milestones(petition)
     except Exception:
         log.exception("milestone check for petition %s failed", petition.id)
+
+
+def _areas(petition: Petition, *, rebuild: bool = False) -> None:
+    """Place what was just counted in its areas (petitions.support), or recount the tally by area;
+    a failure there never undoes the count (the sweep places what is left)."""
+    from organiser.actions.petitions.support import placing
+
+    try:
+        with db.session.begin_nested():
+            if rebuild:
+                placing.rebuild(petition)
+            else:
+                placing.place_counted(petition)
+    except Exception:
+        log.exception("placing the signatures of petition %s in areas failed", petition.id)
 
 
 def sweep_counts() -> int:

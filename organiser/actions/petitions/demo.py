@@ -1,7 +1,8 @@
 """Demo data for petitions: an open SIA petition with two decision-makers, two co-sponsors (a third
 invited), tracking links and milestones, confirmed signatures from the demo supporters; a draft; an
 open FIA Zambia petition signed by the Zambian supporters; and, once the assemblies are seeded, the
-petition the Zambian tribunal's demand launched, opened and signed. Seeded by ``organiser.demo``."""
+petition the Zambian tribunal's demand launched, opened and signed; and an earlier SIA petition,
+delivered and answered (``seed_delivered_petition``). Seeded by ``organiser.demo``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select
 
 from organiser.actions.petitions.models import (
     Petition,
+    PetitionDelivery,
     PetitionSponsor,
     PetitionStatus,
     Signature,
@@ -18,14 +20,16 @@ from organiser.actions.petitions.models import (
     SponsorStatus,
 )
 from organiser.actions.petitions.services import open_petition, update_petition
-from organiser.actions.targets.models import Target
+from organiser.actions.targets.models import Response, Target
 from organiser.coalitions.models import Coalition
 from organiser.core.models import User
 from organiser.db import db, utcnow
 from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent
 
-UK_REGIONS = ("Leeds", "Cardiff", "Glasgow", "Bristol", "Belfast")
+# Postcode districts, as many signers type them: four in the demo's constituencies
+# (actions.targets.lookup.demo), Cardiff's outside them.
+UK_REGIONS = ("LS6", "BS8", "L8", "EH6", "CF10")
 ZAMBIAN_REGIONS = ("Lusaka", "Chipata", "Kitwe", "Kasama")
 SOURCES = ("equality-trust", "wbg", "", "equality-trust")  # the tracking code each fourth signer came by
 
@@ -233,3 +237,76 @@ def open_demand_petition(petition_id: int, zambia: Coalition, by: User, *, opene
 def _counted(petition: Petition) -> int:
     counted = Signature.petition_id == petition.id, Signature.state == SignatureState.COUNTED
     return db.session.scalar(select(func.count()).where(*counted))
+
+
+def seed_delivered_petition(sia: Coalition, admin: User) -> Petition:
+    """An earlier SIA petition, signed by the demo supporters, delivered to the Chancellor's office
+    three weeks ago, whose (invented, demo) answer was recorded a week later: what the Alliance's page
+    shows under its outcomes."""
+    now = utcnow()
+    chancellor = db.session.scalar(
+        select(Target).where(Target.coalition_id == sia.id, Target.role == "Chancellor")
+    )
+    homes = Petition(
+        coalition_id=sia.id,
+        title="Fund a new generation of social homes",
+        slug="fund-social-homes",
+        ask="Use the next Budget to fund councils and housing associations to build social homes for rent.",
+        background="Private rents take a growing share of low incomes. Social homes, let at rents people "
+        "can afford, are the surest way to make housing fair.",
+        target="The Chancellor of the Exchequer",
+        goal=10,
+        status=PetitionStatus.DELIVERED,
+        opened_at=now - timedelta(days=60),
+        closed_at=now - timedelta(days=22),
+        created_by_id=admin.id,
+    )
+    db.session.add(homes)
+    db.session.flush()
+    homes.targets = [chancellor]
+    people = db.session.scalars(select(Person).where(Person.tree_id == sia.id).order_by(Person.id))
+    for index, person in enumerate(people):
+        signed = now - timedelta(days=55 - index * 2)
+        db.session.add(
+            Signature(
+                petition_id=homes.id,
+                person_id=person.id,
+                name=person.name,
+                region=UK_REGIONS[index % 5],
+                country="GB",
+                public_name=index % 3 != 2,
+                created_at=signed,
+                confirmed_at=signed + timedelta(minutes=5),
+                state=SignatureState.COUNTED,
+            )
+        )
+    db.session.flush()
+    homes.signature_count = _counted(homes)
+    _deliver(homes, chancellor, admin, delivered=now - timedelta(days=21))
+    return homes
+
+
+def _deliver(petition: Petition, target: Target, admin: User, *, delivered: datetime) -> None:
+    """The delivery as the coordinators' button records it, and the answer they recorded."""
+    db.session.add(
+        PetitionDelivery(
+            petition_id=petition.id,
+            delivered_by_id=admin.id,
+            delivered_at=delivered,
+            signature_count=petition.signature_count,
+            public_signer_count=petition.signature_count,
+            message="Before the Budget, please.",
+            recipients=[{"id": target.id, "name": target.name, "role": target.role, "body": target.body}],
+        )
+    )
+    db.session.add(
+        Response(
+            petition_id=petition.id,
+            target_id=target.id,
+            text="(Demo answer.) The Chancellor thanks the Alliance and its supporters. The Budget will set "
+            "out the Government's plans for investment in housing, including social homes.",
+            responded_on=(delivered + timedelta(days=7)).date(),
+            recorded_by_id=admin.id,
+            recorded_at=delivered + timedelta(days=8),
+        )
+    )

@@ -110,6 +110,13 @@ class Signature(Base):
         # Rate limits (database mode), trending addresses and domains, invalidation filters.
         Index("ix_signatures_petition_ip", "petition_id", "ip", "created_at"),
         Index("ix_signatures_petition_domain", "petition_id", "email_domain", "created_at"),
+        # Counted signatures not yet placed in an area (petitions.support): rows leave it once placed.
+        Index(
+            "ix_signatures_to_place",
+            "petition_id",
+            postgresql_where=text("state = 'counted' AND area IS NULL"),
+            sqlite_where=text("state = 'counted' AND area IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,6 +153,10 @@ class Signature(Base):
     invalidation_id: Mapped[int | None] = mapped_column(
         ForeignKey("signature_invalidations.id", ondelete="SET NULL"), index=True
     )
+    # The area the signature counts in on the petition's page ("where support comes from"), found
+    # from ``region`` by the count job (petitions.support.placing); None until then, "" for none.
+    # Not personal: a coarse area, kept when the signer is erased so the figures stay right.
+    area: Mapped[str | None] = mapped_column(String(40))
 
     petition: Mapped[Petition] = relationship()
     person: Mapped[Person | None] = relationship()

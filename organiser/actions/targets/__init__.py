@@ -7,8 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from organiser.actions.targets.boundaries.views import bp as boundaries
     from organiser.actions.targets.lookup.views import bp as areas
     from organiser.actions.targets.views import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(areas)
+    app.register_blueprint(boundaries)

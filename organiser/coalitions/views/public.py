@@ -7,26 +7,34 @@ from flask import abort, render_template, request
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from organiser.coalitions import services
+from organiser.coalitions import services, showcase
 from organiser.coalitions.forms import TYPE_LABELS, JoinForm
 from organiser.db import db
 from organiser.extensions import limiter
+from organiser.web.microcache import public_page
 
 
-def index() -> str:
-    """The home page: the coalitions on this platform, alliances with their chapters."""
-    return render_template("coalitions/index.html", alliances=services.alliances())
+def index() -> Response:
+    """The home page: the coalitions on this platform, alliances with their chapters, and what the
+    packages above show there (open actions, the search box)."""
+    body = render_template(
+        "coalitions/index.html",
+        alliances=services.alliances(),
+        showcase=showcase.sections(showcase.HOME),
+    )
+    return public_page(Response(body, mimetype="text/html"))
 
 
-def show(slug: str) -> str:
-    """A coalition's public page: who it is, its principles, its chapters and members."""
+def show(slug: str) -> Response:
+    """A coalition's public page: who it is, its principles, its chapters and members, and what the
+    packages above show there (its open actions and outcomes)."""
     coalition = services.public_page(slug)
     if coalition is None:
         abort(404)
     can_manage = current_user.is_authenticated and coalition.can_manage(current_user)
     filters = {key: request.args.get(key, "").strip() for key in ("q", "type", "country")}
     everyone = coalition.active_members()
-    return render_template(
+    body = render_template(
         "coalitions/show.html",
         coalition=coalition,
         members=services.directory(coalition, **filters),
@@ -36,7 +44,9 @@ def show(slug: str) -> str:
         type_labels=TYPE_LABELS,
         countries=sorted({m.organisation.country for m in everyone if m.organisation.country}),
         types=sorted({str(m.organisation.type) for m in everyone}),
+        showcase=showcase.sections(showcase.COALITION, coalition),
     )
+    return public_page(Response(body, mimetype="text/html"))
 
 
 @limiter.limit("10 per hour", methods=["POST"])

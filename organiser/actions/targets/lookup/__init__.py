@@ -18,7 +18,13 @@ from organiser.actions.targets.lookup.areas import (
     table_of,
     targets_in,
 )
-from organiser.actions.targets.lookup.postcodes import candidates, normalise, uk_postcode, well_formed
+from organiser.actions.targets.lookup.postcodes import (
+    candidates,
+    district,
+    normalise,
+    uk_postcode,
+    well_formed,
+)
 
 __all__ = [
     "Area",
@@ -27,6 +33,7 @@ __all__ = [
     "areas_with_targets",
     "candidates",
     "clear_table",
+    "district",
     "find_area",
     "has_table",
     "normalise",

@@ -40,6 +40,14 @@ def uk_postcode(text: str) -> str:
     return ""
 
 
+def district(text: str) -> str:
+    """The postcode district (``LS6``) of a full UK postcode, or of a district typed alone; else ``""``."""
+    key = normalise(text)
+    if uk_postcode(key):
+        return key.split(" ")[0]
+    return key if _DISTRICT.fullmatch(key) else ""
+
+
 def candidates(text: str) -> list[str]:
     """The keys to look for, most specific first: the text itself, and for a full UK postcode its
     sector and its district."""
