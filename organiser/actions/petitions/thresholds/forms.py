@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from organiser.actions.petitions.thresholds.services import NEXT_STEP_LABELS
 from organiser.web.forms import Form
@@ -17,7 +17,7 @@ class ThresholdForm(Form):
     signatures = IntegerField(
         _l("At how many signatures"),
         validators=[
-            DataRequired(message=_l("Enter a number of signatures")),
+            InputRequired(message=_l("Enter a number of signatures")),
             NumberRange(min=1, max=100_000_000, message=_l("Enter a number from 1 to 100,000,000")),
         ],
     )
