@@ -187,7 +187,7 @@ def test_another_is_rejected_with_a_published_reason_and_its_creator_told(app, s
     rejected = submit(
         coordinator,
         review + "/reject",
-        {"reason": "duplicate", "note": "Sign “Social homes for all” instead."},
+        {"rejection_reason": "duplicate", "note": "Sign “Social homes for all” instead."},
         page=review,
         follow=True,
     )

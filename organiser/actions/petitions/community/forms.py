@@ -55,6 +55,9 @@ class PetitionFields:
         if valid and not (self.target.data or self.target_name.data):
             self.target_name.errors.append(_l("Choose who can make it happen, or name them"))
             return False
+        if valid and self.target.data and self.target_name.data:
+            self.target_name.errors.append(_l("Leave this empty when you choose someone from the list"))
+            return False
         return valid
 
     def petition_fields(self) -> dict[str, Any]:
@@ -101,7 +104,7 @@ class UpdateForm(_ByLink):
 
 
 class RejectForm(Form):
-    reason = RadioField(
+    rejection_reason = RadioField(
         _l("Why it cannot be published"),
         choices=[SelectChoice(key, reason.label) for key, reason in REJECTION_REASONS.items()],
         validators=[InputRequired(message=_l("Choose a reason"))],

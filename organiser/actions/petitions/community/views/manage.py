@@ -115,7 +115,7 @@ def reject(petition: Petition) -> str | Response:
     if not form.validate_on_submit():
         return _review_page(petition, reject_form=form)
     try:
-        services.reject(community, form.reason.data, note=form.note.data or "", by=current_user)
+        services.reject(community, form.rejection_reason.data, note=form.note.data or "", by=current_user)
     except services.CommunityStateError:
         db.session.rollback()
         flash(_("This petition has been decided already."), "error")
