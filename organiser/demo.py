@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from organiser.actions.letters.demo import seed_letters, seed_region_letters
+from organiser.actions.petitions.community.demo import seed_community
 from organiser.actions.petitions.demo import open_demand_petition, seed_petitions
 from organiser.assemblies.demo import COORDINATOR as ZAMBIA_COORDINATOR
 from organiser.assemblies.demo import seed_assemblies
@@ -32,6 +33,7 @@ def seed_demo() -> bool:
     coalitions = seed_coalitions()
     admin = User.by_email("sia.coordinator@example.org")
     seed_petitions(coalitions.sia, coalitions.zambia, admin)
+    seed_community(coalitions.sia)
     seed_letters(coalitions.sia, admin)
     seed_region_letters(coalitions.sia, coalitions.zambia, admin)
     assemblies = seed_assemblies(coalitions.zambia)
