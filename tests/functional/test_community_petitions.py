@@ -254,3 +254,27 @@ def test_the_start_form_answers_the_same_whoever_and_floods_no_mailbox(app, sia,
     assert text_of(bot) == text_of(known), "the honeypot: answered as a person is"
     with app.app_context():
         assert len(db.session.scalars(select(Signature)).all()) == 1, "only the confirmed creator's signature"
+
+
+def test_erasing_its_creator_keeps_the_petition_and_kills_their_links(app, sia, mail):
+    from organiser.people.models import Person
+    from organiser.privacy.services import erase_person
+
+    creator, own_page = _start(app, mail, sia)
+    coordinator = _coordinator(app)
+    with app.app_context():
+        slug = db.session.scalar(select(Petition.slug))
+        assert "Not published: gathering its first supporters" in text_of(
+            coordinator.get(f"/petitions/{slug}")
+        )
+    submit(coordinator, f"/petitions/{slug}/review/approve", {}, page=f"/petitions/{slug}/review")
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == CREATOR["email"]))
+        erase_person(person, requested_by="the person")
+        db.session.commit()
+        community = db.session.scalar(select(CommunityPetition))
+        assert community.person_id is None and community.creator_name == "" and community.ip == ""
+    assert creator.get(own_page).status_code == 404, "the creator's links die with their data"
+    public = text_of(app.test_client().get(f"/petitions/{slug}"))
+    assert "Started by a supporter, a supporter" not in public and "Amina" not in public
+    assert "Started by a supporter" in public
