@@ -2,6 +2,11 @@
 
 from organiser.actions.letters.models import Letter, LetterCampaign, LetterCampaignChange  # noqa: F401
 from organiser.actions.letters.replies.models import LetterFollowUp  # noqa: F401
+from organiser.actions.petitions.community.models import (  # noqa: F401
+    CommunityPetition,
+    CommunitySettings,
+    PetitionUpdate,
+)
 from organiser.actions.petitions.models import (  # noqa: F401
     Invalidation,
     Petition,
@@ -11,6 +16,7 @@ from organiser.actions.petitions.models import (  # noqa: F401
     Signature,
 )
 from organiser.actions.petitions.support.models import PetitionArea  # noqa: F401
+from organiser.actions.petitions.thresholds.models import PetitionThreshold, ResponseMailing  # noqa: F401
 from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMap  # noqa: F401
 from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401

@@ -39,6 +39,7 @@ from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent
 from organiser.privacy.services import data_link_token
 from organiser.web.public_actions import link_token
+from tests.attack import world_community
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
 from tests.attack.world_assemblies import _assembly, _demands, _tribunal
 from tests.factories import (
@@ -70,6 +71,7 @@ class World:
     assembly_slug: str = "lusaka-peoples-assembly"
     check_in_code: str = "K7Q2M9"  # Chipo's, at the assembly
     tribunal_slug: str = "debt-tribunal"
+    community_slug: str = "medicines-for-every-clinic"  # a petition started by a supporter
     download_format: str = "json"
     direction: str = "up"  # a registration question moved
     ids: dict[str, int] = field(default_factory=dict)
@@ -276,6 +278,8 @@ def build_world(app: Flask) -> World:
         _demands(world)
         _mailings(world, zambia, zla, users)
         _tribunal(world, zambia, users, person)
+        world_community.community(world, zambia, person, target)
+        world_community.threshold(world)
         _mail_and_links(world, zla, users, person)
         db.session.commit()
     return world

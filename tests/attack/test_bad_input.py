@@ -107,6 +107,17 @@ def _sponsorship_declined(app: Flask, world: World) -> None:
         db.session.commit()
 
 
+def _community_published(app: Flask, world: World) -> None:
+    """Chipo's petition is published: her own page lets her write to its signers."""
+    from organiser.actions.petitions.community.models import CommunityPetition, CommunityState
+    from organiser.actions.petitions.models import PetitionStatus
+
+    with app.app_context():
+        community = db.session.get(CommunityPetition, world.community_id)
+        community.state, community.petition.status = CommunityState.PUBLISHED, PetitionStatus.OPEN
+        db.session.commit()
+
+
 @dataclass(frozen=True)
 class FormPage:
     endpoint: str  # the page (GET) that shows the form
@@ -139,10 +150,17 @@ FORM_PAGES = {
     "invitation": FormPage("core.accept_invitation", "anonymous"),
     "testify": FormPage("tribunals.testify", "anonymous"),
     "witness-edit": FormPage("tribunals.edit", "anonymous", prepare=_changes_requested),
+    "start-petition": FormPage("community.start", "anonymous"),
+    "support-petition": FormPage("community.support", "anonymous"),
+    "community-edit": FormPage("community.edit", "anonymous"),
+    "community-update": FormPage("community.updates", "anonymous", prepare=_community_published),
     # coordinators
     "new-petition": FormPage("petitions.new_petition", "chapter_coordinator"),
     "edit-petition": FormPage("petitions.edit_petition", "chapter_coordinator"),
     "milestones": FormPage("petitions.milestones", "chapter_coordinator"),
+    "thresholds": FormPage("thresholds.thresholds", "chapter_coordinator"),
+    "community-queue": FormPage("community.queue", "chapter_coordinator"),
+    "community-review": FormPage("community.review", "chapter_coordinator"),
     "abuse": FormPage("petitions.petition_abuse", "chapter_coordinator"),
     "targets": FormPage("targets.coalition_targets", "chapter_coordinator"),
     "import-targets": FormPage("targets.import_targets", "chapter_coordinator"),
@@ -253,7 +271,7 @@ def test_every_form_takes_generated_bad_values(request, app, world, clients, pag
         assert attempt.read_back, "nothing was accepted and read back: do values.good_values still pass?"
 
 
-PUBLIC_FORMS = ["sign", "embed", "write", "register", "join"]
+PUBLIC_FORMS = ["sign", "embed", "write", "register", "join", "start-petition", "support-petition"]
 
 
 @pytest.mark.parametrize("page_id", PUBLIC_FORMS)
