@@ -99,6 +99,7 @@ def test_a_petition_from_a_supporter_is_confirmed_supported_approved_and_public(
     with app.app_context():
         slug = db.session.scalar(select(Petition.slug))
     assert app.test_client().get(f"/petitions/{slug}").status_code == 404, "not public before approval"
+    assert PETITION["title"] not in text_of(app.test_client().get("/coalitions/sia")), "nor listed"
     assert "Build 5,000 social homes" in text_of(app.test_client().get(share)), "the private link shows it"
 
     for n, address in enumerate(SUPPORTERS):
@@ -132,6 +133,8 @@ def test_a_petition_from_a_supporter_is_confirmed_supported_approved_and_public(
     assert "To: Leeds City Council, Housing committee" in public and "Sign the petition" in public
     with app.app_context():
         assert db.session.scalar(select(Petition.status)) == PetitionStatus.OPEN
+    assert PETITION["title"] in text_of(app.test_client().get("/coalitions/sia")), "listed with SIA's actions"
+    assert PETITION["title"] in text_of(app.test_client().get("/search?q=social+homes")), "and found"
     assert app.test_client().get(share).status_code == 302, "the private link now leads to the public page"
 
     adopted = submit(coordinator, review + "/adopt", {}, page=review, follow=True)
