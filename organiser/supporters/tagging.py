@@ -81,7 +81,16 @@ def _apply(tag: Tag, people: Any) -> int:
         raise RuntimeError("tagging needs INSERT … ON CONFLICT")
     # SQLite reads ``INSERT … SELECT … ON CONFLICT`` only with a WHERE in the SELECT.
     statement = statement.from_select(["tag_id", "person_id", "created_at"], chosen.where(people.c.id > 0))
-    return db.session.execute(statement.on_conflict_do_nothing()).rowcount
+    # The drivers do not all report how many rows an INSERT … SELECT … ON CONFLICT added: count them.
+    before = _carrying(tag)
+    db.session.execute(statement.on_conflict_do_nothing())
+    return _carrying(tag) - before
+
+
+def _carrying(tag: Tag) -> int:
+    return (
+        db.session.scalar(select(func.count()).select_from(PersonTag).where(PersonTag.tag_id == tag.id)) or 0
+    )
 
 
 def tag_matching(viewer: Viewer, criteria: Criteria, tag: Tag, *, by: Any) -> int:
