@@ -75,6 +75,11 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "tribunals.request_changes": ({"changes-note"}, ("next",)),
     "tribunals.panel": ({"name", "bio"}, ("next",)),
     "tribunals.testify": ({"email"}, ("next",)),
+    "supporters.add_note": ({"body"}, ("next",)),
+    "supporters.tag_person": ({"new_tag"}, ("next",)),
+    "supporters.tag_matching": ({"new_tag"}, ("next",)),
+    "supporters.save_segment": ({"name"}, ("next",)),
+    "supporters.tags": ({"name"}, ("next",)),
 }
 IGNORED_COLUMNS = {("users", "last_sign_in_at"), ("users", "password_hash")}  # rehashes on sign-in
 

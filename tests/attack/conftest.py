@@ -40,6 +40,7 @@ from organiser.privacy.services import data_link_token
 from organiser.web.public_actions import link_token
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
 from tests.attack.world_assemblies import _assembly, _demands, _tribunal
+from tests.attack.world_supporters import _supporters
 from tests.factories import (
     PASSWORD,
     CoalitionFactory,
@@ -269,6 +270,7 @@ def build_world(app: Flask) -> World:
         _demands(world)
         _mailings(world, zambia, zla, users)
         _tribunal(world, zambia, users, person)
+        _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
         db.session.commit()
     return world
