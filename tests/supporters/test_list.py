@@ -3,18 +3,12 @@ filters that are not valid (answered next to the field, never widened to everyon
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from tests.helpers import text_of
+from tests.supporters.pages import listed
 
 NAMES = ("Chipo Mwale", "Bwalya Phiri", "Mutale Banda", "Lupita Tembo", "María López", "Ana Silva")
-
-
-def listed(response) -> list[str]:
-    """The names in the list, in its order."""
-    html = response.get_data(as_text=True)
-    return re.findall(r'<a href="/coalitions/[^/"]+/supporters/\d+">([^<]+)</a>', html)
 
 
 def test_the_alliance_sees_its_whole_tree_and_a_chapter_only_its_own(tree, as_user):

@@ -5,7 +5,6 @@ narrow: it is drawn from the coalition's own people, and another coalition's mai
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import urlencode
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from organiser.messaging.services.audiences import audience_counts, consenting_p
 from organiser.supporters.models import SavedSegment
 from tests.factories import MailingFactory
 from tests.helpers import submit, text_of
+from tests.supporters.pages import segment_value
 
 
 def _save(client, slug: str, filters: dict[str, str], name: str):
@@ -29,19 +29,13 @@ def _save(client, slug: str, filters: dict[str, str], name: str):
     )
 
 
-def _segment_value(form_page: str, label: str) -> str:
-    match = re.search(r'value="([^"]+)"[^>]*>\s*<label[^>]*>' + re.escape(label), form_page)
-    assert match, f"no segment {label!r} on the mailing form"
-    return match.group(1).replace("&#34;", '"').replace("&quot;", '"')
-
-
 def test_a_saved_filter_is_a_segment_the_mailing_form_counts_with_consent(app, tree, as_user):
     zambia = as_user("zambia")
     saved = _save(zambia, "fia-zambia", {"action": f"petition:{tree.petition}"}, "Signed the land petition")
     assert "Saved as the segment “Signed the land petition”" in text_of(saved)
     assert "Saved segments" in text_of(saved)
     form_page = zambia.get("/coalitions/fia-zambia/mailings/new").get_data(as_text=True)
-    value = _segment_value(form_page, "Saved segment: Signed the land petition")
+    value = segment_value(form_page, "Saved segment: Signed the land petition")
     assert json.loads(value)["kind"] == "supporter_segment"
     made = submit(
         zambia,

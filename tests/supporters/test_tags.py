@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from organiser.db import db
 from organiser.people.models import PersonTag, Tag
 from tests.helpers import csrf_token, submit, text_of
-from tests.supporters.test_list import listed
+from tests.supporters.pages import listed
 
 
 def _tagged(app, name: str) -> set[int]:
