@@ -100,7 +100,9 @@ class FilterForm(Form):
         valid = super().validate(extra_validators)
         if getattr(self, "unavailable", None):
             names = ", ".join(self.unavailable)
-            self.form_errors.append(str(_l("This list cannot be filtered by: %(names)s.", names=names)))
+            message = str(_l("This list cannot be filtered by: %(names)s.", names=names))
+            if message not in self.form_errors:  # validated again when the page is shown
+                self.form_errors.append(message)
             return False
         return valid
 
