@@ -34,7 +34,8 @@ from organiser.coalitions.models import Coalition, Membership, MembershipEvent, 
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base
 from organiser.messaging.models import MailEvent, Mailing, OutboxAttachment, OutboxMessage, Suppression  # noqa: F401
-from organiser.people.models import ConsentEvent, ConsentState, Person  # noqa: F401
+from organiser.people.models import ConsentEvent, ConsentState, Person, PersonNote, PersonTag, Tag  # noqa: F401
 from organiser.privacy.models import DataExport, Erasure, RetentionRun  # noqa: F401
+from organiser.supporters.models import SavedSegment  # noqa: F401
 
 metadata = Base.metadata

@@ -81,6 +81,11 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "community.updates": ({"subject"}, ("next",)),
     "community.reject": ({"note"}, ("next",)),
     "thresholds.thresholds": ({"details"}, ("next",)),
+    "supporters.add_note": ({"body"}, ("next",)),
+    "supporters.tag_person": ({"new_tag"}, ("next",)),
+    "supporters.tag_matching": ({"new_tag"}, ("next",)),
+    "supporters.save_segment": ({"name"}, ("next",)),
+    "supporters.tags": ({"name"}, ("next",)),
 }
 IGNORED_COLUMNS = {("users", "last_sign_in_at"), ("users", "password_hash")}  # rehashes on sign-in
 

@@ -42,6 +42,7 @@ from organiser.web.public_actions import link_token
 from tests.attack import world_community
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
 from tests.attack.world_assemblies import _assembly, _demands, _tribunal
+from tests.attack.world_supporters import _supporters
 from tests.factories import (
     PASSWORD,
     CoalitionFactory,
@@ -280,6 +281,7 @@ def build_world(app: Flask) -> World:
         _tribunal(world, zambia, users, person)
         world_community.community(world, zambia, person, target)
         world_community.threshold(world)
+        _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
         db.session.commit()
     return world

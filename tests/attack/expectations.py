@@ -22,6 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "platform admin": {"platform_admin"},
     "bearer secret": set(),  # the relay's webhook: nobody without the secret
     "panel": COALITION_MANAGERS | {"panel_member"},  # the tribunal's organisers and its panel
+    # FIA Zambia's supporters: its coordinators see them all; ZLA's admins (ZLA is a member) see
+    # those who agree to hear from ZLA, as Chipo does.
+    "supporters": COALITION_MANAGERS | {"org_admin"},
 }
 
 

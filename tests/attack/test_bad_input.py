@@ -205,6 +205,9 @@ FORM_PAGES = {
     "privacy": FormPage("privacy.privacy", "chapter_coordinator"),
     "find-person": FormPage("privacy.privacy", "alliance_coordinator", args=(("slug", "alliance_slug"),)),
     "erase-person": FormPage("privacy.person", "alliance_coordinator"),
+    "supporters": FormPage("supporters.index", "chapter_coordinator"),
+    "supporter": FormPage("supporters.show_person", "chapter_coordinator"),
+    "tags": FormPage("supporters.tags", "chapter_coordinator"),
     # organisations, the platform
     "profile": FormPage("coalitions.edit_organisation", "org_admin"),  # it has a logo
     "profile-without-logo": FormPage("coalitions.edit_organisation", "org_admin", prepare=_without_logo),
@@ -324,6 +327,8 @@ GET_FORM_PAGES = {
     "search": FormPage("hub.search", "anonymous"),
     "chapter-filters": FormPage("coalitions.show", "anonymous"),
     "alliance-filters": FormPage("coalitions.show", "anonymous", args=(("slug", "alliance_slug"),)),
+    "supporter-filters": FormPage("supporters.index", "chapter_coordinator"),
+    "organisation-supporter-filters": FormPage("supporters.index", "org_admin"),
 }
 
 

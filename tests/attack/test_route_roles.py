@@ -266,6 +266,19 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "privacy.privacy": case("coalition", **CHAPTER),
     "privacy.find_person": case("alliance", slug="alliance_slug"),
     "privacy.person": case("alliance", slug="alliance_slug", person_id="person_id"),
+    # the supporter base (organiser.supporters): the list, a person's page, tags, notes, segments
+    "supporters.index": case("supporters", **CHAPTER),
+    "supporters.export": case("supporters", **CHAPTER),
+    "supporters.show_person": case("supporters", person_id="person_id", **CHAPTER),
+    "supporters.tag_matching": case("coalition", **CHAPTER),
+    "supporters.save_segment": case("coalition", **CHAPTER),
+    "supporters.delete_segment": case("coalition", segment_id="segment_id", **CHAPTER),
+    "supporters.add_note": case("coalition", person_id="person_id", **CHAPTER),
+    "supporters.delete_note": case("coalition", person_id="person_id", note_id="note_id", **CHAPTER),
+    "supporters.tag_person": case("coalition", person_id="person_id", **CHAPTER),
+    "supporters.untag_person": case("coalition", person_id="person_id", tag_id="kept_tag_id", **CHAPTER),
+    "supporters.tags": case("coalition", **CHAPTER),
+    "supporters.delete_tag": case("coalition", tag_id="tag_id", **CHAPTER),
 }
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
