@@ -1,0 +1,207 @@
+"""A coalition's figures over a period, put together from what each package counts (its ``figures``
+module): new supporters, confirmed signatures, letters and registrations, and mail sent, per day and
+per coalition, for this period and the one of the same length before it; each action's figures; the
+top sources of signatures; how recent mailings fared.
+
+The database counts (one query per kind of figure, grouped by action or coalition and day); this
+module only adds up those counts, a few hundred numbers at most, into what the desk shows.
+
+An alliance's desk has a column ("unit") for the whole alliance, one for its own actions and one per
+chapter; any other coalition's has one. The whole tree's new supporters are the people created in it
+(``people.figures.new_in_tree``); a chapter's, or the alliance's own, are those of them who acted
+there in the period (``new_among``), so the columns need not add up to the whole."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from organiser.actions import figures as actions
+from organiser.assemblies import figures as assemblies
+from organiser.coalitions.models import Coalition
+from organiser.messaging import figures as mail
+from organiser.people import figures as people
+from organiser.web.cards import ASSEMBLY, LETTERS, PETITION
+from organiser.web.periods import Period, week_of
+from organiser.web.tallies import Action, DayCount
+
+SERIES = ("people", "signatures", "letters", "registrations", "mail")
+ACTION_SERIES = ("signatures", "letters", "registrations")  # what people did: a chapter's activity
+COUNTED_AS = {PETITION: "signatures", LETTERS: "letters", ASSEMBLY: "registrations"}
+ALL = "all"
+TOP_ACTIONS, GROWING, TOP_SOURCES, MAILINGS = 10, 5, 10, 10
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A column of the desk: the whole tree (``ALL``), or one coalition's own actions."""
+
+    key: str
+    name: str
+    coalition: Coalition | None  # None for the whole tree
+
+
+@dataclass
+class Tally:
+    """One unit's figures: series → day → count, over this period and the one before."""
+
+    days: dict[str, dict[date, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+
+    def add(self, series: str, day: date, n: int) -> None:
+        self.days[series][day] += n
+
+    def total(self, series: str, period: Period) -> int:
+        return sum(n for day, n in self.days[series].items() if period.first <= day <= period.last)
+
+
+@dataclass(frozen=True)
+class ActionFigures:
+    action: Action
+    coalition_name: str
+    this: int  # in the period
+    before: int  # in the period before it
+
+    @property
+    def change(self) -> int:
+        return self.this - self.before
+
+
+@dataclass
+class Board:
+    coalition: Coalition
+    period: Period
+    by: str  # "day" or "week"
+    units: list[Unit]
+    tallies: dict[str, Tally]
+    actions: list[ActionFigures]
+    sources: list[actions.Source]
+    mailings: list[mail.MailingFigures]
+    names: dict[int, str]  # coalition id → name
+
+    @property
+    def previous(self) -> Period:
+        return self.period.before()
+
+    @property
+    def chapters(self) -> list[Unit]:
+        """The columns an alliance's desk shows side by side (its own actions, then each chapter)."""
+        return [unit for unit in self.units if unit.key != ALL] if len(self.units) > 1 else []
+
+    @property
+    def main(self) -> Unit:
+        return self.units[0]
+
+    def total(self, unit: Unit, series: str, *, before: bool = False) -> int:
+        return self.tallies[unit.key].total(series, self.previous if before else self.period)
+
+    def buckets(self) -> list[list[date]]:
+        """The days of each point of the series: one day each, or the period's days of each week."""
+        if self.by == "day":
+            return [[day] for day in self.period.days()]
+        weeks: dict[date, list[date]] = defaultdict(list)
+        for day in self.period.days():
+            weeks[week_of(day)].append(day)
+        return [weeks[monday] for monday in sorted(weeks)]
+
+    def line(self, unit: Unit, series: str) -> list[int]:
+        counts = self.tallies[unit.key].days[series]
+        return [sum(counts.get(day, 0) for day in days) for days in self.buckets()]
+
+    def top_actions(self) -> list[ActionFigures]:
+        busy = [a for a in self.actions if a.this > 0]
+        return sorted(busy, key=lambda a: (-a.this, a.action.title.casefold()))[:TOP_ACTIONS]
+
+    def growing(self) -> list[ActionFigures]:
+        """The actions whose figures rose most against the period before."""
+        rising = [a for a in self.actions if a.change > 0]
+        return sorted(rising, key=lambda a: (-a.change, -a.this, a.action.title.casefold()))[:GROWING]
+
+
+def units_of(coalition: Coalition) -> list[Unit]:
+    if not coalition.chapters:
+        return [Unit(coalition.slug, coalition.name, coalition)]
+    tree = [coalition, *coalition.chapters]
+    return [Unit(ALL, coalition.name, None)] + [Unit(c.slug, c.name, c) for c in tree]
+
+
+def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
+    """The desk's figures for ``coalition`` (and its chapters) over ``period``."""
+    tree = [coalition, *coalition.chapters]
+    ids = [c.id for c in tree]
+    span = Period(period.before().first, period.last, period.zone)
+    known = {(a.kind, a.id): a for a in actions.actions_of(ids) + assemblies.assemblies_of(ids)}
+    per_coalition: dict[int, Tally] = defaultdict(Tally)
+    per_action: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for kind, rows in _action_counts(known.values(), span):
+        for action_id, day, n in rows:
+            action = known[(kind, action_id)]
+            per_coalition[action.coalition_id].add(COUNTED_AS[kind], day, n)
+            per_action[(kind, action_id)][0 if day >= period.first else 1] += n
+    for coalition_id, day, n in mail.sent_by_day(ids, span):
+        per_coalition[coalition_id].add("mail", day, n)
+    units = units_of(coalition)
+    tallies = _tallies(coalition, units, per_coalition, span)
+    names = {c.id: c.name for c in tree}
+    figures = [
+        ActionFigures(known[key], names[known[key].coalition_id], this, before)
+        for key, (this, before) in per_action.items()
+    ]
+    petitions = [a.id for a in known.values() if a.kind == PETITION]
+    return Board(
+        coalition=coalition,
+        period=period,
+        by=by,
+        units=units,
+        tallies=tallies,
+        actions=figures,
+        sources=actions.sources(petitions, period, TOP_SOURCES),
+        mailings=mail.recent_mailings(ids, MAILINGS),
+        names=names,
+    )
+
+
+def _action_counts(known: Iterable[Action], span: Period) -> list[tuple[str, list[DayCount]]]:
+    ids: dict[str, list[int]] = defaultdict(list)
+    for action in known:
+        ids[action.kind].append(action.id)
+    return [
+        (PETITION, actions.signatures_by_day(ids[PETITION], span)),
+        (LETTERS, actions.letters_by_day(ids[LETTERS], span)),
+        (ASSEMBLY, assemblies.registrations_by_day(ids[ASSEMBLY], span)),
+    ]
+
+
+def _tallies(
+    coalition: Coalition, units: list[Unit], per_coalition: dict[int, Tally], span: Period
+) -> dict[str, Tally]:
+    """Each unit's tally: its coalitions' counts, and its new supporters."""
+    tree_id = coalition.lineage()[-1].id
+    # The whole tree: an alliance's first column, or a coalition with no alliance above nor chapters.
+    whole = {u.key for u in units if u.coalition is None or (coalition.parent_id is None and len(units) == 1)}
+    own = [u.coalition.id for u in units if u.key not in whole and u.coalition is not None]
+    new: dict[int, list[DayCount]] = defaultdict(list)
+    for row in _new_among(tree_id, own, span):
+        new[row[0]].append(row)
+    tallies = {}
+    for unit in units:
+        tally = Tally()
+        members = list(per_coalition) if unit.coalition is None else [unit.coalition.id]
+        for coalition_id in members:
+            for series, days in per_coalition[coalition_id].days.items():
+                for day, n in days.items():
+                    tally.add(series, day, n)
+        found = people.new_in_tree(tree_id, span) if unit.key in whole else new[unit.coalition.id]  # type: ignore[union-attr]
+        for _id, day, n in found:
+            tally.add("people", day, n)
+        tallies[unit.key] = tally
+    return tallies
+
+
+def _new_among(tree_id: int, coalition_ids: list[int], span: Period) -> list[DayCount]:
+    if not coalition_ids:
+        return []
+    queries = actions.actors(coalition_ids, span.start, span.end)
+    queries += assemblies.actors(coalition_ids, span.start, span.end)
+    return people.new_among(tree_id, queries, span)

@@ -1,0 +1,166 @@
+"""The desk's figures as the page shows them: words for each series, labels for days and weeks, the
+SVG charts (``organiser.web.charts``, each described by its ``<title>`` and ``<desc>``) and the rows
+of the tables beside them, which say the same in figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from organiser.desk.board import ACTION_SERIES, SERIES, ActionFigures, Board, Unit
+from organiser.web.cards import ASSEMBLY, LETTERS, PETITION
+from organiser.web.charts import bar_chart, line_chart
+
+SERIES_NAMES = {
+    "people": _l("New supporters"),
+    "signatures": _l("Signatures"),
+    "letters": _l("Letters"),
+    "registrations": _l("Registrations"),
+    "mail": _l("Mail sent"),
+}
+KIND_NAMES = {PETITION: _l("Petition"), LETTERS: _l("Letter campaign"), ASSEMBLY: _l("Assembly")}
+PEOPLE_SERIES = ("people", *ACTION_SERIES)  # drawn together; mail, much larger, on its own
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    svg: Markup
+
+
+def series_name(series: str) -> str:
+    return str(SERIES_NAMES[series])
+
+
+def kind_name(kind: str) -> str:
+    return str(KIND_NAMES[kind])
+
+
+def change(this: int, before: int) -> str:
+    """ "+12 (+40 %)", "−3 (−10 %)", "+5 (new)" or "0"."""
+    difference = this - before
+    if difference == 0:
+        return "0"
+    sign = "+" if difference > 0 else "−"
+    amount = f"{sign}{format_decimal(abs(difference))}"
+    if before == 0:
+        return _("%(amount)s (new)", amount=amount)
+    return f"{amount} ({sign}{format_percent(abs(difference) / before)})"
+
+
+def rate(value: float | None) -> str:
+    return "—" if value is None else format_percent(value, "#,##0.0%")
+
+
+def bucket_label(days: list[date]) -> str:
+    if len(days) == 1:
+        return format_date(days[0], "d MMM")
+    return f"{format_date(days[0], 'd MMM')}–{format_date(days[-1], 'd MMM')}"
+
+
+def period_words(board: Board) -> str:
+    period = board.period
+    return _(
+        "From %(first)s to %(last)s (days in %(zone)s), against the %(days)s days before.",
+        first=format_date(period.first, "long"),
+        last=format_date(period.last, "long"),
+        zone=period.zone,
+        days=period.length,
+    )
+
+
+def _described(board: Board, unit: Unit, series: tuple[str, ...]) -> str:
+    totals = [f"{series_name(s)} {format_decimal(board.total(unit, s))}" for s in series]
+    return _("In all over the period: %(totals)s.", totals="; ".join(totals))
+
+
+def lines(board: Board, unit: Unit, *, chart_id: str, title: str) -> Chart:
+    """The people's series of ``unit`` as lines over the period's days or weeks."""
+    labels = [bucket_label(days) for days in board.buckets()]
+    series = [(series_name(s), board.line(unit, s)) for s in PEOPLE_SERIES]
+    description = _described(board, unit, PEOPLE_SERIES)
+    svg = line_chart(labels, series, chart_id=chart_id, title=title, description=description)
+    return Chart(chart_id, title, svg)
+
+
+def mail_line(board: Board) -> Chart:
+    title = _("Mail sent by the coalition's mailings")
+    labels = [bucket_label(days) for days in board.buckets()]
+    svg = line_chart(
+        labels,
+        [(series_name("mail"), board.line(board.main, "mail"))],
+        chart_id="mail-chart",
+        title=title,
+        description=_described(board, board.main, ("mail",)),
+    )
+    return Chart("mail-chart", title, svg)
+
+
+def table_rows(board: Board, unit: Unit) -> list[tuple[str, list[int]]]:
+    """Each day or week with its figure of each series (the charts' text equivalent)."""
+    columns = [board.line(unit, s) for s in SERIES]
+    return [(bucket_label(days), [column[i] for column in columns]) for i, days in enumerate(board.buckets())]
+
+
+def _bars(rows: list[tuple[str, int]], chart_id: str, title: str, none: str) -> Chart:
+    if rows:
+        label, n = max(rows, key=lambda row: row[1])
+        total = sum(m for _label, m in rows)
+        description = _("%(total)s in all; the most, %(n)s, for %(label)s.", total=total, n=n, label=label)
+    else:
+        description = none
+    svg = bar_chart(rows, chart_id=chart_id, title=title, description=description, empty=none)
+    return Chart(chart_id, title, svg)
+
+
+def action_label(figures: ActionFigures, board: Board) -> str:
+    label = f"{kind_name(figures.action.kind)}: {figures.action.title}"
+    return f"{label} ({figures.coalition_name})" if board.chapters else label
+
+
+def top_actions(board: Board) -> Chart:
+    rows = [(action_label(a, board), a.this) for a in board.top_actions()]
+    none = _("No signatures, letters or registrations in this period.")
+    return _bars(rows, "actions-chart", _("The most active actions"), none)
+
+
+def chapters(board: Board) -> Chart:
+    rows = [(unit.name, sum(board.total(unit, s) for s in ACTION_SERIES)) for unit in board.chapters]
+    none = _("No signatures, letters or registrations in this period.")
+    return _bars(rows, "chapters-chart", _("Signatures, letters and registrations by chapter"), none)
+
+
+def sources(board: Board) -> tuple[Chart, list[tuple[str, str, int]]]:
+    """The chart of the top sources, and its rows: (tracking code, sponsor, signatures)."""
+    direct = _("No tracking code (the petition's own page)")
+    rows = [(s.code or direct, s.sponsor, s.count) for s in board.sources]
+    labelled = [(f"{code} ({sponsor})" if sponsor else code, n) for code, sponsor, n in rows]
+    none = _("No confirmed signatures in this period.")
+    return _bars(labelled, "sources-chart", _("Where signatures came from"), none), rows
+
+
+def sections(board: Board) -> dict[str, Any]:
+    """Everything the page shows of the board, named for the template."""
+    chapter_lines = [
+        lines(board, unit, chart_id=f"unit-{index}-chart", title=unit.name)
+        for index, unit in enumerate(board.chapters)
+    ]
+    source_chart, source_rows = sources(board)
+    return {
+        "period_words": period_words(board),
+        "lines": lines(board, board.main, chart_id="lines-chart", title=_("Supporters and what they did")),
+        "mail_line": mail_line(board),
+        "rows": table_rows(board, board.main),
+        "chapter_chart": chapters(board) if board.chapters else None,
+        "chapter_lines": list(zip(board.chapters, chapter_lines, strict=True)),
+        "actions_chart": top_actions(board),
+        "source_chart": source_chart,
+        "source_rows": source_rows,
+    }
