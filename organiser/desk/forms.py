@@ -11,6 +11,7 @@ from typing import Any
 from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from organiser.web.forms import Form
@@ -37,10 +38,10 @@ class PeriodForm(Form):
     period = SelectField(
         _l("Period"),
         choices=[
-            ("7", _l("The last 7 days")),
-            ("30", _l("The last 30 days")),
-            ("90", _l("The last 90 days")),
-            (BETWEEN, _l("From one date to another")),
+            SelectChoice("7", _l("The last 7 days")),
+            SelectChoice("30", _l("The last 30 days")),
+            SelectChoice("90", _l("The last 90 days")),
+            SelectChoice(BETWEEN, _l("From one date to another")),
         ],
         default=DEFAULT_DAYS,
     )
@@ -49,7 +50,11 @@ class PeriodForm(Form):
         description=_l("For “From one date to another”: the first day, like 2026-09-01."),
     )
     end = DateInput(_l("To"), description=_l("The last day, included, like 2026-09-30."))
-    by = SelectField(_l("Show"), choices=[("day", _l("Day by day")), ("week", _l("Week by week"))])
+    by = SelectField(
+        _l("Show"),
+        choices=[SelectChoice("day", _l("Day by day")), SelectChoice("week", _l("Week by week"))],
+        default="day",  # or by week, for a long period, unless the address asks for days (``chosen``)
+    )
     zone = SelectField(
         _l("Days in the time zone"),
         validate_choice=False,  # the choices are grouped; checked against the zones this server knows

@@ -35,6 +35,15 @@ class Chart:
     svg: Markup
 
 
+def unit_name(board: Board, unit: Unit) -> str:
+    """A column's heading: all of the alliance, its own actions, or a chapter."""
+    if unit.coalition is None:
+        return _("All of %(name)s", name=unit.name)
+    if unit.coalition.id == board.coalition.id and board.chapters:
+        return _("%(name)s's own actions", name=unit.name)
+    return unit.name
+
+
 def series_name(series: str) -> str:
     return str(SERIES_NAMES[series])
 
@@ -132,7 +141,7 @@ def top_actions(board: Board) -> Chart:
 
 
 def chapters(board: Board) -> Chart:
-    rows = [(unit.name, sum(board.total(unit, s) for s in ACTION_SERIES)) for unit in board.chapters]
+    rows = [(unit_name(board, u), sum(board.total(u, s) for s in ACTION_SERIES)) for u in board.chapters]
     none = _("No signatures, letters or registrations in this period.")
     return _bars(rows, "chapters-chart", _("Signatures, letters and registrations by chapter"), none)
 
@@ -149,7 +158,12 @@ def sources(board: Board) -> tuple[Chart, list[tuple[str, str, int]]]:
 def sections(board: Board) -> dict[str, Any]:
     """Everything the page shows of the board, named for the template."""
     chapter_lines = [
-        lines(board, unit, chart_id=f"unit-{index}-chart", title=unit.name)
+        lines(
+            board,
+            unit,
+            chart_id=f"unit-{index}-chart",
+            title=_("%(unit)s: supporters and what they did", unit=unit_name(board, unit)),
+        )
         for index, unit in enumerate(board.chapters)
     ]
     source_chart, source_rows = sources(board)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from organiser.coalitions.models import Coalition
 from organiser.desk import sections
-from organiser.desk.board import ALL, SERIES, build
+from organiser.desk.board import SERIES, build
 from organiser.desk.forms import PeriodForm
 from organiser.web.permissions import authorise
 
@@ -34,7 +34,6 @@ def desk(coalition: Coalition) -> Response:
         form=form,
         board=board,
         series=SERIES,
-        all_key=ALL,
         words=sections,
         **shown,
     )

@@ -295,6 +295,9 @@ GET_FORM_PAGES = {
     "search": FormPage("hub.search", "anonymous"),
     "chapter-filters": FormPage("coalitions.show", "anonymous"),
     "alliance-filters": FormPage("coalitions.show", "anonymous", args=(("slug", "alliance_slug"),)),
+    # the coordinators' desk: its period (dates, a zone) for a chapter, and for an alliance
+    "desk": FormPage("desk.desk", "chapter_coordinator"),
+    "alliance-desk": FormPage("desk.desk", "alliance_coordinator", case=1),
 }
 
 
