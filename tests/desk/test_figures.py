@@ -139,3 +139,15 @@ def test_recent_mailings_with_their_unsubscribes_and_bounces(app, world):
     assert (mailing.subject, mailing.sent, mailing.failed) == ("March news", 2, 1)
     assert (mailing.unsubscribed, mailing.bounced, mailing.complaints) == (1, 2, 0)
     assert mailing.unsubscribe_rate == 0.5 and mailing.bounce_rate == 2 / 3
+
+
+def test_a_zone_three_quarters_of_an_hour_off_the_hour(app):
+    """Asia/Kathmandu is UTC+05:45: 18:14 UTC is 23:59 there, 18:15 UTC midnight."""
+    with app.app_context():
+        coalition = CoalitionFactory(name="Nepal", slug="nepal-quarter", country="NP")
+        petition = PetitionFactory(coalition_id=coalition.id)
+        for when in ("2025-05-01 18:14", "2025-05-01 18:15", "2025-05-02 18:14:59"):
+            SignatureFactory(petition_id=petition.id, confirmed_at=at(when))
+        db.session.commit()
+        board = build(coalition, Period(date(2025, 5, 1), date(2025, 5, 2), "Asia/Kathmandu"))
+    assert board.line(board.main, "signatures") == [1, 2]
