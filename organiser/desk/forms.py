@@ -52,8 +52,12 @@ class PeriodForm(Form):
     end = DateInput(_l("To"), description=_l("The last day, included, like 2026-09-30."))
     by = SelectField(
         _l("Show"),
-        choices=[SelectChoice("day", _l("Day by day")), SelectChoice("week", _l("Week by week"))],
-        default="day",  # or by week, for a long period, unless the address asks for days (``chosen``)
+        choices=[
+            SelectChoice("", _l("Days, or weeks for more than a month")),
+            SelectChoice("day", _l("Day by day")),
+            SelectChoice("week", _l("Week by week")),
+        ],
+        default="",
     )
     zone = SelectField(
         _l("Days in the time zone"),
@@ -94,5 +98,4 @@ class PeriodForm(Form):
             period = Period(self.start.data, self.end.data, zone)
         else:
             period = last_days(LAST_DAYS[self.period.data], zone)
-        by = self.by.data if "by" in request.args else ("day" if period.length <= DAILY_UP_TO else "week")
-        return period, by
+        return period, self.by.data or ("day" if period.length <= DAILY_UP_TO else "week")

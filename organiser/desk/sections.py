@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from organiser.desk.board import ACTION_SERIES, SERIES, ActionFigures, Board, Unit
+from organiser.desk.board import ACTION_SERIES, SERIES, Board, Unit
 from organiser.web.cards import ASSEMBLY, LETTERS, PETITION
 from organiser.web.charts import bar_chart, line_chart
 
@@ -129,19 +129,22 @@ def _bars(rows: list[tuple[str, int]], chart_id: str, title: str, none: str) -> 
     return Chart(chart_id, title, svg)
 
 
-def action_label(figures: ActionFigures, board: Board) -> str:
-    label = f"{kind_name(figures.action.kind)}: {figures.action.title}"
-    return f"{label} ({figures.coalition_name})" if board.chapters else label
+CHART_LABEL = 46  # characters of a bar's label that fit on a 360 px screen; the table has them whole
+
+
+def short(label: str) -> str:
+    return label if len(label) <= CHART_LABEL else label[: CHART_LABEL - 1].rstrip() + "…"
 
 
 def top_actions(board: Board) -> Chart:
-    rows = [(action_label(a, board), a.this) for a in board.top_actions()]
+    rows = [(short(f"{kind_name(a.action.kind)}: {a.action.title}"), a.this) for a in board.top_actions()]
     none = _("No signatures, letters or registrations in this period.")
     return _bars(rows, "actions-chart", _("The most active actions"), none)
 
 
 def chapters(board: Board) -> Chart:
-    rows = [(unit_name(board, u), sum(board.total(u, s) for s in ACTION_SERIES)) for u in board.chapters]
+    acted = [sum(board.total(unit, s) for s in ACTION_SERIES) for unit in board.chapters]
+    rows = [(short(unit_name(board, unit)), n) for unit, n in zip(board.chapters, acted, strict=True)]
     none = _("No signatures, letters or registrations in this period.")
     return _bars(rows, "chapters-chart", _("Signatures, letters and registrations by chapter"), none)
 
@@ -150,7 +153,7 @@ def sources(board: Board) -> tuple[Chart, list[tuple[str, str, int]]]:
     """The chart of the top sources, and its rows: (tracking code, sponsor, signatures)."""
     direct = _("No tracking code (the petition's own page)")
     rows = [(s.code or direct, s.sponsor, s.count) for s in board.sources]
-    labelled = [(f"{code} ({sponsor})" if sponsor else code, n) for code, sponsor, n in rows]
+    labelled = [(short(f"{code} ({sponsor})" if sponsor else code), n) for code, sponsor, n in rows]
     none = _("No confirmed signatures in this period.")
     return _bars(labelled, "sources-chart", _("Where signatures came from"), none), rows
 

@@ -24,7 +24,6 @@ def desk(coalition: Coalition) -> Response:
     board, shown = None, {}
     if form.validate():
         period, by = form.chosen()
-        form.by.data = by
         board = build(coalition, period, by)
         shown = sections.sections(board)
         shown["unit_links"] = {unit.key: _desk_of(unit.key) for unit in board.chapters}

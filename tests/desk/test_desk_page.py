@@ -74,7 +74,7 @@ def test_by_default_the_last_30_days_day_by_day_in_the_coalitions_country(app, w
     assert "(days in Africa/Lusaka), against the 30 days before." in page and "Day by day" in page
     quarter = client.get("/coalitions/fia-zambia/desk?period=90")
     assert "Week by week" in text_of(quarter), "longer periods are shown by week unless days are asked for"
-    assert '<option selected value="week">' in quarter.get_data(as_text=True)
+    assert "Day by day" in text_of(client.get("/coalitions/fia-zambia/desk?period=90&by=day"))
     alliance = text_of(_as(app, world.emails["alliance"]).get("/coalitions/fia/desk?period=7"))
     assert "(days in UTC), against the 7 days before." in alliance, "an alliance with no country: UTC"
 
