@@ -21,7 +21,7 @@ from organiser.actions.petitions.models import VALID_STATES, Petition, Signature
 from organiser.coalitions.models import Organisation
 from organiser.db import db
 from organiser.web.cards import LETTERS, PETITION
-from organiser.web.periods import Period, as_date, day_of
+from organiser.web.periods import Period, as_date, compared, day_or_before
 from organiser.web.tallies import Action, DayCount, one_of
 from organiser.web.urls import path_for
 
@@ -54,54 +54,45 @@ def actions_of(coalition_ids: Collection[int]) -> list[Action]:
     return found
 
 
-def _signed(petition_ids: Sequence[int], span: Period) -> list[Any]:
-    return [
-        Signature.petition_id.in_(list(petition_ids)),
-        one_of(Signature.state, VALID_STATES),
-        Signature.confirmed_at >= span.start,
-        Signature.confirmed_at < span.end,
-    ]
+def _signed(petition_ids: Sequence[int]) -> list[Any]:
+    return [Signature.petition_id.in_(list(petition_ids)), one_of(Signature.state, VALID_STATES)]
 
 
-def _written(campaign_ids: Sequence[int], span: Period) -> list[Any]:
-    return [
-        Letter.campaign_id.in_(list(campaign_ids)),
-        one_of(Letter.status, COUNTED_STATUSES),
-        Letter.confirmed_at >= span.start,
-        Letter.confirmed_at < span.end,
-    ]
-
-
-def _by_day(key: Any, column: Any, conditions: list[Any], span: Period) -> list[DayCount]:
-    day = day_of(column, _dialect(), span.zone, span.start, span.end)
-    rows = db.session.execute(select(key, day, func.count()).where(*conditions).group_by(key, day))
+def _by_day(key: Any, column: Any, conditions: list[Any], period: Period) -> list[DayCount]:
+    day = day_or_before(column, _dialect(), period)
+    rows = db.session.execute(
+        select(key, day, func.count()).where(*conditions, *compared(column, period)).group_by(key, day)
+    )
     return [(k, as_date(d), n) for k, d, n in rows]
 
 
-def signatures_by_day(petition_ids: Sequence[int], span: Period) -> list[DayCount]:
-    """(petition, day, signatures confirmed that day) over ``span``; days without any are left out."""
+def signatures_by_day(petition_ids: Sequence[int], period: Period) -> list[DayCount]:
+    """(petition, day, signatures confirmed that day) over ``period``, and (petition, None, how many)
+    over the period before it; days without any are left out."""
     if not petition_ids:
         return []
-    conditions = _signed(petition_ids, span)
-    return _by_day(Signature.petition_id, Signature.confirmed_at, conditions, span)
+    return _by_day(Signature.petition_id, Signature.confirmed_at, _signed(petition_ids), period)
 
 
-def letters_by_day(campaign_ids: Sequence[int], span: Period) -> list[DayCount]:
-    """(campaign, day, letters confirmed that day) over ``span``: one a decision-maker written to."""
+def letters_by_day(campaign_ids: Sequence[int], period: Period) -> list[DayCount]:
+    """(campaign, day, letters confirmed that day) over ``period`` (one a decision-maker written to),
+    and (campaign, None, how many) over the period before it."""
     if not campaign_ids:
         return []
-    return _by_day(Letter.campaign_id, Letter.confirmed_at, _written(campaign_ids, span), span)
+    written = [Letter.campaign_id.in_(list(campaign_ids)), one_of(Letter.status, COUNTED_STATUSES)]
+    return _by_day(Letter.campaign_id, Letter.confirmed_at, written, period)
 
 
-def sources(petition_ids: Sequence[int], span: Period, top: int = 10) -> list[Source]:
-    """The ``top`` sources of the signatures confirmed over ``span``, most first: each tracking code
+def sources(petition_ids: Sequence[int], period: Period, top: int = 10) -> list[Source]:
+    """The ``top`` sources of the signatures confirmed over ``period``, most first: each tracking code
     with the co-sponsor it brought signers for (a signature keeps its sponsor if the code changes)."""
     if not petition_ids:
         return []
     n = func.count().label("n")
     counted = (
         select(Signature.sponsor_organisation_id, Signature.source, n)
-        .where(*_signed(petition_ids, span))
+        .where(*_signed(petition_ids), Signature.confirmed_at >= period.start)
+        .where(Signature.confirmed_at < period.end)
         .group_by(Signature.sponsor_organisation_id, Signature.source)
         .order_by(n.desc(), Signature.source)
         .limit(top)

@@ -19,7 +19,7 @@ from organiser.assemblies.listings import ACTIVE_REGISTRATIONS
 from organiser.assemblies.models import Assembly, Registration
 from organiser.db import db
 from organiser.web.cards import ASSEMBLY
-from organiser.web.periods import Period, as_date, day_of
+from organiser.web.periods import Period, as_date, compared, day_or_before
 from organiser.web.tallies import Action, DayCount, one_of
 from organiser.web.urls import path_for
 
@@ -36,19 +36,19 @@ def assemblies_of(coalition_ids: Collection[int]) -> list[Action]:
     ]
 
 
-def registrations_by_day(assembly_ids: Sequence[int], span: Period) -> list[DayCount]:
-    """(assembly, day, registrations confirmed that day) over ``span``; days without any left out."""
+def registrations_by_day(assembly_ids: Sequence[int], period: Period) -> list[DayCount]:
+    """(assembly, day, registrations confirmed that day) over ``period``, and (assembly, None, how
+    many) over the period before it; days without any left out."""
     if not assembly_ids:
         return []
-    dialect = db.session.get_bind().dialect.name
-    day = day_of(Registration.confirmed_at, dialect, span.zone, span.start, span.end)
+    confirmed_at = Registration.confirmed_at
+    day = day_or_before(confirmed_at, db.session.get_bind().dialect.name, period)
     rows = db.session.execute(
         select(Registration.assembly_id, day, func.count())
         .where(
             Registration.assembly_id.in_(list(assembly_ids)),
             one_of(Registration.status, ACTIVE_REGISTRATIONS),
-            Registration.confirmed_at >= span.start,
-            Registration.confirmed_at < span.end,
+            *compared(confirmed_at, period),
         )
         .group_by(Registration.assembly_id, day)
     )

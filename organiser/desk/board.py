@@ -13,6 +13,7 @@ there in the period (``new_among``), so the columns need not add up to the whole
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,15 +46,23 @@ class Unit:
 
 @dataclass
 class Tally:
-    """One unit's figures: series → day → count, over this period and the one before."""
+    """One unit's figures: series → day → count over the period, and series → count over the one
+    before it (the day None, as the figures modules answer)."""
 
     days: dict[str, dict[date, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    before: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    not_before: set[str] = field(default_factory=set)  # series not counted over the period before
 
-    def add(self, series: str, day: date, n: int) -> None:
-        self.days[series][day] += n
+    def add(self, series: str, day: date | None, n: int) -> None:
+        if day is None:
+            self.before[series] += n
+        else:
+            self.days[series][day] += n
 
-    def total(self, series: str, period: Period) -> int:
-        return sum(n for day, n in self.days[series].items() if period.first <= day <= period.last)
+    def total(self, series: str, *, before: bool = False) -> int | None:
+        if before:
+            return None if series in self.not_before else self.before[series]
+        return sum(self.days[series].values())
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class Board:
     sources: list[actions.Source]
     mailings: list[mail.MailingFigures]
     names: dict[int, str]  # coalition id → name
+    labels: list[str] | None = None  # each point's label, once the page has worked them out
 
     @property
     def previous(self) -> Period:
@@ -94,16 +104,21 @@ class Board:
         return self.units[0]
 
     def total(self, unit: Unit, series: str, *, before: bool = False) -> int:
-        return self.tallies[unit.key].total(series, self.previous if before else self.period)
+        """A unit's figure over the period (or the one before; None if not counted, see ``build``)."""
+        return self.tallies[unit.key].total(series, before=before)  # type: ignore[return-value]
 
-    def buckets(self) -> list[list[date]]:
-        """The days of each point of the series: one day each, or the period's days of each week."""
+    @functools.cached_property
+    def _buckets(self) -> list[list[date]]:
         if self.by == "day":
             return [[day] for day in self.period.days()]
         weeks: dict[date, list[date]] = defaultdict(list)
         for day in self.period.days():
             weeks[week_of(day)].append(day)
         return [weeks[monday] for monday in sorted(weeks)]
+
+    def buckets(self) -> list[list[date]]:
+        """The days of each point of the series: one day each, or the period's days of each week."""
+        return self._buckets
 
     def line(self, unit: Unit, series: str) -> list[int]:
         counts = self.tallies[unit.key].days[series]
@@ -130,19 +145,18 @@ def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
     """The desk's figures for ``coalition`` (and its chapters) over ``period``."""
     tree = [coalition, *coalition.chapters]
     ids = [c.id for c in tree]
-    span = Period(period.before().first, period.last, period.zone)
     known = {(a.kind, a.id): a for a in actions.actions_of(ids) + assemblies.assemblies_of(ids)}
     per_coalition: dict[int, Tally] = defaultdict(Tally)
     per_action: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for kind, rows in _action_counts(known.values(), span):
+    for kind, rows in _action_counts(known.values(), period):
         for action_id, day, n in rows:
             action = known[(kind, action_id)]
             per_coalition[action.coalition_id].add(COUNTED_AS[kind], day, n)
-            per_action[(kind, action_id)][0 if day >= period.first else 1] += n
-    for coalition_id, day, n in mail.sent_by_day(ids, span):
+            per_action[(kind, action_id)][0 if day is not None else 1] += n
+    for coalition_id, day, n in mail.sent_by_day(ids, period):
         per_coalition[coalition_id].add("mail", day, n)
     units = units_of(coalition)
-    tallies = _tallies(coalition, units, per_coalition, span)
+    tallies = _tallies(coalition, units, per_coalition, period)
     names = {c.id: c.name for c in tree}
     figures = [
         ActionFigures(known[key], names[known[key].coalition_id], this, before)
@@ -162,46 +176,55 @@ def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
     )
 
 
-def _action_counts(known: Iterable[Action], span: Period) -> list[tuple[str, list[DayCount]]]:
+def _action_counts(known: Iterable[Action], period: Period) -> list[tuple[str, list[DayCount]]]:
     ids: dict[str, list[int]] = defaultdict(list)
     for action in known:
         ids[action.kind].append(action.id)
     return [
-        (PETITION, actions.signatures_by_day(ids[PETITION], span)),
-        (LETTERS, actions.letters_by_day(ids[LETTERS], span)),
-        (ASSEMBLY, assemblies.registrations_by_day(ids[ASSEMBLY], span)),
+        (PETITION, actions.signatures_by_day(ids[PETITION], period)),
+        (LETTERS, actions.letters_by_day(ids[LETTERS], period)),
+        (ASSEMBLY, assemblies.registrations_by_day(ids[ASSEMBLY], period)),
     ]
 
 
 def _tallies(
-    coalition: Coalition, units: list[Unit], per_coalition: dict[int, Tally], span: Period
+    coalition: Coalition, units: list[Unit], per_coalition: dict[int, Tally], period: Period
 ) -> dict[str, Tally]:
     """Each unit's tally: its coalitions' counts, and its new supporters."""
     tree_id = coalition.lineage()[-1].id
     # The whole tree: an alliance's first column, or a coalition with no alliance above nor chapters.
     whole = {u.key for u in units if u.coalition is None or (coalition.parent_id is None and len(units) == 1)}
     own = [u.coalition.id for u in units if u.key not in whole and u.coalition is not None]
+    # A chapter's desk compares its new supporters with the period before; an alliance's counts its
+    # chapters' over the period only (the query that finds them is the desk's dearest).
+    before = len(units) == 1
     new: dict[int, list[DayCount]] = defaultdict(list)
-    for row in _new_among(tree_id, own, span):
+    for row in _new_among(tree_id, own, period, before=before):
         new[row[0]].append(row)
     tallies = {}
     for unit in units:
         tally = Tally()
         members = list(per_coalition) if unit.coalition is None else [unit.coalition.id]
         for coalition_id in members:
-            for series, days in per_coalition[coalition_id].days.items():
+            counted = per_coalition[coalition_id]
+            for series, days in counted.days.items():
                 for day, n in days.items():
                     tally.add(series, day, n)
-        found = people.new_in_tree(tree_id, span) if unit.key in whole else new[unit.coalition.id]  # type: ignore[union-attr]
+            for series, n in counted.before.items():
+                tally.add(series, None, n)
+        found = people.new_in_tree(tree_id, period) if unit.key in whole else new[unit.coalition.id]  # type: ignore[union-attr]
         for _id, day, n in found:
             tally.add("people", day, n)
+        if unit.key not in whole and not before:
+            tally.not_before.add("people")
         tallies[unit.key] = tally
     return tallies
 
 
-def _new_among(tree_id: int, coalition_ids: list[int], span: Period) -> list[DayCount]:
+def _new_among(tree_id: int, coalition_ids: list[int], period: Period, *, before: bool) -> list[DayCount]:
     if not coalition_ids:
         return []
-    queries = actions.actors(coalition_ids, span.start, span.end)
-    queries += assemblies.actors(coalition_ids, span.start, span.end)
-    return people.new_among(tree_id, queries, span)
+    since = period.before().start if before else period.start
+    queries = actions.actors(coalition_ids, since, period.end)
+    queries += assemblies.actors(coalition_ids, since, period.end)
+    return people.new_among(tree_id, queries, period, before=before)

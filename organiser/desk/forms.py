@@ -17,7 +17,7 @@ from wtforms.validators import ValidationError
 from organiser.web.forms import Form
 from organiser.web.periods import Period, last_days
 from organiser.web.times import DateInput, not_in_the_future
-from organiser.web.zones import country_zone, is_zone, zone_choices
+from organiser.web.zones import country_zone, is_zone, zones_of
 
 BETWEEN = "dates"
 LAST_DAYS = {"7": 7, "30": 30, "90": 90}
@@ -61,13 +61,16 @@ class PeriodForm(Form):
     )
     zone = SelectField(
         _l("Days in the time zone"),
-        validate_choice=False,  # the choices are grouped; checked against the zones this server knows
+        description=_l("The time zones of the coalition's countries, and UTC."),
+        validate_choice=False,  # any zone the server knows (a link may name another): checked below
         validators=[_known_zone],
     )
 
-    def __init__(self, country: str | None) -> None:
+    def __init__(self, country: str | None, countries: list[str]) -> None:
+        """``country``: the coalition's (its zone is the default; UTC for an alliance with none);
+        ``countries``: its and its chapters' (the zones offered)."""
         super().__init__(formdata=request.args)
-        self.zone.choices = zone_choices(country)
+        self.zone.choices = zones_of(countries, keep=self.zone.data or "")
         if "zone" not in request.args:
             self.zone.data = country_zone(country)
 

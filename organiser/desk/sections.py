@@ -68,6 +68,13 @@ def rate(value: float | None) -> str:
     return "—" if value is None else format_percent(value, "#,##0.0%")
 
 
+def labels(board: Board) -> list[str]:
+    """The label of each point of the series (worked out once a page: Babel's formatting is slow)."""
+    if board.labels is None:
+        board.labels = [bucket_label(days) for days in board.buckets()]
+    return board.labels
+
+
 def bucket_label(days: list[date]) -> str:
     if len(days) == 1:
         return format_date(days[0], "d MMM")
@@ -92,18 +99,16 @@ def _described(board: Board, unit: Unit, series: tuple[str, ...]) -> str:
 
 def lines(board: Board, unit: Unit, *, chart_id: str, title: str) -> Chart:
     """The people's series of ``unit`` as lines over the period's days or weeks."""
-    labels = [bucket_label(days) for days in board.buckets()]
     series = [(series_name(s), board.line(unit, s)) for s in PEOPLE_SERIES]
     description = _described(board, unit, PEOPLE_SERIES)
-    svg = line_chart(labels, series, chart_id=chart_id, title=title, description=description)
+    svg = line_chart(labels(board), series, chart_id=chart_id, title=title, description=description)
     return Chart(chart_id, title, svg)
 
 
 def mail_line(board: Board) -> Chart:
     title = _("Mail sent by the coalition's mailings")
-    labels = [bucket_label(days) for days in board.buckets()]
     svg = line_chart(
-        labels,
+        labels(board),
         [(series_name("mail"), board.line(board.main, "mail"))],
         chart_id="mail-chart",
         title=title,
@@ -115,7 +120,7 @@ def mail_line(board: Board) -> Chart:
 def table_rows(board: Board, unit: Unit) -> list[tuple[str, list[int]]]:
     """Each day or week with its figure of each series (the charts' text equivalent)."""
     columns = [board.line(unit, s) for s in SERIES]
-    return [(bucket_label(days), [column[i] for column in columns]) for i, days in enumerate(board.buckets())]
+    return [(label, [column[i] for column in columns]) for i, label in enumerate(labels(board))]
 
 
 def _bars(rows: list[tuple[str, int]], chart_id: str, title: str, none: str) -> Chart:

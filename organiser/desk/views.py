@@ -20,7 +20,8 @@ bp = Blueprint("desk", __name__)
 @authorise(Coalition, "can_manage")
 def desk(coalition: Coalition) -> Response:
     """A coalition's figures over a period: by day or week, by action, source, mailing and chapter."""
-    form = PeriodForm(coalition.country)
+    countries = [c.country for c in (coalition, *coalition.chapters) if c.country]
+    form = PeriodForm(coalition.country, countries)
     board, shown = None, {}
     if form.validate():
         period, by = form.chosen()

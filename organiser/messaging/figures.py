@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, cast, exists, false, func, literal, select
+from sqlalchemy import DateTime, String, and_, case, cast, exists, false, func, literal, select, union_all
 
 from organiser.db import as_utc, db, utcnow
 from organiser.messaging.models import (
@@ -28,11 +28,12 @@ from organiser.messaging.models import (
     OutboxStatus,
 )
 from organiser.people.models import ConsentEvent, ConsentSubject
-from organiser.web.periods import Period, as_date, day_of
+from organiser.web.periods import Period, as_date, compared, day_or_before
 from organiser.web.tallies import DayCount, one_of
 
 WINDOW = timedelta(days=7)
 STARTED = (MailingStatus.SENDING, MailingStatus.PAUSED, MailingStatus.SENT)
+BOUNCE, COMPLAINT = "bounce", "complaint"
 
 
 @dataclass(frozen=True)
@@ -62,18 +63,17 @@ def _own(coalition_ids: Collection[int]) -> list[Any]:
     return [Mailing.coalition_id.in_(list(coalition_ids)), Mailing.organisation_id.is_(None)]
 
 
-def sent_by_day(coalition_ids: Collection[int], span: Period) -> list[DayCount]:
-    """(coalition, day, messages its mailings sent that day) over ``span``."""
-    dialect = db.session.get_bind().dialect.name
-    day = day_of(OutboxMessage.sent_at, dialect, span.zone, span.start, span.end)
+def sent_by_day(coalition_ids: Collection[int], period: Period) -> list[DayCount]:
+    """(coalition, day, messages its mailings sent that day) over ``period``, and (coalition, None,
+    how many) over the period before it."""
+    day = day_or_before(OutboxMessage.sent_at, db.session.get_bind().dialect.name, period)
     rows = db.session.execute(
         select(Mailing.coalition_id, day, func.count())
         .join(Mailing, Mailing.id == OutboxMessage.mailing_id)
         .where(
             *_own(coalition_ids),
             one_of(OutboxMessage.status, [OutboxStatus.SENT]),
-            OutboxMessage.sent_at >= span.start,
-            OutboxMessage.sent_at < span.end,
+            *compared(OutboxMessage.sent_at, period),
         )
         .group_by(Mailing.coalition_id, day)
     )
@@ -81,31 +81,57 @@ def sent_by_day(coalition_ids: Collection[int], span: Period) -> list[DayCount]:
 
 
 def recent_mailings(coalition_ids: Collection[int], limit: int = 10) -> list[MailingFigures]:
-    """The ``limit`` mailings of these coalitions that started sending last, newest first."""
+    """The ``limit`` mailings of these coalitions that started sending last, newest first (their
+    figures in three queries, whatever their number)."""
     mailings = db.session.execute(
-        select(
-            Mailing.id,
-            Mailing.coalition_id,
-            Mailing.subject,
-            Mailing.started_at,
-            Mailing.finished_at,
-            Mailing.status,
-        )
+        select(Mailing.id, Mailing.coalition_id, Mailing.subject, Mailing.status)
+        .add_columns(Mailing.started_at, Mailing.finished_at)
         .where(*_own(coalition_ids), Mailing.status.in_(STARTED), Mailing.started_at.is_not(None))
         .order_by(Mailing.started_at.desc(), Mailing.id.desc())
         .limit(limit)
     ).all()
-    outcomes = _outcomes([m.id for m in mailings])
-    return [_figures(m, outcomes) for m in mailings]
+    if not mailings:
+        return []
+    windows = _windows(mailings)
+    outcomes, unsubscribed, reported = _outcomes(windows), _unsubscribed(windows), _reported(windows)
+    return [
+        MailingFigures(
+            id=m.id,
+            coalition_id=m.coalition_id,
+            subject=m.subject,
+            started_at=as_utc(m.started_at),
+            status=str(m.status),
+            sent=outcomes.get((m.id, str(OutboxStatus.SENT)), 0),
+            failed=outcomes.get((m.id, str(OutboxStatus.FAILED)), 0),
+            unsubscribed=unsubscribed.get(m.id, 0),
+            bounced=outcomes.get((m.id, str(OutboxStatus.FAILED)), 0) + reported.get((m.id, BOUNCE), 0),
+            complaints=reported.get((m.id, COMPLAINT), 0),
+        )
+        for m in mailings
+    ]
 
 
-def _outcomes(mailing_ids: list[int]) -> dict[tuple[int, str], int]:
-    if not mailing_ids:
-        return {}
+def _windows(mailings: list[Any]) -> Any:
+    """Each mailing with its coalition and the window its unsubscribes and bounces are counted in:
+    from its start to ``WINDOW`` after its end (or now, while it sends)."""
+    now = utcnow()
+    rows = [
+        select(
+            literal(m.id).label("mailing_id"),
+            literal(m.coalition_id).label("coalition_id"),
+            literal(as_utc(m.started_at), DateTime(timezone=True)).label("since"),
+            literal((as_utc(m.finished_at) or now) + WINDOW, DateTime(timezone=True)).label("until"),
+        )
+        for m in mailings
+    ]
+    return union_all(*rows).subquery("windows")
+
+
+def _outcomes(windows: Any) -> dict[tuple[int, str], int]:
     rows = db.session.execute(
         select(OutboxMessage.mailing_id, OutboxMessage.status, func.count())
         .where(
-            OutboxMessage.mailing_id.in_(mailing_ids),
+            OutboxMessage.mailing_id.in_(select(windows.c.mailing_id)),
             one_of(OutboxMessage.status, [OutboxStatus.SENT, OutboxStatus.FAILED]),
         )
         .group_by(OutboxMessage.mailing_id, OutboxMessage.status)
@@ -113,53 +139,53 @@ def _outcomes(mailing_ids: list[int]) -> dict[tuple[int, str], int]:
     return {(m, str(status)): n for m, status, n in rows}
 
 
-def _figures(row: Any, outcomes: dict[tuple[int, str], int]) -> MailingFigures:
-    started = as_utc(row.started_at)
-    until = (as_utc(row.finished_at) or utcnow()) + WINDOW
-    failed = outcomes.get((row.id, str(OutboxStatus.FAILED)), 0)
-    return MailingFigures(
-        id=row.id,
-        coalition_id=row.coalition_id,
-        subject=row.subject,
-        started_at=started,
-        status=str(row.status),
-        sent=outcomes.get((row.id, str(OutboxStatus.SENT)), 0),
-        failed=failed,
-        unsubscribed=_unsubscribed(row.id, row.coalition_id, started, until),
-        bounced=failed + _reported(row.id, (BounceKind.HARD, BounceKind.SOFT), started, until),
-        complaints=_reported(row.id, (BounceKind.COMPLAINT,), started, until),
-    )
-
-
-def _unsubscribed(mailing_id: int, coalition_id: int, since: datetime, until: datetime) -> int:
+def _unsubscribed(windows: Any) -> dict[int, int]:
+    """Recipients who withdrew their consent to the mailing's coalition after it reached them."""
     # The outbox row of (mailing, person) found by its idempotency key (``mailings._insert_rows``).
-    key = literal(f"mailing:{mailing_id}:person:") + cast(ConsentEvent.person_id, String)
+    key = (
+        literal("mailing:")
+        + cast(windows.c.mailing_id, String)
+        + literal(":person:")
+        + cast(ConsentEvent.person_id, String)
+    )
     received = exists().where(
         OutboxMessage.idempotency_key == key,
         OutboxMessage.status == OutboxStatus.SENT,
         OutboxMessage.sent_at <= ConsentEvent.created_at,
     )
-    return db.session.scalar(
-        select(func.count(ConsentEvent.person_id.distinct())).where(
-            ConsentEvent.subject_type == ConsentSubject.COALITION,
-            ConsentEvent.subject_id == coalition_id,
-            ConsentEvent.given == false(),  # as the partial index's WHERE (migration 0030)
-            ConsentEvent.created_at >= since,
-            ConsentEvent.created_at < until,
-            received,
+    rows = db.session.execute(
+        select(windows.c.mailing_id, func.count(ConsentEvent.person_id.distinct()))
+        .join(
+            ConsentEvent,
+            and_(
+                ConsentEvent.subject_type == ConsentSubject.COALITION,
+                ConsentEvent.subject_id == windows.c.coalition_id,
+                ConsentEvent.given == false(),  # as the partial index's WHERE (migration 0030)
+                ConsentEvent.created_at >= windows.c.since,
+                ConsentEvent.created_at < windows.c.until,
+            ),
         )
+        .where(received)
+        .group_by(windows.c.mailing_id)
     )
+    return {m: n for m, n in rows}
 
 
-def _reported(mailing_id: int, kinds: tuple[BounceKind, ...], since: datetime, until: datetime) -> int:
+def _reported(windows: Any) -> dict[tuple[int, str], int]:
+    """Addresses a mailing reached that the relay then reported bouncing (hard or soft), or
+    complaining, per mailing."""
+    what = case((MailEvent.kind == BounceKind.COMPLAINT, literal(COMPLAINT)), else_=literal(BOUNCE))
     received = exists().where(
         OutboxMessage.recipient == MailEvent.email,
-        OutboxMessage.mailing_id == mailing_id,
+        OutboxMessage.mailing_id == windows.c.mailing_id,
         OutboxMessage.status == OutboxStatus.SENT,
         OutboxMessage.sent_at <= MailEvent.created_at,
     )
-    return db.session.scalar(
-        select(func.count(MailEvent.email.distinct())).where(
-            MailEvent.kind.in_(kinds), MailEvent.created_at >= since, MailEvent.created_at < until, received
-        )
+    within = and_(MailEvent.created_at >= windows.c.since, MailEvent.created_at < windows.c.until)
+    rows = db.session.execute(
+        select(windows.c.mailing_id, what, func.count(MailEvent.email.distinct()))
+        .join(MailEvent, within)
+        .where(received)
+        .group_by(windows.c.mailing_id, what)
     )
+    return {(m, kind): n for m, kind, n in rows}

@@ -16,36 +16,47 @@ from sqlalchemy import func, select, union
 
 from organiser.db import db
 from organiser.people.models import Person
-from organiser.web.periods import Period, as_date, day_of
+from organiser.web.periods import Period, as_date, compared, day_of, day_or_before
 from organiser.web.tallies import DayCount
 
 
-def _day(span: Period) -> Any:
-    return day_of(Person.created_at, db.session.get_bind().dialect.name, span.zone, span.start, span.end)
+def _day(period: Period) -> Any:
+    return day_or_before(Person.created_at, db.session.get_bind().dialect.name, period)
 
 
-def _created(tree_id: int, span: Period) -> list[Any]:
-    return [Person.tree_id == tree_id, Person.created_at >= span.start, Person.created_at < span.end]
+def _created(tree_id: int, period: Period) -> list[Any]:
+    return [Person.tree_id == tree_id, *compared(Person.created_at, period)]
 
 
-def new_in_tree(tree_id: int, span: Period) -> list[DayCount]:
-    """(tree, day, people created that day in the tree) over ``span``."""
-    day = _day(span)
-    rows = db.session.execute(select(day, func.count()).where(*_created(tree_id, span)).group_by(day))
+def new_in_tree(tree_id: int, period: Period) -> list[DayCount]:
+    """(tree, day, people created that day in the tree) over ``period``, and (tree, None, how many)
+    over the period before it."""
+    day = _day(period)
+    rows = db.session.execute(select(day, func.count()).where(*_created(tree_id, period)).group_by(day))
     return [(tree_id, as_date(d), n) for d, n in rows]
 
 
-def new_among(tree_id: int, actors: Sequence[Any], span: Period) -> list[DayCount]:
-    """(coalition, day, new people) over ``span``: the tree's people created that day who are among
-    ``actors``, queries of (coalition_id, person_id) from the packages that know what people do."""
+def new_among(tree_id: int, actors: Sequence[Any], period: Period, *, before: bool = True) -> list[DayCount]:
+    """(coalition, day, new people) over ``period`` (and None: the period before, unless ``before`` is
+    False): the tree's people created that day who are among ``actors``, queries of (coalition_id,
+    person_id) from the packages that know what people do (over the same periods)."""
     if not actors:
         return []
     acted = union(*actors).subquery()
-    day = _day(span)
+    if before:
+        day, created = _day(period), _created(tree_id, period)
+    else:
+        dialect = db.session.get_bind().dialect.name
+        day = day_of(Person.created_at, dialect, period.zone, period.start, period.end)
+        created = [
+            Person.tree_id == tree_id,
+            Person.created_at >= period.start,
+            Person.created_at < period.end,
+        ]
     rows = db.session.execute(
         select(acted.c.coalition_id, day, func.count())
         .join(Person, Person.id == acted.c.person_id)
-        .where(*_created(tree_id, span))
+        .where(*created)
         .group_by(acted.c.coalition_id, day)
     )
     return [(coalition_id, as_date(d), n) for coalition_id, d, n in rows]

@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import bindparam
 
-# (what was counted: an action's or a coalition's id, the day, how many)
-DayCount = tuple[int, date, int]
+# (what was counted: an action's or a coalition's id, the day, how many); the day is None for the
+# period before the one shown (``organiser.web.periods.day_or_before``), counted as a whole.
+DayCount = tuple[int, date | None, int]
 
 
 @dataclass(frozen=True)

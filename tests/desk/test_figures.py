@@ -51,6 +51,11 @@ def test_an_alliance_has_a_column_for_all_of_it_its_own_actions_and_each_chapter
     assert totals[ALL] == {"people": 6, "signatures": 5, "letters": 1, "registrations": 1, "mail": 2}
     assert board.line(board.main, "people") == [3, 2, 1], "Chipo is new once to FIA, to both its chapters"
     assert board.total(board.main, "people", before=True) == 1
+    chapters = [board.total(u, "people", before=True) for u in board.chapters]
+    assert chapters == [None, None, None], (
+        "an alliance counts its chapters' new supporters over the period only"
+    )
+    assert board.total(_unit(board, "fia-zambia"), "signatures", before=True) == 1
 
 
 def test_weeks_add_up_the_days_of_the_period_in_each(app, world):
