@@ -5,6 +5,7 @@ of the tables beside them, which say the same in figures."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -46,10 +47,16 @@ def unit_name(board: Board, unit: Unit) -> str:
     return unit.name
 
 
-def number(n: int | None) -> str:
-    """A figure as the reader writes numbers ("1,234"; "—" for one not counted), memoised: a page shows
-    hundreds, mostly the same few, and each Babel call costs tens of microseconds."""
-    return "—" if n is None else _number(str(get_locale() or "en"), n)
+def numbers() -> Callable[[int | None], str]:
+    """How this page writes a figure in the reader's language ("1,234"; "—" for one not counted). A
+    page shows hundreds, mostly the same few: each is formatted once, and the language looked up once
+    (each Babel call through Flask-Babel costs tens of microseconds)."""
+    locale = str(get_locale() or "en")
+
+    def number(n: int | None) -> str:
+        return "—" if n is None else _number(locale, n)
+
+    return number
 
 
 @functools.lru_cache(maxsize=4096)
@@ -189,6 +196,7 @@ def sections(board: Board) -> dict[str, Any]:
     ]
     source_chart, source_rows = sources(board)
     return {
+        "number": numbers(),
         "period_words": period_words(board),
         "lines": lines(board, board.main, chart_id="lines-chart", title=_("Supporters and what they did")),
         "mail_line": mail_line(board),
