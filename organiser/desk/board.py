@@ -59,10 +59,11 @@ class Tally:
         else:
             self.days[series][day] += n
 
-    def total(self, series: str, *, before: bool = False) -> int | None:
-        if before:
-            return None if series in self.not_before else self.before[series]
+    def total(self, series: str) -> int:
         return sum(self.days[series].values())
+
+    def total_before(self, series: str) -> int | None:
+        return None if series in self.not_before else self.before[series]
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,6 @@ class Board:
     labels: list[str] | None = None  # each point's label, once the page has worked them out
 
     @property
-    def previous(self) -> Period:
-        return self.period.before()
-
-    @property
     def chapters(self) -> list[Unit]:
         """The columns an alliance's desk shows side by side (its own actions, then each chapter)."""
         return [unit for unit in self.units if unit.key != ALL] if len(self.units) > 1 else []
@@ -103,9 +100,13 @@ class Board:
     def main(self) -> Unit:
         return self.units[0]
 
-    def total(self, unit: Unit, series: str, *, before: bool = False) -> int:
-        """A unit's figure over the period (or the one before; None if not counted, see ``build``)."""
-        return self.tallies[unit.key].total(series, before=before)  # type: ignore[return-value]
+    def total(self, unit: Unit, series: str) -> int:
+        """A unit's figure over the period."""
+        return self.tallies[unit.key].total(series)
+
+    def total_before(self, unit: Unit, series: str) -> int | None:
+        """A unit's figure over the period before (None if not counted: see ``_tallies``)."""
+        return self.tallies[unit.key].total_before(series)
 
     @functools.cached_property
     def _buckets(self) -> list[list[date]]:
@@ -191,34 +192,47 @@ def _tallies(
     coalition: Coalition, units: list[Unit], per_coalition: dict[int, Tally], period: Period
 ) -> dict[str, Tally]:
     """Each unit's tally: its coalitions' counts, and its new supporters."""
-    tree_id = coalition.lineage()[-1].id
-    # The whole tree: an alliance's first column, or a coalition with no alliance above nor chapters.
-    whole = {u.key for u in units if u.coalition is None or (coalition.parent_id is None and len(units) == 1)}
-    own = [u.coalition.id for u in units if u.key not in whole and u.coalition is not None]
-    # A chapter's desk compares its new supporters with the period before; an alliance's counts its
-    # chapters' over the period only (the query that finds them is the desk's dearest).
-    before = len(units) == 1
-    new: dict[int, list[DayCount]] = defaultdict(list)
-    for row in _new_among(tree_id, own, period, before=before):
-        new[row[0]].append(row)
+    new, uncompared = _new_supporters(coalition, units, period)
     tallies = {}
     for unit in units:
         tally = Tally()
-        members = list(per_coalition) if unit.coalition is None else [unit.coalition.id]
-        for coalition_id in members:
+        for coalition_id in list(per_coalition) if unit.coalition is None else [unit.coalition.id]:
             counted = per_coalition[coalition_id]
             for series, days in counted.days.items():
                 for day, n in days.items():
                     tally.add(series, day, n)
             for series, n in counted.before.items():
                 tally.add(series, None, n)
-        found = people.new_in_tree(tree_id, period) if unit.key in whole else new[unit.coalition.id]  # type: ignore[union-attr]
-        for _id, day, n in found:
+        for _id, day, n in new[unit.key]:
             tally.add("people", day, n)
-        if unit.key not in whole and not before:
+        if unit.key in uncompared:
             tally.not_before.add("people")
         tallies[unit.key] = tally
     return tallies
+
+
+def _new_supporters(
+    coalition: Coalition, units: list[Unit], period: Period
+) -> tuple[dict[str, list[DayCount]], set[str]]:
+    """Each unit's new supporters per day (and over the period before), and the units whose new
+    supporters were not counted over the period before.
+
+    The whole tree's (an alliance's first column, or a coalition with neither an alliance above nor
+    chapters) are the people created in it. A chapter's (or an alliance's own actions') are those of
+    them who acted there: a chapter's desk compares them with the period before; an alliance's desk
+    counts its chapters' over the period only (the query that finds them is the desk's dearest)."""
+    tree_id = coalition.lineage()[-1].id
+    alone = coalition.parent_id is None and len(units) == 1
+    whole = [u for u in units if u.coalition is None or alone]
+    own = [u for u in units if u not in whole]
+    compared = len(units) == 1
+    found: dict[str, list[DayCount]] = defaultdict(list)
+    if whole:
+        found[whole[0].key] = people.new_in_tree(tree_id, period)
+    key_of = {u.coalition.id: u.key for u in own if u.coalition is not None}
+    for row in _new_among(tree_id, list(key_of), period, before=compared):
+        found[key_of[row[0]]].append(row)
+    return found, set() if compared else set(key_of.values())
 
 
 def _new_among(tree_id: int, coalition_ids: list[int], period: Period, *, before: bool) -> list[DayCount]:

@@ -33,7 +33,7 @@ def test_a_chapter_counts_its_days_in_the_zone_and_only_what_counts(app, world):
     assert board.line(zambia, "registrations") == [0, 0, 1], "a cancelled registration does not count"
     assert board.line(zambia, "mail") == [0, 2, 0], "23:30 UTC on the 10th is the 11th in Lusaka"
     assert board.line(zambia, "people") == [2, 1, 1]
-    before = {s: board.total(zambia, s, before=True) for s in ("people", "signatures", "letters", "mail")}
+    before = {s: board.total_before(zambia, s) for s in ("people", "signatures", "letters", "mail")}
     assert before == {"people": 1, "signatures": 1, "letters": 0, "mail": 0}
 
 
@@ -50,12 +50,12 @@ def test_an_alliance_has_a_column_for_all_of_it_its_own_actions_and_each_chapter
     assert totals["fia"] == {"people": 1, "signatures": 1, "letters": 0, "registrations": 0, "mail": 0}
     assert totals[ALL] == {"people": 6, "signatures": 5, "letters": 1, "registrations": 1, "mail": 2}
     assert board.line(board.main, "people") == [3, 2, 1], "Chipo is new once to FIA, to both its chapters"
-    assert board.total(board.main, "people", before=True) == 1
-    chapters = [board.total(u, "people", before=True) for u in board.chapters]
+    assert board.total_before(board.main, "people") == 1
+    chapters = [board.total_before(u, "people") for u in board.chapters]
     assert chapters == [None, None, None], (
         "an alliance counts its chapters' new supporters over the period only"
     )
-    assert board.total(_unit(board, "fia-zambia"), "signatures", before=True) == 1
+    assert board.total_before(_unit(board, "fia-zambia"), "signatures") == 1
 
 
 def test_weeks_add_up_the_days_of_the_period_in_each(app, world):
