@@ -24,6 +24,7 @@ LAST_DAYS = {"7": 7, "30": 30, "90": 90}
 DEFAULT_DAYS = "30"
 MAX_DAYS = 366
 DAILY_UP_TO = 31  # longer periods are shown week by week unless days are asked for
+PERIOD_FIELDS = ("period", "start", "end", "by", "zone")
 
 
 def _known_zone(form: Any, field: SelectField) -> None:

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from organiser.coalitions.models import Coalition
 from organiser.desk import sections
 from organiser.desk.board import SERIES, build
-from organiser.desk.forms import PeriodForm
+from organiser.desk.forms import PERIOD_FIELDS, PeriodForm
 from organiser.web.permissions import authorise
 
 bp = Blueprint("desk", __name__)
@@ -43,8 +43,10 @@ def desk(coalition: Coalition) -> Response:
 
 
 def _desk_of(slug: str) -> str:
-    """A chapter's desk, over the same period."""
-    return url_for("desk.desk", **{**request.args.to_dict(), "slug": slug})
+    """A chapter's desk, over the same period (only the form's own fields are carried over: url_for
+    takes ``_method``, ``_scheme``… as instructions)."""
+    kept = {name: value for name, value in request.args.items() if name in PERIOD_FIELDS}
+    return url_for("desk.desk", slug=slug, **kept)
 
 
 bp.add_url_rule("/coalitions/<slug>/desk", "desk", desk, methods=["GET"])

@@ -35,6 +35,10 @@ def test_the_alliance_desk_shows_each_chapters_figures_side_by_side(app, world):
     html = response.get_data(as_text=True)
     chapter_link = re.search(r'<a href="([^"]+)">FIA Zambia</a>', html)[1].replace("&amp;", "&")
     assert chapter_link.startswith("/coalitions/fia-zambia/desk?") and "start=2025-03-10" in chapter_link
+    odd = _as(app, world.emails["alliance"]).get(f"/coalitions/fia/desk?{MARCH}&_anchor=x&_external=1&slug=s")
+    links = re.findall(r'href="([^"]*/coalitions/fia-zambia/desk[^"]*)"', odd.get_data(as_text=True))
+    assert links and all(link.startswith("/coalitions/fia-zambia/desk?period=dates") for link in links)
+    assert not any("#" in link or "slug" in link for link in links), "only the form's fields are carried"
     for chart in ("lines-chart", "mail-chart", "chapters-chart", "actions-chart", "sources-chart"):
         assert f'aria-labelledby="{chart}-title {chart}-desc"' in html, chart
     assert "Signatures, letters and registrations by chapter" in page
