@@ -154,10 +154,12 @@ def _letters_and_registrations(world: World, people: dict[str, int]) -> None:
     world.ids.update(campaign=campaign.id, assembly=assembly.id)
 
 
-def _outbox(mailing_id: int, person_id: int, email: str, status: OutboxStatus, sent: str | None) -> None:
+def _outbox(
+    mailing_id: int, person_id: int | None, email: str, status: OutboxStatus, sent: str | None
+) -> None:
     db.session.add(
         OutboxMessage(
-            idempotency_key=f"mailing:{mailing_id}:person:{person_id}",
+            idempotency_key=f"mailing:{mailing_id}:person:{person_id or email}",
             mailing_id=mailing_id,
             person_id=person_id,
             recipient=email,

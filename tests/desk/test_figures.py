@@ -156,3 +156,29 @@ def test_a_zone_three_quarters_of_an_hour_off_the_hour(app):
         db.session.commit()
         board = build(coalition, Period(date(2025, 5, 1), date(2025, 5, 2), "Asia/Kathmandu"))
     assert board.line(board.main, "signatures") == [1, 2]
+
+
+def test_a_mailing_sent_over_midnight_counts_on_each_day(app, world):
+    """Most mailings go out in a burst, on one day; one that runs past midnight (in the desk's zone),
+    or began in the period before, is counted day by day."""
+    from organiser.messaging.models import MailingStatus, OutboxStatus
+    from tests.desk.conftest import _outbox
+    from tests.factories import MailingFactory
+
+    with app.app_context():
+        long = MailingFactory(
+            coalition_id=world.mexico,
+            status=MailingStatus.SENT,
+            started_at=at("2025-03-09 21:00"),
+            finished_at=at("2025-03-10 23:00"),
+        )
+        for n, when in enumerate(
+            ("2025-03-09 21:30", "2025-03-09 22:30", "2025-03-10 21:59", "2025-03-10 22:00")
+        ):
+            _outbox(long.id, None, f"m{n}@example.org", OutboxStatus.SENT, when)
+        db.session.commit()
+    board = _board(app, world.fia)
+    mexico = _unit(board, "fia-mexico")
+    assert board.line(mexico, "mail") == [2, 1, 0], "22:00 UTC is midnight in Lusaka"
+    assert board.total_before(mexico, "mail") == 1
+    assert board.line(board.main, "mail") == [2, 3, 0], "FIA Zambia's burst on the 11th, and Mexico's"
