@@ -5,7 +5,7 @@ A person is new on the day their record was created in the coalition tree: the f
 acted (signed, wrote, registered) in any of its coalitions, or were added to it. A chapter's new
 supporters are the tree's new people who acted in that chapter in the same period (``new_among``):
 someone who acted in two chapters is new to both, and once to the alliance. On PostgreSQL the
-index ``ix_people_tree_created_desk`` (migration 0030) answers these counts."""
+index ``ix_people_tree_joined`` (migration 0031) answers these counts."""
 
 from __future__ import annotations
 

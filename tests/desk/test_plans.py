@@ -39,7 +39,7 @@ INDEXES = (
     "ix_signatures_confirmed_desk",
     "ix_letters_confirmed_desk",
     "ix_assembly_registrations_waitlist",
-    "ix_people_tree_created_desk",
+    "ix_people_tree_joined",  # the supporters list's, made in 0031
     "ix_outbox_messages_sent_desk",
     "ix_consent_events_withdrawn_desk",
 )
