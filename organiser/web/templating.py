@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, current_app, request, url_for
@@ -15,9 +16,13 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}  # each in its own language
 
 def lang_url(code: str) -> str:
     """The current page in another language."""
-    # The route's own arguments win over a query parameter of the same name (``?slug=…``).
-    values = {**request.args.to_dict(), **(request.view_args or {}), "lang": code}
-    return url_for(request.endpoint or "coalitions.index", **values)
+    # The route's own arguments win over a query parameter of the same name (``?slug=…``); the query
+    # is carried as it came, never handed to ``url_for`` as arguments (it reads ``_method``,
+    # ``_scheme``, ``_external``… and ``endpoint`` as instructions).
+    path = url_for(request.endpoint or "coalitions.index", **(request.view_args or {}))
+    view_args = request.view_args or {}
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "lang" and k not in view_args]
+    return f"{path}?{urlencode([*query, ('lang', code)])}"
 
 
 def country_name(code: str | None) -> str:

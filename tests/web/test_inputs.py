@@ -110,6 +110,15 @@ def test_a_query_parameter_named_like_the_routes_own_argument_changes_nothing(ap
     assert page.status_code == 200 and "/petitions/two-child-limit?lang=en" in page.text
 
 
+def test_query_parameters_url_for_reads_as_instructions_are_only_carried(app, petition):
+    """``_method``, ``_scheme``, ``_external``, ``_anchor`` and ``endpoint`` are url_for's own words:
+    the language link carries them in its query, as any other parameter, and the page answers."""
+    query = "_method=POST&_scheme=gopher&_external=1&_anchor=x&endpoint=nowhere&lang=es"
+    page = app.test_client().get(f"/petitions/two-child-limit?{query}")
+    assert page.status_code == 200
+    assert "/petitions/two-child-limit?_method=POST&amp;_scheme=gopher" in page.text
+
+
 def test_a_choice_of_nothing_but_a_control_character_is_an_empty_one(app, petition, mail):
     """Python counts \\x1c-\\x1f as white space, so an optional choice of one is taken as empty (and
     was stored as it came): the control character is taken out first, and nothing of it is kept."""
