@@ -4,8 +4,8 @@ signatures came from, and who acted (to count new supporters). Every figure is c
 database (``GROUP BY`` the day), and the answers are plain values (``organiser.web.tallies``).
 
 On PostgreSQL the counts read the partial indexes of migration 0030 (``*_desk``), whose ``WHERE``
-is the same list of states as here. Letters have no ``source`` of their own yet: top sources are
-petition sponsors and tracking codes."""
+is the same list of states as here. Top sources are tracking codes and co-sponsors, of signatures
+and letters together."""
 
 from __future__ import annotations
 
@@ -83,26 +83,35 @@ def letters_by_day(campaign_ids: Sequence[int], period: Period) -> list[DayCount
     return _by_day(Letter.campaign_id, Letter.confirmed_at, written, period)
 
 
-def sources(petition_ids: Sequence[int], period: Period, top: int = 10) -> list[Source]:
-    """The ``top`` sources of the signatures confirmed over ``period``, most first: each tracking code
-    with the co-sponsor it brought signers for (a signature keeps its sponsor if the code changes)."""
-    if not petition_ids:
-        return []
-    n = func.count().label("n")
-    counted = (
-        select(Signature.sponsor_organisation_id, Signature.source, n)
-        .where(*_signed(petition_ids), Signature.confirmed_at >= period.start)
-        .where(Signature.confirmed_at < period.end)
-        .group_by(Signature.sponsor_organisation_id, Signature.source)
-        .order_by(n.desc(), Signature.source)
-        .limit(top)
-    ).subquery()
-    rows = db.session.execute(
-        select(counted.c.source, Organisation.name, counted.c.n)
-        .outerjoin(Organisation, Organisation.id == counted.c.sponsor_organisation_id)
-        .order_by(counted.c.n.desc(), counted.c.source)
-    )
-    return [Source(code or "", sponsor or "", count) for code, sponsor, count in rows]
+def sources(
+    petition_ids: Sequence[int], period: Period, top: int = 10, campaign_ids: Sequence[int] = ()
+) -> list[Source]:
+    """The ``top`` sources of the signatures and letters confirmed over ``period``, most first: each
+    tracking code with the co-sponsor it brought people for (a row keeps its sponsor if the code
+    changes). Each kind is counted by the database; the two short lists are added up here."""
+    totals: dict[tuple[str, int | None], int] = {}
+    counted = []
+    if petition_ids:
+        counted.append((Signature, list(_signed(petition_ids))))
+    if campaign_ids:
+        written = [Letter.campaign_id.in_(list(campaign_ids)), one_of(Letter.status, COUNTED_STATUSES)]
+        counted.append((Letter, written))
+    for model, conditions in counted:
+        n = func.count().label("n")
+        rows = db.session.execute(
+            select(model.source, model.sponsor_organisation_id, n)
+            .where(*conditions, model.confirmed_at >= period.start, model.confirmed_at < period.end)
+            .group_by(model.sponsor_organisation_id, model.source)
+            .order_by(n.desc(), model.source)
+            .limit(top)
+        )
+        for code, sponsor_id, count in rows:
+            totals[(code or "", sponsor_id)] = totals.get((code or "", sponsor_id), 0) + count
+    best = sorted(totals.items(), key=lambda item: (-item[1], item[0][0]))[:top]
+    sponsor_ids = {sponsor_id for (_code, sponsor_id), _n in best if sponsor_id is not None}
+    named = select(Organisation.id, Organisation.name).where(Organisation.id.in_(sponsor_ids))
+    names = {id_: name for id_, name in db.session.execute(named)} if sponsor_ids else {}
+    return [Source(code, names.get(sponsor_id, ""), count) for (code, sponsor_id), count in best]
 
 
 def actors(coalition_ids: Collection[int], since: datetime, until: datetime) -> list[Any]:

@@ -164,6 +164,7 @@ def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
         for key, (this, before) in per_action.items()
     ]
     petitions = [a.id for a in known.values() if a.kind == PETITION]
+    campaigns = [a.id for a in known.values() if a.kind == LETTERS]
     return Board(
         coalition=coalition,
         period=period,
@@ -171,7 +172,7 @@ def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
         units=units,
         tallies=tallies,
         actions=figures,
-        sources=actions.sources(petitions, period, TOP_SOURCES),
+        sources=actions.sources(petitions, period, TOP_SOURCES, campaigns),
         mailings=mail.recent_mailings(ids, MAILINGS),
         names=names,
     )

@@ -175,12 +175,12 @@ def chapters(board: Board) -> Chart:
 
 
 def sources(board: Board) -> tuple[Chart, list[tuple[str, str, int]]]:
-    """The chart of the top sources, and its rows: (tracking code, sponsor, signatures)."""
-    direct = _("No tracking code (the petition's own page)")
+    """The chart of the top sources, and its rows: (tracking code, sponsor, signatures and letters)."""
+    direct = _("No tracking code (the action's own page)")
     rows = [(s.code or direct, s.sponsor, s.count) for s in board.sources]
     labelled = [(short(f"{code} ({sponsor})" if sponsor else code), n) for code, sponsor, n in rows]
-    none = _("No confirmed signatures in this period.")
-    return _bars(labelled, "sources-chart", _("Where signatures came from"), none), rows
+    none = _("No confirmed signatures or letters in this period.")
+    return _bars(labelled, "sources-chart", _("Where signatures and letters came from"), none), rows
 
 
 def sections(board: Board) -> dict[str, Any]:

@@ -136,6 +136,7 @@ def _letters_and_registrations(world: World, people: dict[str, int]) -> None:
         person_id=people["p5"],
         status=LetterStatus.SENT,
         confirmed_at=at("2025-03-11 08:00"),
+        source="radio",  # a source of letters too: counted with the signatures'
     )
     LetterFactory(campaign_id=campaign.id, person_id=people["p1"], status=LetterStatus.PENDING)
     assembly = AssemblyFactory(coalition_id=world.zambia, title="Lusaka People's Assembly")
