@@ -75,6 +75,7 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "tribunals.request_changes": ({"changes-note"}, ("next",)),
     "tribunals.panel": ({"name", "bio"}, ("next",)),
     "tribunals.testify": ({"email"}, ("next",)),
+    "coalitions.people_import_consent": ({"wording", "agreed_where"}, ("next",)),
 }
 IGNORED_COLUMNS = {("users", "last_sign_in_at"), ("users", "password_hash")}  # rehashes on sign-in
 

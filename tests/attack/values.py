@@ -138,6 +138,10 @@ def good_values(n: int) -> dict[str, str]:
         "account": "The clinic had no medicines.",  # a testimony
         "changes-note": "Say which district.",  # moderating a testimony
         "reject-note": "Not about this tribunal.",
+        "stated_consent": "given",  # a supporters' import: what they agreed to, where and when
+        "wording": "Keep me updated by e-mail.",
+        "agreed_where": "Action Network form",
+        "agreed_on": "2025-03-31",
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from datetime import UTC, datetime
 from html import unescape
 
@@ -284,3 +285,232 @@ def test_ten_thousand_rows_with_twenty_bad_ones_imported_then_imported_again_cha
     log = text_of(client.get("/coalitions/fia-zambia/supporters/import"))
     assert log.count("supporters.csv") == 2, "both imports are in the log"
     assert "Agreed: “Yes, keep me updated about the Fair Tax campaign by e-mail.”, Action Network form" in log
+
+
+# ---- the columns, the consent, who is left out ----------------------------------------------------------
+
+MAILCHIMP = "Email Address,First Name,Last Name,CC,REGION,Notes\n"
+
+
+def save_columns(client, page, choices: dict[str, str]):
+    """Send the columns form of ``page`` with some of its choices changed (by label)."""
+    html = page.get_data(as_text=True)
+    labels = dict(re.findall(r'<label for="(column_\d+)">(.*?)</label>', html))
+    data = {name: chosen_columns(page)[unescape(label)] for name, label in labels.items()}
+    data.update(
+        {name: choices[unescape(label)] for name, label in labels.items() if unescape(label) in choices}
+    )
+    url = re.search(r"/coalitions/[^\"]+/columns", html).group(0)
+    return client.post(url, data={"csrf_token": csrf_token(html), **data}, follow_redirects=True)
+
+
+def test_the_columns_are_guessed_and_can_be_changed_but_never_to_something_unclear(app, fia):
+    client, _ids = fia
+    page = upload(client, MAILCHIMP + "ann@example.org,Ann,Lee,zm,Lusaka,met at the march\n")
+    assert chosen_columns(page) == {
+        "Column “Email Address”": "email",
+        "Column “First Name”": "first_name",
+        "Column “Last Name”": "last_name",
+        "Column “CC”": "country",
+        "Column “REGION”": "region",
+        "Column “Notes”": "ignore",
+    }, "Mailchimp's columns are guessed"
+    assert "met at the march" in text_of(page), "the first rows are shown as they are"
+
+    for choices, message in [
+        ({"Column “Notes”": "email"}, "Another column is already the e-mail address."),
+        ({"Column “Notes”": "name"}, "Choose a full name column, or first and last name columns: not both."),
+        ({"Column “Email Address”": "ignore"}, "Choose the column that holds the e-mail addresses."),
+        ({"Column “Notes”": "nickname"}, "Not a valid choice"),
+    ]:
+        refused = save_columns(client, page, choices)
+        assert refused.status_code == 200 and message in text_of(refused), choices
+        assert text_of(refused).startswith("Error:")
+    assert (
+        chosen_columns(client.get(re.search(r"/coalitions/\S+/columns", page.request.url).group(0)))[
+            "Column “Notes”"
+        ]
+        == "ignore"
+    ), "nothing refused was saved"
+
+    changed = save_columns(
+        client, page, {"Column “First Name”": "name", "Column “Last Name”": "ignore", "Column “CC”": "ignore"}
+    )
+    assert "Columns saved" in text_of(changed)
+    assert chosen_columns(changed)["Column “First Name”"] == "name"
+    done = state_consent(client, changed, NOT_AGREED)
+    assert figures(done)["created"] == 1
+    ann = people(app, _ids["alliance"])["ann@example.org"]
+    assert (ann.name, ann.country, ann.region) == ("Ann", None, "Lusaka")
+
+
+def test_without_consent_people_are_imported_with_none_recorded(app, fia):
+    client, ids = fia
+    columns = upload(client, MAILCHIMP + "ann@example.org,Ann,Lee,zm,,\nben@example.org,Ben,Ode,GB,,\n")
+    done = state_consent(client, columns, NOT_AGREED)
+    assert figures(done)["created"] == 2
+    assert "No consent to be mailed" in text_of(done)
+    assert set(people(app, ids["alliance"])) == {"ann@example.org", "ben@example.org"}
+    assert ledger(app, ids["chapter"]) == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ConsentState)) == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "messages"),
+    [
+        ({}, ["Say whether they agreed to hear from you"]),
+        ({"stated_consent": "given"}, ["Say this: it is recorded for each of them, as you write it"] * 3),
+        ({**AGREED, "agreed_on": "2999-01-01"}, ["Enter a year from 2000 to 2099"]),
+        ({**AGREED, "agreed_on": "2090-01-01"}, ["Choose today or an earlier date"]),
+        ({**AGREED, "agreed_on": "2025-02-30"}, ["Enter a real date, like 2027-03-31"]),
+        ({**AGREED, "agreed_where": "x" * 201}, ["Field cannot be longer than 200 characters."]),
+        ({**AGREED, "wording": "Yes\x00"}, ["This had invisible control characters in it."]),
+        (
+            {**NOT_AGREED, "wording": WORDING},
+            ["You said they did not agree: leave this empty, or choose “Yes”"],
+        ),
+        ({"stated_consent": "maybe"}, ["Say whether they agreed to hear from you"]),
+    ],
+)
+def test_the_consent_is_stated_in_full_or_refused_next_to_its_field(app, fia, data, messages):
+    client, ids = fia
+    columns = upload(client, ACTION_NETWORK + "\nann@example.org,Ann,Lee,,ZM,en\n")
+    refused = state_consent(client, columns, data)
+    page = text_of(refused)
+    assert page.startswith("Error:"), page[:300]
+    for message in messages:
+        assert page.count(message) >= messages.count(message) + 1, (message, page)  # summary and field
+    assert people(app, ids["alliance"]) == {}, "nothing imported"
+
+
+def test_the_unsubscribed_the_bounced_and_the_erased_are_not_imported_again(app, fia):
+    from organiser.messaging.models import BounceKind
+    from organiser.messaging.services.suppression import record_bounce, unsubscribe
+    from organiser.privacy.services import erase_person
+
+    client, ids = fia
+    with app.app_context():
+        for email in ("gone@example.org", "left@example.org", "bounced@example.org"):
+            PersonFactory(tree_id=ids["alliance"], email=email)
+        erase_person(_person("gone@example.org"), requested_by="person")
+        unsubscribe(
+            _person("left@example.org"),
+            ConsentSubject.COALITION,
+            ids["chapter"],
+            everything=True,
+            source="link",
+        )
+        record_bounce("bounced@example.org", BounceKind.HARD, detail="550 no such user")
+        db.session.commit()
+    rows = ["Gone@Example.org", "left@example.org", " BOUNCED@example.org", "new@example.org"]
+    done = state_consent(client, upload(client, "email\n" + "\n".join(rows) + "\n"), AGREED)
+    assert figures(done) | {"rows": 4} == {
+        "rows": 4,
+        "created": 1,
+        "merged": 0,
+        "unchanged": 0,
+        "suppressed": 3,
+        "withdrawn": 0,
+        "repeated": 0,
+        "errors": 0,
+    }
+    assert set(people(app, ids["alliance"])) == {"left@example.org", "bounced@example.org", "new@example.org"}
+    assert [e[0] for e in ledger(app, ids["chapter"]) if e[1]] == ["new@example.org"]
+
+
+def _person(email: str) -> Person:
+    return db.session.scalar(select(Person).where(Person.email == email))
+
+
+def test_an_import_is_seen_only_through_its_own_coalition(app, fia):
+    client, _ids = fia
+    columns = upload(client, "email\nann@example.org\n")
+    url = re.search(r"/coalitions/fia-zambia/supporters/imports/(\d+)/columns", columns.request.url)
+    with app.app_context():
+        CoalitionFactory(name="FIA Mexico", slug="fia-mexico", country="MX")
+        db.session.commit()
+    for path in ("columns", "consent", ""):
+        other = f"/coalitions/fia-mexico/supporters/imports/{url.group(1)}/{path}".rstrip("/")
+        assert client.get(other).status_code == 403, "another chapter's pages"
+        own = f"/coalitions/fia-zambia/supporters/imports/{int(url.group(1)) + 1000}/{path}".rstrip("/")
+        assert client.get(own).status_code == 404
+
+
+# ---- an import that stopped, drafts left behind, a real worker ------------------------------------------
+
+
+def test_an_import_that_stopped_is_handed_out_again_and_goes_on_from_where_it_was(app, fia):
+    """Its worker was killed after the first batch committed: the sweep finds it stalled, and the
+    job imports the rest (the people of the batch already done are not looked at again)."""
+    from organiser.coalitions.models import ImportStatus, SupporterImport
+    from organiser.coalitions.services import people_import
+
+    client, ids = fia
+    columns = upload(client, "email,name\n" + "".join(f"p{n}@example.org,P{n}\n" for n in range(5)))
+    import_id = int(re.search(r"/imports/(\d+)/", columns.request.url).group(1))
+    with app.app_context():
+        imp = db.session.get(SupporterImport, import_id)
+        imp.status, imp.consent_given, imp.started_at = (
+            ImportStatus.RUNNING,
+            False,
+            datetime(2026, 1, 1, tzinfo=UTC),
+        )
+        imp.handled, imp.created = 2, 2  # p0 and p1, as if written by the batch that committed
+        imp.progressed_at = datetime(2026, 1, 1, tzinfo=UTC)
+        people_import.sweep_imports()
+        db.session.commit()  # the job is handed out after the commit (here: run in-process)
+    done = client.get(f"/coalitions/fia-zambia/supporters/imports/{import_id}")
+    assert "Done" in text_of(done)
+    assert figures(done)["created"] == 5
+    assert set(people(app, ids["alliance"])) == {"p2@example.org", "p3@example.org", "p4@example.org"}
+
+
+def test_a_file_never_imported_is_deleted_after_a_day(app, fia):
+    from organiser.coalitions.models import SupporterImport
+    from organiser.coalitions.services import people_import
+
+    client, _ids = fia
+    upload(client, "email\nann@example.org\n")
+    upload(client, "email\nben@example.org\n")
+    with app.app_context():
+        first, second = db.session.scalars(select(SupporterImport).order_by(SupporterImport.id)).all()
+        first.created_at = datetime(2026, 1, 1, tzinfo=UTC)
+        people_import.sweep_imports()
+        db.session.commit()
+        assert db.session.scalars(select(SupporterImport.id)).all() == [second.id]
+    log = text_of(client.get("/coalitions/fia-zambia/supporters/import"))
+    assert "Not imported yet (the file is deleted after a day)" in log
+
+
+@pytest.mark.worker
+def test_a_large_import_waits_for_a_worker_with_its_progress_shown_then_runs_on_it(live, request):
+    """With Redis, the import is an RQ job: the page shows it waiting (a progress bar, refreshed
+    without script); a worker then imports the file in batches."""
+    from organiser.coalitions.services import people_import
+
+    with live.app_context():
+        zambia = CoalitionFactory(name="FIA Zambia", slug="fia-zambia", country="ZM")
+        user_with_role(Role.COALITION_COORDINATOR, zambia.id, email="coord@fia-zambia.example")
+        db.session.commit()
+        tree = zambia.id
+    client = live.test_client()
+    assert sign_in(client, "coord@fia-zambia.example", PASSWORD).status_code == 302
+    rows = "".join(f"w{n}@example.org,W{n},ZM\n" for n in range(3 * people_import.BATCH + 7))
+    waiting = state_consent(client, upload(client, "email,name,country\n" + rows), AGREED)
+    html = waiting.get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in html
+    assert re.search(r'<progress id="p-handled" max="1507" value="0">', html)
+    assert "Waiting" in text_of(waiting) and "0 of 1,507 people handled" in text_of(waiting)
+
+    request.getfixturevalue("rq_worker")  # a worker starts now
+    page = waiting
+    for _ in range(120):
+        page = client.get(waiting.request.path)
+        if "Done" in text_of(page):
+            break
+        time.sleep(0.5)
+    assert "Done" in text_of(page) and "http-equiv" not in page.get_data(as_text=True)
+    assert figures(page)["created"] == 1507
+    assert len(people(live, tree)) == 1507
+    assert len(ledger(live, tree)) == 1507

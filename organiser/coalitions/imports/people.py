@@ -32,6 +32,7 @@ from organiser.coalitions.imports.reader import (
 from organiser.people.models import Person
 from organiser.people.services import supporter_email
 from organiser.web.forms import COUNTRY_CODES, MAX_EMAIL
+from organiser.web.inputs import CONTROLS
 
 MAX_ROWS = 50_000
 IGNORE = "ignore"
@@ -124,6 +125,8 @@ def header_of(text: str) -> Header:
         return sum(squashed(c) in GUESSES for c in found), sum(bool(c.strip()) for c in found)
 
     found = cells(max(DELIMITERS, key=score))
+    if any(CONTROLS.search(c) for c in found):
+        raise ImportFileError(_("The first row, with the column names, has invisible control characters."))
     names = [column_name(c) for c in found]
     if not any(names):
         raise ImportFileError(_("The first row must name the columns, such as email, first_name, last_name."))

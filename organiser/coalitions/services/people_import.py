@@ -237,9 +237,9 @@ def sweep_imports() -> None:
     imports that stopped moving (their worker was killed, or Redis lost the job)."""
     now = utcnow()
     db.session.execute(
-        delete(SupporterImport).where(
-            SupporterImport.status == ImportStatus.DRAFT, SupporterImport.created_at < now - DRAFT_KEPT
-        )
+        delete(SupporterImport)
+        .where(SupporterImport.status == ImportStatus.DRAFT, SupporterImport.created_at < now - DRAFT_KEPT)
+        .execution_options(synchronize_session=False)
     )
     stalled = select(SupporterImport.id).where(
         SupporterImport.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING]),
