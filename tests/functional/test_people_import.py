@@ -499,7 +499,7 @@ def test_a_large_import_waits_for_a_worker_with_its_progress_shown_then_runs_on_
     rows = "".join(f"w{n}@example.org,W{n},ZM\n" for n in range(3 * people_import.BATCH + 7))
     waiting = state_consent(client, upload(client, "email,name,country\n" + rows), AGREED)
     html = waiting.get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="2">' in html
+    assert '<meta http-equiv="refresh" content="5">' in html
     assert re.search(r'<progress id="p-handled" max="1507" value="0">', html)
     assert "Waiting" in text_of(waiting) and "0 of 1,507 people handled" in text_of(waiting)
 

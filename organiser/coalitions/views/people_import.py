@@ -4,7 +4,7 @@ for everyone in the file → the import, with its progress and, once done, what 
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -112,11 +112,14 @@ def _stated(form: PeopleConsentForm) -> people_import.StatedConsent:
 
 @authorise(Coalition, "can_manage")
 def import_result(coalition: Coalition, import_id: int) -> Response:
-    """An import's progress while it runs (the page refreshes itself), then what it did."""
+    """An import's progress while it runs, then what it did. While it runs the page refreshes itself
+    (no script needed), unless the reader stops it (``?refresh=off``: a page that changes under a
+    screen reader, or faster than someone reads, must be possible to stop)."""
     imp = _import_of(coalition, import_id)
     if imp.status == ImportStatus.DRAFT:
         return redirect(_url("coalitions.people_import_columns", imp))
     running = imp.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+    still = request.args.get("refresh") == "off"
     return _staff_page(
-        "coalitions/people_import_progress.html", coalition=coalition, imp=imp, refresh=running
+        "coalitions/people_import_progress.html", coalition=coalition, imp=imp, refresh=running, still=still
     )
