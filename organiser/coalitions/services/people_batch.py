@@ -9,7 +9,7 @@ person gave, or record the same consent (same wording, source and date) for a pe
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -34,41 +34,58 @@ class Known:
     """A person already in the tree: their id and the fields they have."""
 
     id: int
-    values: dict[str, str]
+    values: dict[str, str] = field(hash=False, compare=False)
+
+
+@dataclass
+class Plan:
+    """What a batch does to the people already in the tree: the fields to fill, who gets the
+    stated consent, and what each one's outcome is."""
+
+    fills: dict[int, dict[str, str]] = field(default_factory=dict)
+    consent_for: list[int] = field(default_factory=list)
+    outcomes: dict[int, str] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 def import_batch(imp: SupporterImport, tree_id: int, batch: list[tuple[str, Supporter]]) -> Counter[str]:
     """Write one batch of the file's supporters (address, values); the count of each outcome."""
-    counts: Counter[str] = Counter()
     suppressed = suppressed_addresses({address: s.written for address, s in batch})
-    counts["suppressed"] = len(suppressed)
     wanted = {address: s for address, s in batch if address not in suppressed}
     known = _known(tree_id, list(wanted))
     created = _insert_people(tree_id, {a: s for a, s in wanted.items() if a not in known})
     known.update(_known(tree_id, [a for a in wanted if a not in known and a not in created]))  # raced
     withdrawn, consented = _consent_states(imp, [k.id for k in known.values()])
-    recorded = _already_recorded(imp, [k.id for k in known.values()])
-    fills: dict[int, dict[str, str]] = {}
-    consent_for = list(created.values()) if imp.consent_given else []
-    outcomes = dict.fromkeys(created.values(), "created")
-    for address, person in known.items():
+    plan = _plan(imp, {known[a]: wanted[a] for a in known}, withdrawn)
+    if imp.consent_given:
+        plan.consent_for += created.values()
+    plan.outcomes.update(dict.fromkeys(created.values(), "created"))
+    _fill(plan.fills)
+    _record_consent(imp, plan.consent_for, consented)
+    _link(imp.id, plan.outcomes)
+    plan.counts.update(created=len(created), suppressed=len(suppressed))
+    return plan.counts
+
+
+def _plan(imp: SupporterImport, known: dict[Known, Supporter], withdrawn: set[int]) -> Plan:
+    """For each person already there: left as they are if they withdrew their consent; otherwise
+    their empty fields filled from the file, and the stated consent unless they have it already."""
+    plan = Plan()
+    recorded = _already_recorded(imp, [person.id for person in known])
+    for person, supporter in known.items():
         if person.id in withdrawn:
-            counts["withdrawn"] += 1
+            plan.counts["withdrawn"] += 1
             continue
-        fill = {k: v for k, v in wanted[address].values.items() if k in FIELDS and v and not person.values[k]}
+        fill = {k: v for k, v in supporter.values.items() if k in FIELDS and v and not person.values[k]}
         gives = bool(imp.consent_given) and person.id not in recorded
         if fill:
-            fills[person.id] = fill
+            plan.fills[person.id] = fill
         if gives:
-            consent_for.append(person.id)
+            plan.consent_for.append(person.id)
         if fill or gives:
-            outcomes[person.id] = "merged"
-        counts["merged" if fill or gives else "unchanged"] += 1
-    counts["created"] = len(created)
-    _fill(fills)
-    _record_consent(imp, consent_for, consented)
-    _link(imp.id, outcomes)
-    return counts
+            plan.outcomes[person.id] = "merged"
+        plan.counts["merged" if fill or gives else "unchanged"] += 1
+    return plan
 
 
 def _known(tree_id: int, addresses: list[str]) -> dict[str, Known]:

@@ -22,6 +22,7 @@ from sqlalchemy import delete, select, update
 from organiser.coalitions.imports.people import (
     Header,
     PeopleFile,
+    Supporter,
     guess,
     header_of,
     layout,
@@ -64,9 +65,8 @@ def upload(coalition: Coalition, data: bytes, file_name: str, *, by: Any) -> Sup
         file_data=data,
         status=ImportStatus.DRAFT,
     )
-    set_columns(imp, guess(header), text)
     db.session.add(imp)
-    db.session.flush()
+    set_columns(imp, guess(header), text)
     log.info("supporter import %s uploaded to coalition %s by %s", imp.id, coalition.id, by.id)
     return imp
 
@@ -175,7 +175,7 @@ def _begin(imp: SupporterImport, people: PeopleFile) -> None:
     db.session.commit()
 
 
-def _batches(import_id: int, tree_id: int, supporters: list[tuple[str, Any]]) -> int:
+def _batches(import_id: int, tree_id: int, supporters: list[tuple[str, Supporter]]) -> int:
     began, handled = time.monotonic(), 0
     while True:
         imp = _locked(import_id)
