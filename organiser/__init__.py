@@ -116,7 +116,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Each package registers itself (its blueprint, segments, scopes, personal data, sweeps), lowest
 # layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies, and
-# the public face over them all (the hub).
+# the public face over them all (the hub), and the supporters' pages.
 PACKAGES = (
     "organiser.core",
     "organiser.people",
@@ -126,6 +126,7 @@ PACKAGES = (
     "organiser.actions",
     "organiser.assemblies",
     "organiser.hub",
+    "organiser.supporters",
     "organiser.api",
 )
 

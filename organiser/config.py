@@ -103,6 +103,9 @@ def _database_and_runtime(env: Mapping[str, str]) -> dict[str, Any]:
         # if they answer "not yet", reminded once this many days after that.
         "LETTER_FOLLOW_UP_DAYS": _int(env, "ORGANISER_LETTER_FOLLOW_UP_DAYS", 14),
         "LETTER_REMINDER_DAYS": _int(env, "ORGANISER_LETTER_REMINDER_DAYS", 14),
+        # Supporters a petition started by a supporter needs before coordinators see it (the UK
+        # Parliament's site asks for 5); each coalition may set its own.
+        "COMMUNITY_SUPPORTERS": _int(env, "ORGANISER_COMMUNITY_SUPPORTERS", 5),
         "PASSWORD_HASH_PROFILE": "default",  # tests set "cheapest" in their config; never the environment
         "TESTING": False,
     }

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from organiser.actions.letters.demo import seed_letters, seed_region_letters
+from organiser.actions.petitions.community.demo import seed_community
 from organiser.actions.petitions.demo import open_demand_petition, seed_delivered_petition, seed_petitions
 from organiser.actions.petitions.support.demo import place_demo_signatures
 from organiser.actions.targets.boundaries.demo import seed_uk_map, seed_zambian_map
@@ -35,6 +36,7 @@ def seed_demo() -> bool:
     coalitions = seed_coalitions()
     admin = User.by_email("sia.coordinator@example.org")
     seed_petitions(coalitions.sia, coalitions.zambia, admin)
+    seed_community(coalitions.sia)
     seed_letters(coalitions.sia, admin)
     seed_region_letters(coalitions.sia, coalitions.zambia, admin)
     seed_delivered_petition(coalitions.sia, admin)  # after the letters: they go to every SIA target

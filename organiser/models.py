@@ -2,6 +2,11 @@
 
 from organiser.actions.letters.models import Letter, LetterCampaign, LetterCampaignChange  # noqa: F401
 from organiser.actions.letters.replies.models import LetterFollowUp  # noqa: F401
+from organiser.actions.petitions.community.models import (  # noqa: F401
+    CommunityPetition,
+    CommunitySettings,
+    PetitionUpdate,
+)
 from organiser.actions.petitions.models import (  # noqa: F401
     Invalidation,
     Petition,
@@ -11,6 +16,7 @@ from organiser.actions.petitions.models import (  # noqa: F401
     Signature,
 )
 from organiser.actions.petitions.support.models import PetitionArea  # noqa: F401
+from organiser.actions.petitions.thresholds.models import PetitionThreshold, ResponseMailing  # noqa: F401
 from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMap  # noqa: F401
 from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401
@@ -35,7 +41,8 @@ from organiser.coalitions.models import (  # noqa: F401
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base
 from organiser.messaging.models import MailEvent, Mailing, OutboxAttachment, OutboxMessage, Suppression  # noqa: F401
-from organiser.people.models import ConsentEvent, ConsentState, Person  # noqa: F401
+from organiser.people.models import ConsentEvent, ConsentState, Person, PersonNote, PersonTag, Tag  # noqa: F401
 from organiser.privacy.models import DataExport, Erasure, RetentionRun  # noqa: F401
+from organiser.supporters.models import SavedSegment  # noqa: F401
 
 metadata = Base.metadata

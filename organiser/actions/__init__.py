@@ -8,7 +8,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from organiser.actions import letters, petitions, targets
+    from organiser.actions import letters, petitions, supporters, targets
+    from organiser.people.activity import register_activity
 
     for package in (targets, petitions, letters):
         package.init_app(app)
+    for source in supporters.SOURCES:  # signers and writers, for the supporters' pages
+        register_activity(source)

@@ -6,15 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Its pages; assemblies as role scopes; registrations as personal data."""
-    from organiser.assemblies import personal_data, services
+    """Its pages; assemblies as role scopes; registrations as personal data and as activity."""
+    from organiser.assemblies import personal_data, services, supporters
     from organiser.assemblies.blueprint import bp
     from organiser.core.scopes import register_scope
+    from organiser.people.activity import register_activity
     from organiser.privacy.registry import register_personal_data
 
     app.register_blueprint(bp)
     register_scope(services.SCOPE)
     register_personal_data(personal_data.REGISTRATIONS)
+    register_activity(supporters.REGISTRATIONS)  # registrants, for the supporters' pages
     # The sub-packages: each its own blueprint (and jobs, segments, personal data).
     from organiser.assemblies import dayof, demands, tribunals
 

@@ -75,6 +75,17 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "tribunals.request_changes": ({"changes-note"}, ("next",)),
     "tribunals.panel": ({"name", "bio"}, ("next",)),
     "tribunals.testify": ({"email"}, ("next",)),
+    "community.start": ({"email"}, ("next",)),
+    "community.support": ({"email"}, ("next",)),
+    "community.edit": ({"title", "ask", "background", "target_name"}, ("next",)),
+    "community.updates": ({"subject"}, ("next",)),
+    "community.reject": ({"note"}, ("next",)),
+    "thresholds.thresholds": ({"details"}, ("next",)),
+    "supporters.add_note": ({"body"}, ("next",)),
+    "supporters.tag_person": ({"new_tag"}, ("next",)),
+    "supporters.tag_matching": ({"new_tag"}, ("next",)),
+    "supporters.save_segment": ({"name"}, ("next",)),
+    "supporters.tags": ({"name"}, ("next",)),
     "coalitions.people_import_consent": ({"wording", "agreed_where"}, ("next",)),
 }
 IGNORED_COLUMNS = {("users", "last_sign_in_at"), ("users", "password_hash")}  # rehashes on sign-in

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from organiser.actions.letters.models import LetterSponsor
 from organiser.actions.letters.replies.models import LetterFollowUp
 from organiser.actions.petitions import services as petitions
 from organiser.actions.petitions.models import (
@@ -38,8 +39,10 @@ from organiser.people.models import ConsentSubject, Person
 from organiser.people.services import record_consent
 from organiser.privacy.services import data_link_token
 from organiser.web.public_actions import link_token
+from tests.attack import world_community
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
 from tests.attack.world_assemblies import _assembly, _demands, _tribunal
+from tests.attack.world_supporters import _supporters
 from tests.factories import (
     PASSWORD,
     CoalitionFactory,
@@ -69,6 +72,7 @@ class World:
     assembly_slug: str = "lusaka-peoples-assembly"
     check_in_code: str = "K7Q2M9"  # Chipo's, at the assembly
     tribunal_slug: str = "debt-tribunal"
+    community_slug: str = "medicines-for-every-clinic"  # a petition started by a supporter
     download_format: str = "json"
     direction: str = "up"  # a registration question moved
     ids: dict[str, int] = field(default_factory=dict)
@@ -161,7 +165,7 @@ def _petition(world: World, zambia, zla, coordinator: User, person: Person, targ
     return petition
 
 
-def _campaign(world: World, zambia, coordinator: User, person: Person, target: Target) -> None:
+def _campaign(world: World, zambia, zla, coordinator: User, person: Person, target: Target) -> None:
     """Open, to the Minister; Chipo's letter waits for her confirmation."""
     campaign = LetterCampaignFactory(
         coalition_id=zambia.id,
@@ -176,7 +180,13 @@ def _campaign(world: World, zambia, coordinator: User, person: Person, target: T
     letter = LetterFactory(
         campaign_id=campaign.id, person_id=person.id, target_id=target.id, name="Chipo Mwale"
     )
-    world.ids["campaign"] = campaign.id
+    # ZLA is invited to co-sponsor it, and has not answered yet.
+    sponsor = LetterSponsor(
+        campaign_id=campaign.id, organisation_id=zla.id, code="zla", invited_by_id=coordinator.id
+    )
+    db.session.add(sponsor)
+    db.session.flush()
+    world.ids.update(campaign=campaign.id, letter_sponsorship=sponsor.id)
     world.tokens["letter"] = link_token("letter", [letter.id])
     # Her letter's follow-up, asking whether the Minister replied (its page is the link's).
     follow_up = LetterFollowUp(
@@ -274,11 +284,14 @@ def build_world(app: Flask) -> World:
         record_consent(person, ConsentSubject.ORGANISATION, zla.id, given=True, source="world")
         world.ids.update(person=person.id, target=target.id)
         _petition(world, zambia, zla, coordinator, person, target)
-        _campaign(world, zambia, coordinator, person, target)
+        _campaign(world, zambia, zla, coordinator, person, target)
         _assembly(world, zambia, zla, coordinator, person)
         _demands(world)
         _mailings(world, zambia, zla, users)
         _tribunal(world, zambia, users, person)
+        world_community.community(world, zambia, person, target)
+        world_community.threshold(world)
+        _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
         _supporter_import(world, zambia, coordinator)
         db.session.commit()

@@ -22,6 +22,9 @@ ALLOWED: dict[str, set[str]] = {
     "platform admin": {"platform_admin"},
     "bearer secret": set(),  # the relay's webhook: nobody without the secret
     "panel": COALITION_MANAGERS | {"panel_member"},  # the tribunal's organisers and its panel
+    # FIA Zambia's supporters: its coordinators see them all; ZLA's admins (ZLA is a member) see
+    # those who agree to hear from ZLA, as Chipo does.
+    "supporters": COALITION_MANAGERS | {"org_admin"},
 }
 
 
@@ -46,6 +49,7 @@ def link(name: str, **args: str) -> tuple[Case, ...]:
 
 PETITION, CAMPAIGN, ASSEMBLY = {"slug": "petition_slug"}, {"slug": "campaign_slug"}, {"slug": "assembly_slug"}
 CHAPTER, ORG = {"slug": "chapter_slug"}, {"slug": "org_slug"}
+COMMUNITY = {"slug": "community_slug"}  # a petition started by a supporter
 SUPPORTER_IMPORT = {"slug": "chapter_slug", "import_id": "supporter_import_id"}
 TRIBUNAL, CHARGE = {"slug": "tribunal_slug"}, {"slug": "tribunal_slug", "charge_id": "charge_id"}
 TESTIMONY = {"slug": "tribunal_slug", "testimony_id": "testimony_id"}

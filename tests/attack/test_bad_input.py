@@ -98,6 +98,26 @@ def _by_postcode(app: Flask, world: World) -> None:
         db.session.commit()
 
 
+def _sponsorship_declined(app: Flask, world: World) -> None:
+    """ZLA declined to co-sponsor the letter campaign: it may be invited again (the form offers it)."""
+    from organiser.actions.letters.models import LetterSponsor
+
+    with app.app_context():
+        db.session.get(LetterSponsor, world.ids["letter_sponsorship"]).status = "declined"
+        db.session.commit()
+
+
+def _community_published(app: Flask, world: World) -> None:
+    """Chipo's petition is published: her own page lets her write to its signers."""
+    from organiser.actions.petitions.community.models import CommunityPetition, CommunityState
+    from organiser.actions.petitions.models import PetitionStatus
+
+    with app.app_context():
+        community = db.session.get(CommunityPetition, world.community_id)
+        community.state, community.petition.status = CommunityState.PUBLISHED, PetitionStatus.OPEN
+        db.session.commit()
+
+
 @dataclass(frozen=True)
 class FormPage:
     endpoint: str  # the page (GET) that shows the form
@@ -130,10 +150,17 @@ FORM_PAGES = {
     "invitation": FormPage("core.accept_invitation", "anonymous"),
     "testify": FormPage("tribunals.testify", "anonymous"),
     "witness-edit": FormPage("tribunals.edit", "anonymous", prepare=_changes_requested),
+    "start-petition": FormPage("community.start", "anonymous"),
+    "support-petition": FormPage("community.support", "anonymous"),
+    "community-edit": FormPage("community.edit", "anonymous"),
+    "community-update": FormPage("community.updates", "anonymous", prepare=_community_published),
     # coordinators
     "new-petition": FormPage("petitions.new_petition", "chapter_coordinator"),
     "edit-petition": FormPage("petitions.edit_petition", "chapter_coordinator"),
     "milestones": FormPage("petitions.milestones", "chapter_coordinator"),
+    "thresholds": FormPage("thresholds.thresholds", "chapter_coordinator"),
+    "community-queue": FormPage("community.queue", "chapter_coordinator"),
+    "community-review": FormPage("community.review", "chapter_coordinator"),
     "abuse": FormPage("petitions.petition_abuse", "chapter_coordinator"),
     "targets": FormPage("targets.coalition_targets", "chapter_coordinator"),
     "import-targets": FormPage("targets.import_targets", "chapter_coordinator"),
@@ -147,6 +174,7 @@ FORM_PAGES = {
     "letter-bounced-address": FormPage("letters.delivery", "chapter_coordinator", prepare=_target_bounced),
     "letter-report": FormPage("letters.report_page", "chapter_coordinator"),
     "letter-reply": FormPage("letters.reply", "anonymous"),
+    "letter-sponsors": FormPage("letters.sponsors", "chapter_coordinator", prepare=_sponsorship_declined),
     "new-assembly": FormPage("assemblies.new", "chapter_coordinator"),
     "edit-assembly": FormPage("assemblies.edit", "chapter_coordinator"),
     "agenda": FormPage("assemblies.agenda", "chapter_coordinator"),
@@ -180,6 +208,9 @@ FORM_PAGES = {
     "privacy": FormPage("privacy.privacy", "chapter_coordinator"),
     "find-person": FormPage("privacy.privacy", "alliance_coordinator", args=(("slug", "alliance_slug"),)),
     "erase-person": FormPage("privacy.person", "alliance_coordinator"),
+    "supporters": FormPage("supporters.index", "chapter_coordinator"),
+    "supporter": FormPage("supporters.show_person", "chapter_coordinator"),
+    "tags": FormPage("supporters.tags", "chapter_coordinator"),
     # organisations, the platform
     "profile": FormPage("coalitions.edit_organisation", "org_admin"),  # it has a logo
     "profile-without-logo": FormPage("coalitions.edit_organisation", "org_admin", prepare=_without_logo),
@@ -246,7 +277,7 @@ def test_every_form_takes_generated_bad_values(request, app, world, clients, pag
         assert attempt.read_back, "nothing was accepted and read back: do values.good_values still pass?"
 
 
-PUBLIC_FORMS = ["sign", "embed", "write", "register", "join"]
+PUBLIC_FORMS = ["sign", "embed", "write", "register", "join", "start-petition", "support-petition"]
 
 
 @pytest.mark.parametrize("page_id", PUBLIC_FORMS)
@@ -299,6 +330,8 @@ GET_FORM_PAGES = {
     "search": FormPage("hub.search", "anonymous"),
     "chapter-filters": FormPage("coalitions.show", "anonymous"),
     "alliance-filters": FormPage("coalitions.show", "anonymous", args=(("slug", "alliance_slug"),)),
+    "supporter-filters": FormPage("supporters.index", "chapter_coordinator"),
+    "organisation-supporter-filters": FormPage("supporters.index", "org_admin"),
 }
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
-from organiser.actions.letters.models import LetterCampaign
+from organiser.actions.letters.models import LetterCampaign, LetterSponsor
 from organiser.actions.petitions.models import Invalidation, Petition, PetitionSponsor
 from organiser.assemblies.demands.models import Demand
 from organiser.assemblies.models import Assembly, Registration
@@ -45,6 +45,7 @@ from tests.attack.expectations import (  # ALLOWED is for test_bad_urls
     CAMPAIGN,
     CHAPTER,
     CHARGE,
+    COMMUNITY,
     MAILING,
     ORG,
     PETITION,
@@ -122,6 +123,26 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "petitions.deliver": case("coalition", **PETITION),
     "petitions.responses": case("coalition", **PETITION),
     "petitions.report": case("coalition", **PETITION),
+    # petitions started by supporters: the public's and the creator's links; the coordinators' queue
+    "community.start": case("public", **CHAPTER),
+    "community.standards": case("public"),
+    "community.confirm_start": link("community_confirm"),
+    "community.support": link("community_share"),
+    "community.confirm_support": link("community_support"),
+    "community.own_page": link("community_page"),
+    "community.edit": link("community_page"),
+    "community.updates": link("community_page"),
+    "community.close": link("community_page"),
+    "community.queue": case("coalition", **CHAPTER),
+    "community.review": case("coalition", **COMMUNITY),
+    "community.approve": case("coalition", **COMMUNITY),
+    "community.reject": case("coalition", **COMMUNITY),
+    "community.adopt": case("coalition", **COMMUNITY),
+    "community.approve_update": case("coalition", update_id="community_update_id", **COMMUNITY),
+    "community.reject_update": case("coalition", update_id="community_update_id", **COMMUNITY),
+    # thresholds: what happens next at a count
+    "thresholds.thresholds": case("coalition", **PETITION),
+    "thresholds.remove": case("coalition", threshold_id="threshold_id", **PETITION),
     # co-sponsors: the organisation's side
     "petitions.sponsorships": case("organisation", **ORG),
     "petitions.supporters": case("organisation", **ORG),
@@ -148,6 +169,12 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "letters.report_page": case("coalition", **CAMPAIGN),
     "letters.export_report": case("coalition", **CAMPAIGN),
     "letters.set_responsiveness": case("coalition", **CAMPAIGN),
+    # letters: co-sponsors (the coordinators' side, then the organisation's)
+    "letters.sponsors": case("coalition", **CAMPAIGN),
+    "letters.sponsorships": case("organisation", **ORG),
+    "letters.accept_sponsorship": case("organisation", sponsorship_id="letter_sponsorship_id"),
+    "letters.decline_sponsorship": case("organisation", sponsorship_id="letter_sponsorship_id"),
+    "letters.export_supporters": case("organisation", **ORG),
     # assemblies
     "assemblies.public": case("public", **ASSEMBLY),
     "assemblies.ics": case("public", **ASSEMBLY),
@@ -244,6 +271,19 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "privacy.privacy": case("coalition", **CHAPTER),
     "privacy.find_person": case("alliance", slug="alliance_slug"),
     "privacy.person": case("alliance", slug="alliance_slug", person_id="person_id"),
+    # the supporter base (organiser.supporters): the list, a person's page, tags, notes, segments
+    "supporters.index": case("supporters", **CHAPTER),
+    "supporters.export": case("supporters", **CHAPTER),
+    "supporters.show_person": case("supporters", person_id="person_id", **CHAPTER),
+    "supporters.tag_matching": case("coalition", **CHAPTER),
+    "supporters.save_segment": case("coalition", **CHAPTER),
+    "supporters.delete_segment": case("coalition", segment_id="segment_id", **CHAPTER),
+    "supporters.add_note": case("coalition", person_id="person_id", **CHAPTER),
+    "supporters.delete_note": case("coalition", person_id="person_id", note_id="note_id", **CHAPTER),
+    "supporters.tag_person": case("coalition", person_id="person_id", **CHAPTER),
+    "supporters.untag_person": case("coalition", person_id="person_id", tag_id="kept_tag_id", **CHAPTER),
+    "supporters.tags": case("coalition", **CHAPTER),
+    "supporters.delete_tag": case("coalition", tag_id="tag_id", **CHAPTER),
 }
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
@@ -293,6 +333,7 @@ def observe(app: Flask, world: World) -> dict[str, object]:
             "sponsorship": row(PetitionSponsor, ids["sponsorship"], "status", "code"),
             "invalidation": row(Invalidation, ids["invalidation"], "reverted_at"),
             "campaign": row(LetterCampaign, ids["campaign"], "status"),
+            "letter sponsorship": row(LetterSponsor, ids["letter_sponsorship"], "status", "code"),
             "assembly": row(Assembly, ids["assembly"], "status", "title", "capacity"),
             "registration": row(Registration, ids["registration"], "status"),
             "charge": row(tribunal.Charge, ids["charge"], "position", "title"),

@@ -138,6 +138,8 @@ def good_values(n: int) -> dict[str, str]:
         "account": "The clinic had no medicines.",  # a testimony
         "changes-note": "Say which district.",  # moderating a testimony
         "reject-note": "Not about this tribunal.",
+        "background": "Our clinic has had no medicines since June.",  # a petition from a supporter
+        "signatures": "5000",  # a threshold
         "stated_consent": "given",  # a supporters' import: what they agreed to, where and when
         "wording": "Keep me updated by e-mail.",
         "agreed_where": "Action Network form",

@@ -256,6 +256,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
             "letters": 0,
             "letter_replies": 0,
             "assembly_registrations": 0,
+            "community_petitions": 0,
             "people": 1,
         }
         names = sorted(s.name for s in db.session.scalars(select(Signature)))
@@ -268,6 +269,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
             "letters": 0,
             "letter_replies": 0,
             "assembly_registrations": 0,
+            "community_petitions": 0,
             "people": 0,
         }
         assert db.session.scalar(select(RetentionRun.cutoff)).date().isoformat() == "2025-03-01"

@@ -1,5 +1,6 @@
-"""Letter-writing: campaigns (fixed decision-makers or by region), letters written and confirmed by
-supporters, sent one e-mail per decision-maker, and the responses recorded."""
+"""Letter-writing: campaigns (fixed decision-makers or by region, one or several suggested letters,
+closing at a set time, co-sponsored), letters written and confirmed by supporters, sent one e-mail
+per decision-maker, and the responses recorded."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
         edit_views,
         personal_data,
         replies,
+        sponsor_views,
     )
     from organiser.actions.letters.views import bp
     from organiser.jobs import Sweep, register_sweep
@@ -25,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register_personal_data(personal_data.LETTERS)
     register_sweep(Sweep("letter pacing", _sweep_pacing))
+    register_sweep(Sweep("closing letter campaigns", _close_overdue_campaigns))
 
 
 def _sweep_pacing() -> None:
@@ -35,3 +38,12 @@ def _sweep_pacing() -> None:
     sent = sweep()
     if sent:
         log.info("letter pacing sweep put %s letters in the outbox", sent)
+
+
+def _close_overdue_campaigns() -> None:
+    """Close open campaigns whose close time has come (``services.closing``)."""
+    from organiser.actions.letters.services.closing import close_overdue
+
+    closed = close_overdue()
+    if closed:
+        log.info("closed %s letter campaigns whose close time has come", len(closed))

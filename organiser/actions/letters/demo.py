@@ -1,5 +1,6 @@
-"""Demo data for letter-writing: an open SIA campaign to the demo decision-makers, with a few letters;
-and a campaign "by region" each for SIA (MPs by postcode) and FIA Zambia (Provincial Ministers)."""
+"""Demo data for letter-writing: an open SIA campaign to the demo decision-makers, with two suggested
+letters, a co-sponsor (The Equality Trust, by its tracking link) and a few letters; and a campaign
+"by region" each for SIA (MPs by postcode) and FIA Zambia (Provincial Ministers)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, LetterStatus, TargetMode
+from organiser.actions.letters.models import (
+    CampaignStatus,
+    Letter,
+    LetterCampaign,
+    LetterSponsor,
+    LetterStatus,
+    LetterVersion,
+    TargetMode,
+)
+from organiser.actions.sponsorship.models import SponsorStatus
 from organiser.actions.targets.lookup.demo import seed_uk_constituencies, seed_zambian_provinces
 from organiser.actions.targets.models import Target
 from organiser.db import db, utcnow
@@ -21,9 +31,17 @@ BODY = (
 )
 
 
+PARENT_BODY = (
+    "I am a parent in {{ area }}, and I am writing to ask you to introduce an essentials guarantee, so "
+    "that Universal Credit always covers life's essentials, like food and bills.\n\nNo family should "
+    "have to choose between eating and heating."
+)
+
+
 def seed_letters(coalition: Any, admin: Any, writers: int = 4) -> LetterCampaign:
-    """The campaign goes to the coalition's demo targets; the first few demo supporters wrote (their
-    letters are marked sent: the demo has no outbox history for them)."""
+    """The campaign goes to the coalition's demo targets, with a second version for parents and The
+    Equality Trust as co-sponsor; the first few demo supporters wrote, every other one through the
+    co-sponsor's link (their letters are marked sent: the demo has no outbox history for them)."""
     now = utcnow()
     campaign = LetterCampaign(
         coalition_id=coalition.id,
@@ -37,11 +55,16 @@ def seed_letters(coalition: Any, admin: Any, writers: int = 4) -> LetterCampaign
         opened_at=now - timedelta(days=4),
         created_by_id=admin.id,
     )
+    campaign.versions.append(
+        LetterVersion(position=2, label="A parent's letter", subject=campaign.subject, body=PARENT_BODY)
+    )
     db.session.add(campaign)
     campaign.targets = list(
         db.session.scalars(select(Target).where(Target.coalition_id == coalition.id).order_by(Target.name))
     )
     db.session.flush()
+    sponsor = _seed_sponsor(coalition, campaign, admin)
+    version = campaign.live_versions[0]
     people = db.session.scalars(
         select(Person).where(Person.tree_id == coalition.id).order_by(Person.id).limit(writers)
     )
@@ -58,6 +81,8 @@ def seed_letters(coalition: Any, admin: Any, writers: int = 4) -> LetterCampaign
                     country="GB",
                     subject=campaign.subject,
                     body=BODY,
+                    version_id=version.id,
+                    **_through(sponsor, index),
                     status=LetterStatus.SENT,
                     created_at=written,
                     confirmed_at=written + timedelta(minutes=5),
@@ -67,6 +92,33 @@ def seed_letters(coalition: Any, admin: Any, writers: int = 4) -> LetterCampaign
             campaign.letter_count += 1
     db.session.flush()
     return campaign
+
+
+def _seed_sponsor(coalition: Any, campaign: LetterCampaign, admin: Any) -> LetterSponsor | None:
+    """The Equality Trust co-sponsors the campaign (it accepted), with its tracking code."""
+    organisation = next(
+        (m.organisation for m in coalition.memberships if m.organisation.slug == "the-equality-trust"), None
+    )
+    if organisation is None:
+        return None
+    sponsor = LetterSponsor(
+        campaign_id=campaign.id,
+        organisation_id=organisation.id,
+        code="equality-trust",
+        status=SponsorStatus.ACCEPTED,
+        invited_by_id=admin.id,
+        responded_at=utcnow() - timedelta(days=3),
+    )
+    db.session.add(sponsor)
+    db.session.flush()
+    return sponsor
+
+
+def _through(sponsor: LetterSponsor | None, index: int) -> dict[str, Any]:
+    """Every other writer came through the co-sponsor's tracking link."""
+    if sponsor is None or index % 2:
+        return {}
+    return {"source": sponsor.code, "sponsor_organisation_id": sponsor.organisation_id}
 
 
 def seed_region_letters(sia: Any, zambia: Any, admin: Any) -> list[LetterCampaign]:

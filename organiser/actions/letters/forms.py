@@ -3,11 +3,16 @@ guard it), and the coordinators' campaign and response forms."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -19,11 +24,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from organiser.actions.letters.models import DEFAULT_DAILY_CAP, DEFAULT_DIGEST_HOUR
+from organiser.actions.letters.services.closing import local_closes_at
+from organiser.actions.letters.services.pacing import now as letters_now
+from organiser.actions.letters.services.versions import MAX_VERSIONS, VersionText
 from organiser.messaging.forms import MultiCheckboxField
 from organiser.web.forms import EmailAddress, Form, PublicForm, slug_field
+from organiser.web.times import LocalDateTimeInput, NonexistentTime, in_the_future, to_utc, unchanged
 from organiser.web.zones import is_zone
 
 MAX_BODY = 5000
+TAGS_HINT = _l("{{ name }} and {{ area }} become each writer's name and area.")
 
 
 class LetterForm(PublicForm):
@@ -50,6 +60,11 @@ class LetterForm(PublicForm):
         description=_l("Your letter goes to the decision-makers for it."),
         validate_choice=False,  # checked by the view against the campaign's regions
     )
+    # Several suggested letters: the writer picks one, and "Use this letter" shows it in the fields
+    # below (no JavaScript). ``shown_version`` is the one whose words the fields were filled with.
+    version = RadioField(_l("Choose a letter"), validate_choice=False)  # the view checks the choice
+    choose = SubmitField(_l("Use this letter"))
+    shown_version = HiddenField()
     subject = StringField(
         _l("Subject"),
         validators=[
@@ -68,6 +83,7 @@ class LetterForm(PublicForm):
         render_kw={"rows": 12},
     )
     consent_coalition = BooleanField("")  # labelled in the template, with the coalition's name
+    consent_sponsor = BooleanField("")  # through a co-sponsor's tracking link: labelled with its name
 
 
 # ---- paced delivery (services/pacing.py): on the new campaign's form and on its delivery page ---------
@@ -124,6 +140,44 @@ class AddressForm(Form):
     )
 
 
+class VersionFields(Form):
+    """One more suggested letter on the campaign's form (an entry of ``CampaignForm.versions``):
+    left empty, it is no version; ``remove`` takes it away (archived if letters were written with
+    it). ``version_id`` names the version it shows (checked by the view: a version removed
+    meanwhile is refused)."""
+
+    class Meta(Form.Meta):
+        csrf = False  # the campaign form's token covers it
+
+    version_id = HiddenField()
+    label = StringField(
+        _l("Its name"),
+        description=_l("Optional. Writers choose between the versions by their names."),
+        validators=[Optional(), Length(max=120)],
+    )
+    # No ``Optional``: it would stop the checks below (an empty field is fine in an unused version).
+    subject = StringField(_l("Subject"), validators=[Length(max=300)])
+    body = TextAreaField(
+        _l("Letter"),
+        description=TAGS_HINT,
+        validators=[Length(max=MAX_BODY, message=_l("Use at most %(n)s characters", n=MAX_BODY))],
+        render_kw={"rows": 8},
+    )
+    remove = BooleanField(_l("Remove this version"))
+
+    def _in_use(self) -> bool:
+        given = any((f.data or "").strip() for f in (self.label, self.subject, self.body))
+        return given and not self.remove.data
+
+    def validate_subject(self, field: StringField) -> None:
+        if self._in_use() and not (field.data or "").strip():
+            raise ValidationError(_l("Enter a subject"))
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if self._in_use() and not (field.data or "").strip():
+            raise ValidationError(_l("Write the suggested letter"))
+
+
 class CampaignForm(DeliveryFields, Form):
     title = StringField(_l("Title"), validators=[DataRequired(message=_l("Enter a title")), Length(max=200)])
     slug = slug_field(_l("The end of the campaign's address: lower-case letters, digits and hyphens."))
@@ -133,18 +187,41 @@ class CampaignForm(DeliveryFields, Form):
         validators=[DataRequired(message=_l("Say why people should write")), Length(max=10000)],
         render_kw={"rows": 5},
     )
+    label = StringField(
+        _l("Its name"),
+        description=_l("Optional. With several versions, writers choose between them by their names."),
+        validators=[Optional(), Length(max=120)],
+    )
     subject = StringField(
         _l("Suggested subject"),
         validators=[DataRequired(message=_l("Enter a subject")), Length(max=300)],
     )
     body = TextAreaField(
         _l("Suggested letter"),
-        description=_l("Writers may change it. Their name is added as the signature."),
+        description=_l("Their name is added as the signature. %(tags)s", tags=TAGS_HINT),
         validators=[
             DataRequired(message=_l("Write the suggested letter")),
             Length(max=MAX_BODY, message=_l("Use at most %(n)s characters", n=MAX_BODY)),
         ],
         render_kw={"rows": 10},
+    )
+    versions = FieldList(FormField(VersionFields), max_entries=MAX_VERSIONS - 1)
+    add_version = SubmitField(_l("Add another version"))
+    writers_may_edit = RadioField(
+        _l("May writers change the letter?"),
+        choices=[
+            SelectChoice("yes", _l("Yes: a letter in the writer's own words counts for more")),
+            SelectChoice("no", _l("No: the letter goes as the version they choose")),
+        ],
+        default="yes",
+    )
+    closes_at = LocalDateTimeInput(
+        _l("Closes"),
+        description=_l(
+            "Optional. From this time the form takes no more letters. In the campaign's time zone, "
+            "like 2027-03-31 17:00."
+        ),
+        validators=[Optional()],
     )
     target_mode = RadioField(
         _l("Who the letters go to"),
@@ -159,12 +236,72 @@ class CampaignForm(DeliveryFields, Form):
     )
     targets = MultiCheckboxField(_l("Decision-makers"), coerce=int, validate_choice=True)
 
+    def __init__(self, *args: Any, zone_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone_name = zone_name  # the campaign's zone (a new one's: its time zone field)
+        self.closes_at_utc: Any = None  # the close time in UTC, once validated
+        self.saved: dict[str, Any] = {}  # the close time as saved: left so, it is kept
+
+    def validate_closes_at(self, field: LocalDateTimeInput) -> None:
+        """A time that exists in the campaign's zone and lies ahead (unless left as saved)."""
+        zone = self.zone_name or (self.timezone.data if "timezone" in self else "") or "UTC"
+        if field.data is None or not is_zone(zone):
+            return
+        try:
+            self.closes_at_utc = to_utc(field.data, ZoneInfo(zone))
+        except NonexistentTime as gap:
+            raise ValidationError(gap.message(zone)) from None
+        if not unchanged(self, field):
+            in_the_future(self.closes_at_utc, now=letters_now())
+
+    def version_texts(self) -> list[VersionText]:
+        """The first version (the fields above), then the others, as the form sends them."""
+        first = VersionText("", self.label.data or "", self.subject.data or "", self.body.data or "")
+        return [first] + [
+            VersionText(
+                fields.version_id.data or "",
+                fields.label.data or "",
+                fields.subject.data or "",
+                fields.body.data or "",
+                bool(fields.remove.data),
+            )
+            for fields in (entry.form for entry in self.versions)
+        ]
+
+    def settings(self) -> dict[str, Any]:
+        """Whether writers may edit, and the close time (UTC)."""
+        return {"writers_may_edit": self.writers_may_edit.data != "no", "closes_at": self.closes_at_utc}
+
+    def flat_errors(self) -> list[tuple[str, str]]:
+        """(field id, message) of every error, the versions' included, for the error summary."""
+        found = []
+        for field in self:
+            entries = [sub for entry in field for sub in entry] if field.name == "versions" else [field]
+            found += [(sub.id, str(error)) for sub in entries for error in sub.errors]
+        return found
+
     @classmethod
     def for_editing(cls, campaign: Any) -> CampaignForm:
         """The form filled in from a campaign, without the pace (the delivery page sets it) and, once
         the campaign is open, without its address (links to it are out)."""
-        names = ("title", "slug", "intro", "subject", "body", "target_mode")
-        form = cls(data={**{name: getattr(campaign, name) for name in names}, "targets": campaign.target_ids})
+        first, *others = campaign.live_versions
+        form = cls(
+            data={
+                **{name: getattr(campaign, name) for name in ("title", "slug", "intro", "target_mode")},
+                "label": first.label,
+                "subject": first.subject,
+                "body": first.body,
+                "versions": [
+                    SimpleNamespace(version_id=str(v.id), label=v.label, subject=v.subject, body=v.body)
+                    for v in others
+                ],
+                "writers_may_edit": "yes" if campaign.writers_may_edit else "no",
+                "closes_at": local_closes_at(campaign),
+                "targets": campaign.target_ids,
+            },
+            zone_name=campaign.timezone,
+        )
+        form.saved = {"closes_at": local_closes_at(campaign)}
         for name in ("daily_cap", "digest_hour", "timezone"):
             delattr(form, name)
         if campaign.status != "draft":

@@ -19,9 +19,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from organiser.actions.sponsorship.models import SponsorshipColumns
 from organiser.actions.targets.models import Target
 from organiser.coalitions.models import Coalition
 from organiser.core.models import User
@@ -51,8 +54,9 @@ class LetterCampaign(Base):
     title: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     intro: Mapped[str] = mapped_column(Text, default="")  # why write
-    subject: Mapped[str] = mapped_column(String(300))  # suggested; the writer may edit it
-    body: Mapped[str] = mapped_column(Text)  # suggested; the writer may edit it
+    # The suggested letters are its versions (``LetterVersion``); whether writers may change the one
+    # they choose, or send it as it is (then it is always an unedited copy, for pacing).
+    writers_may_edit: Mapped[bool] = mapped_column(default=True, server_default=true())
     target_mode: Mapped[TargetMode] = mapped_column(String(20), default=TargetMode.FIXED)
     status: Mapped[CampaignStatus] = mapped_column(String(20), default=CampaignStatus.DRAFT, index=True)
     # Letters confirmed by their writers (one per target): queued, sent or failed. Kept on the row so
@@ -62,6 +66,9 @@ class LetterCampaign(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When it closes by itself (UTC; typed in its time zone): the public form refuses letters from then
+    # on, and the sweep (or the first request after it) closes it (services/closing.py).
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Paced delivery (services/pacing.py): personal letters go one by one, at most ``daily_cap`` a day
     # to each target; unedited copies go as one digest per target a day, at ``digest_hour`` o'clock
     # in ``timezone`` (whose calendar also counts the days of the cap).
@@ -74,6 +81,50 @@ class LetterCampaign(Base):
 
     coalition: Mapped[Coalition] = relationship()
     targets: Mapped[list[Target]] = relationship(secondary="letter_campaign_targets", order_by="Target.name")
+    # Every version, the archived ones too (letters were written with them), in their order.
+    versions: Mapped[list[LetterVersion]] = relationship(
+        order_by=lambda: [LetterVersion.position, LetterVersion.id],
+        back_populates="campaign",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def live_versions(self) -> list[LetterVersion]:
+        """The versions writers choose from, in their order (the first is the one shown first)."""
+        return [version for version in self.versions if version.archived_at is None]
+
+    def version(self, version_id: Any) -> LetterVersion | None:
+        """One of the live versions, by its id as a form sends it (anything else: None)."""
+        return next((v for v in self.live_versions if str(v.id) == str(version_id or "")), None)
+
+    def _first_version(self) -> LetterVersion:
+        live = self.live_versions
+        if live:
+            return live[0]
+        version = LetterVersion(position=1, label="", subject="", body="")
+        self.versions.append(version)
+        return version
+
+    # The first version's words, as one suggested letter: what a campaign made in one go (a demand's
+    # launch, the demo, a test) sets, and what reads as "the" suggested letter.
+    @property
+    def subject(self) -> str:
+        live = self.live_versions
+        return live[0].subject if live else ""
+
+    @subject.setter
+    def subject(self, value: str) -> None:
+        self._first_version().subject = value
+
+    @property
+    def body(self) -> str:
+        live = self.live_versions
+        return live[0].body if live else ""
+
+    @body.setter
+    def body(self, value: str) -> None:
+        self._first_version().body = value
 
     def can_manage(self, user: Any) -> bool:
         return self.coalition.can_manage(user)
@@ -89,6 +140,47 @@ class LetterCampaign(Base):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone or "UTC")
+
+
+class LetterVersion(Base):
+    """One suggested letter of a campaign: a subject and a body, in which ``{{ name }}`` and
+    ``{{ area }}`` become each writer's name and area (``services.versions.fill``), and a short
+    label the writer chooses it by. A version letters were written with never changes or goes:
+    changing or removing it archives it (``archived_at``), so each letter keeps the words it
+    started from (what pacing compares it with, and what the digest shows once)."""
+
+    __tablename__ = "letter_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_campaigns.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=1)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    campaign: Mapped[LetterCampaign] = relationship(back_populates="versions")
+
+
+class LetterSponsor(SponsorshipColumns, Base):
+    """A member organisation invited to co-sponsor a letter campaign; once it accepts, its tracking
+    code (``/letters/<slug>?source=<code>``) attributes letters to it (``actions.sponsorship``)."""
+
+    __tablename__ = "letter_sponsors"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "organisation_id"),
+        UniqueConstraint("campaign_id", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("letter_campaigns.id", ondelete="CASCADE"), index=True
+    )
+
+    campaign: Mapped[LetterCampaign] = relationship()
 
 
 letter_campaign_targets = Table(
@@ -143,8 +235,24 @@ class Letter(Base):
     country: Mapped[str | None] = mapped_column(String(2), info=PERSONAL)
     subject: Mapped[str] = mapped_column(String(300), info=PERSONAL)
     body: Mapped[str] = mapped_column(Text, info=PERSONAL)
-    # The consent box, recorded in the ledger only once the letter is confirmed (double opt-in).
+    # The consent boxes, recorded in the ledger only once the letter is confirmed (double opt-in): the
+    # coalition's, and that of the co-sponsor whose tracking link brought the writer.
     consent_coalition: Mapped[bool] = mapped_column(default=False, info=PERSONAL)
+    consent_sponsor: Mapped[bool] = mapped_column(default=False, server_default=false(), info=PERSONAL)
+    # The suggested letter the writer started from. Its key (and the sponsor's) refuses the delete of
+    # what it names, rather than setting itself to NULL: a version letters name is archived, never
+    # deleted (a campaign's delete takes its letters with its versions), and organisations are not
+    # deleted. (SQLite could only be given these keys inside the columns' own definitions, where it
+    # keeps no ON DELETE that the migrations' check can read back.)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("letter_versions.id"), index=True)
+    # Where the writer came from, as a signature keeps it: the tracking code (``?source=``), the
+    # accepted co-sponsor it belongs to (kept so attribution survives), utm fields and the referrer.
+    source: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    sponsor_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    utm_source: Mapped[str] = mapped_column(String(120), default="", server_default="", info=PERSONAL)
+    utm_medium: Mapped[str] = mapped_column(String(120), default="", server_default="", info=PERSONAL)
+    utm_campaign: Mapped[str] = mapped_column(String(120), default="", server_default="", info=PERSONAL)
+    referrer: Mapped[str] = mapped_column(String(500), default="", server_default="", info=PERSONAL)
     ip: Mapped[str] = mapped_column(String(64), default="", info=PERSONAL)
     email_domain: Mapped[str] = mapped_column(String(255), default="", info=PERSONAL)
     status: Mapped[LetterStatus] = mapped_column(String(20), default=LetterStatus.PENDING, index=True)
@@ -163,6 +271,7 @@ class Letter(Base):
 
     campaign: Mapped[LetterCampaign] = relationship()
     target: Mapped[Target | None] = relationship()
+    version: Mapped[LetterVersion | None] = relationship()
 
 
 class LetterCampaignChange(Base):

@@ -15,7 +15,15 @@ log = logging.getLogger(__name__)
 def init_app(app: Flask) -> None:
     """Its pages; petition signers and sponsors' supporters as mailing segments; signatures as
     personal data; the intake, overdue petitions and counts as sweeps."""
-    from organiser.actions.petitions import delivery, personal_data, services, sponsors, support
+    from organiser.actions.petitions import (
+        community,
+        delivery,
+        personal_data,
+        services,
+        sponsors,
+        support,
+        thresholds,
+    )
     from organiser.actions.petitions.blueprint import bp
     from organiser.actions.petitions.embed import embed_snippet
     from organiser.actions.petitions.forms import PETITION_STATUS_LABELS
@@ -23,6 +31,8 @@ def init_app(app: Flask) -> None:
     from organiser.privacy.registry import register_personal_data
 
     app.register_blueprint(bp)
+    community.init_app(app)  # petitions started by supporters
+    thresholds.init_app(app)  # counts with what happens next
     app.add_template_global(PETITION_STATUS_LABELS, "petition_labels")
     # Pages (the petition's coordinator controls, sponsors' pages) show the snippet to paste; the
     # public page shows the delivery and the responses.

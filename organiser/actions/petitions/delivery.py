@@ -139,14 +139,27 @@ def delivery_of(petition: Petition) -> PetitionDelivery | None:
 def record_response(
     petition: Petition, target_id: int, *, text: str, responded_on: date | None, by: Any
 ) -> Response:
-    """Record (or correct) one target's response to a delivered petition."""
-    if petition.status != PetitionStatus.DELIVERED:
+    """Record (or correct) one target's response to a delivered petition, or to one that reached a
+    threshold asking for a response (``thresholds``). The first time, it is e-mailed to the signers
+    who agreed to hear from the coalition."""
+    if not may_record_responses(petition):
         raise DeliveryError(_("Responses can be recorded once the petition is delivered."))
     if target_id not in {t.id for t in petition.targets}:
         raise DeliveryError(_("Choose one of the people the petition was delivered to."))
-    return targets.record_response(
+    response = targets.record_response(
         target_id, petition_id=petition.id, text=text, responded_on=responded_on, by=by
     )
+    from organiser.actions.petitions.thresholds.services import email_response
+
+    email_response(petition, response, by=by)
+    return response
+
+
+def may_record_responses(petition: Petition) -> bool:
+    """Delivered, or past a threshold at which the decision-maker is asked for a response."""
+    from organiser.actions.petitions.thresholds.services import response_due
+
+    return petition.status == PetitionStatus.DELIVERED or response_due(petition)
 
 
 def responses_of(petition: Petition) -> list[Response]:

@@ -10,14 +10,14 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from organiser.actions.sponsorship.forms import SponsorInviteForm as SponsorInviteForm  # re-exported
 from organiser.messaging.forms import MultiCheckboxField
-from organiser.web.forms import SLUG, Form, PublicForm, slug_field
+from organiser.web.forms import Form, PublicForm, slug_field
 from organiser.web.times import DateInput, InTheFuture, LocalDateTimeInput, NotInTheFuture
 
 PETITION_STATUS_LABELS = {
@@ -71,26 +71,6 @@ def milestones_field() -> StringField:
 
 class MilestonesForm(Form):
     milestones = milestones_field()
-
-
-class SponsorInviteForm(Form):
-    organisation = SelectField(
-        _l("Organisation"),
-        validators=[DataRequired(message=_l("Choose an organisation"))],
-        validate_choice=False,  # checked by the view against the organisations that may be invited
-    )
-    code = StringField(
-        _l("Tracking code"),
-        description=_l(
-            "Optional: the end of its tracking link. Lower-case letters, digits and hyphens; "
-            "the organisation's web address name if left empty."
-        ),
-        validators=[
-            Optional(),
-            Length(max=80),
-            Regexp(SLUG, message=_l("Use lower-case letters, digits and hyphens")),
-        ],
-    )
 
 
 class PetitionForm(Form):

@@ -1,5 +1,6 @@
-"""Milestones: when a petition's count reaches its goal or a milestone the coordinators set, its
-coordinators and the admins of its accepted co-sponsors are told, once.
+"""Milestones: when a petition's count reaches its goal, a milestone the coordinators set or one of
+its thresholds (``thresholds``: a count with what happens next), its coordinators and the admins of
+its accepted co-sponsors are told, once; for a threshold, the e-mail says what happens next.
 
 ``check_milestones(petition)`` is idempotent and safe to call from concurrent transactions: each
 threshold is claimed with ``INSERT … ON CONFLICT DO NOTHING`` on the unique (petition, threshold)
@@ -48,8 +49,10 @@ def format_milestones(numbers: list[int]) -> str:
 
 
 def thresholds(petition: Petition) -> list[int]:
-    """The petition's milestones and its goal, ascending."""
-    return sorted({*(petition.milestones or []), petition.goal})
+    """The petition's milestones, its thresholds and its goal, ascending."""
+    from organiser.actions.petitions.thresholds.services import counts_of
+
+    return sorted({*(petition.milestones or []), petition.goal, *counts_of(petition.id)})
 
 
 def set_milestones(petition: Petition, numbers: list[int], *, by: User) -> None:
@@ -58,7 +61,7 @@ def set_milestones(petition: Petition, numbers: list[int], *, by: User) -> None:
     db.session.flush()
     for threshold in thresholds(petition):
         if threshold <= petition.signature_count:
-            _claim(petition.id, threshold, notified=False)
+            claim(petition.id, threshold, notified=False)
     log.info("milestones of petition %s set to %s by %s", petition.id, petition.milestones, by.id)
 
 
@@ -71,7 +74,7 @@ def reached(petition: Petition) -> list[PetitionMilestone]:
     return list(db.session.scalars(query))
 
 
-def _claim(petition_id: int, threshold: int, *, notified: bool = True) -> bool:
+def claim(petition_id: int, threshold: int, *, notified: bool = True) -> bool:
     """Record the threshold as reached; False when another call (maybe concurrent) did already."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -94,11 +97,14 @@ def check_milestones(petition: Petition) -> list[int]:
         return []
     known = {m.threshold for m in reached(petition)}
     due = [t for t in passed if t not in known]
-    new = [t for t in due if _claim(petition.id, t)]
+    new = [t for t in due if claim(petition.id, t)]
     if new:
         _tell(petition, new, count)
         log.info("petition %s reached %s (count %s)", petition.id, new, count)
     return new
+
+
+_claim = claim  # the name it had before thresholds used it
 
 
 def recipients(petition: Petition) -> list[User]:
@@ -116,10 +122,12 @@ def recipients(petition: Petition) -> list[User]:
 
 
 def _tell(petition: Petition, new: list[int], count: int) -> None:
+    from organiser.actions.petitions.thresholds.services import thresholds_of, what_happens
     from organiser.core.services import in_locale
 
     top = max(new)
     link = external_url("petitions.petition", slug=petition.slug)
+    steps = [t for t in thresholds_of(petition) if t.signatures in new]
     for user in recipients(petition):
         with in_locale(user.locale):
             subject = (
@@ -142,6 +150,7 @@ def _tell(petition: Petition, new: list[int], count: int) -> None:
                     new=new,
                     count=count,
                     goal_reached=petition.goal in new,
+                    next_steps=[(t.signatures, what_happens(t)) for t in steps],
                     link=link,
                 ),
                 key=f"milestone:{petition.id}:{top}:{user.id}",

@@ -23,8 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from organiser.actions.sponsorship.models import SponsorshipColumns
+from organiser.actions.sponsorship.models import SponsorStatus as SponsorStatus  # re-exported
 from organiser.actions.targets.models import Target
-from organiser.coalitions.models import Coalition, Organisation
+from organiser.coalitions.models import Coalition
 from organiser.db import PERSONAL, Base, utcnow
 from organiser.people.models import Person
 
@@ -187,15 +189,9 @@ class PetitionDelivery(Base):
     recipients: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
-class SponsorStatus(enum.StrEnum):
-    INVITED = "invited"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-
-class PetitionSponsor(Base):
+class PetitionSponsor(SponsorshipColumns, Base):
     """A member organisation invited to co-sponsor a petition; once it accepts, its tracking code
-    (``/petitions/<slug>?source=<code>``) attributes signatures to it."""
+    (``/petitions/<slug>?source=<code>``) attributes signatures to it (``actions.sponsorship``)."""
 
     __tablename__ = "petition_sponsors"
     __table_args__ = (
@@ -205,18 +201,8 @@ class PetitionSponsor(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     petition_id: Mapped[int] = mapped_column(ForeignKey("petitions.id", ondelete="CASCADE"), index=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
-    status: Mapped[SponsorStatus] = mapped_column(String(20), default=SponsorStatus.INVITED)
-    code: Mapped[str] = mapped_column(String(80))
-    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     petition: Mapped[Petition] = relationship()
-    organisation: Mapped[Organisation] = relationship()
 
 
 class PetitionMilestone(Base):

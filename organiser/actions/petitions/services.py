@@ -42,14 +42,29 @@ class CloseDatePassed(PetitionStateError):
         self.close_date = close_date
 
 
+class AwaitsDecision(PetitionStateError):
+    """A petition started by a supporter opens only when a coordinator approves it (``community``)."""
+
+
 def open_petition(petition: Petition, *, by: Any) -> None:
     if petition.status != PetitionStatus.DRAFT:
         raise PetitionStateError("only a draft can be opened")
+    if _awaits_decision(petition):
+        raise AwaitsDecision("a petition started by a supporter opens when a coordinator approves it")
     if petition.close_date is not None and petition.close_date < today():
         raise CloseDatePassed(petition.close_date)
     petition.status, petition.opened_at = PetitionStatus.OPEN, utcnow()
     db.session.flush()
     log.info("petition %s opened by %s", petition.id, by.id)
+
+
+def _awaits_decision(petition: Petition) -> bool:
+    from organiser.actions.petitions.community.models import CommunityPetition, CommunityState
+
+    state = db.session.scalar(
+        select(CommunityPetition.state).where(CommunityPetition.petition_id == petition.id)
+    )
+    return state is not None and state != CommunityState.PUBLISHED
 
 
 EDITABLE_STATES = (PetitionStatus.DRAFT, PetitionStatus.OPEN)

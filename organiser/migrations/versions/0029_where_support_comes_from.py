@@ -1,7 +1,7 @@
 """where support comes from: each signature's area, each petition's tally by area, coalitions' maps
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-10 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0029"
-down_revision: str | None = "0027"
+down_revision: str | None = "0028"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

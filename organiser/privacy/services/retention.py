@@ -35,14 +35,18 @@ def has_ongoing_consent() -> Any:
     return exists().where(ConsentState.person_id == Person.id, ConsentState.granted)
 
 
+# Rows about a person that keep no one: removed with them (the ledger and the outbox are scrubbed with
+# them; the tags and notes coordinators added go by the foreign keys' cascade).
+_GOES_WITH_THEM = ("consent_events", "consent_states", "outbox_messages", "person_tags", "person_notes")
+
+
 def _remove_orphans(tree_id: int) -> int:
     """People in the tree who are referred to by nothing any more and gave no ongoing consent."""
     referring = [
         (table, fk.parent)
         for table in Base.metadata.sorted_tables
         for fk in table.foreign_keys
-        if fk.column.table.name == "people"
-        and table.name not in ("consent_events", "consent_states", "outbox_messages")  # scrubbed with them
+        if fk.column.table.name == "people" and table.name not in _GOES_WITH_THEM
     ]
     query = select(Person.id, Person.email).where(Person.tree_id == tree_id, ~has_ongoing_consent())
     for _table, column in referring:

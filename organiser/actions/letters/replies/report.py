@@ -7,8 +7,9 @@ at all (yes, not yet, no): those who never answered tell us nothing. Days to a r
 letter's delivery to the day the writer says the reply came (or, if they did not say, the day they
 answered). Erased writers' answers are blanked, so they drop out of these figures; the letters
 themselves stay counted. Personal letters (the writer's own words) and unedited copies (delivered in
-the day's digest) are counted apart. Letters carry no source or tracking code yet, so there is no
-"per source".
+the day's digest) are counted apart. Per source: the tracking code each writer came with (a
+co-sponsor's link, or any ``?source=``), as petitions count signatures per source; per version: the
+suggested letter each writer started from.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from statistics import median
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -24,6 +26,7 @@ from sqlalchemy import select
 from organiser.actions.letters.models import Letter, LetterCampaign, LetterKind, LetterStatus
 from organiser.actions.letters.replies.models import LetterFollowUp, ReplyAnswer
 from organiser.actions.letters.services.sending import sync_statuses
+from organiser.actions.letters.services.versions import version_names
 from organiser.actions.targets.models import Response, Target
 from organiser.db import as_utc, db
 from organiser.web.downloads import Export
@@ -84,6 +87,8 @@ class Report:
     per_target: list[Row]
     per_area: list[Row]
     total: Row
+    per_source: list[Row] = field(default_factory=list)
+    per_version: list[Row] = field(default_factory=list)
 
 
 def _days_to_reply(letter: Letter, follow_up: LetterFollowUp | None) -> int | None:
@@ -96,8 +101,9 @@ def _days_to_reply(letter: Letter, follow_up: LetterFollowUp | None) -> int | No
 
 
 def report(campaign: LetterCampaign, *, sync: bool = True) -> Report:
-    """Every confirmed letter of the campaign, per decision-maker and per area, with its replies
-    (``sync``: the letters' statuses brought up to date first; not on the cached public page)."""
+    """Every confirmed letter of the campaign, per decision-maker, area, source and version, with
+    its replies (``sync``: the letters' statuses brought up to date first; not on the cached public
+    page)."""
     if sync:
         sync_statuses(campaign.id)
     rows = db.session.execute(
@@ -108,23 +114,36 @@ def report(campaign: LetterCampaign, *, sync: bool = True) -> Report:
         .order_by(Letter.id)
     ).all()
     recorded = set(db.session.scalars(select(Response.target_id).where(Response.campaign_id == campaign.id)))
-    per_target: dict[int | None, Row] = {}
-    per_area: dict[str, Row] = {}
+    versions = version_names(campaign)
+    per: dict[str, dict[Any, Row]] = {"target": {}, "area": {}, "source": {}, "version": {}}
     total = Row(_("All letters"))
     for letter, follow_up, target_name in rows:
-        target_row = per_target.setdefault(letter.target_id, Row(target_name or _("(removed)")))
+        target_row = per["target"].setdefault(letter.target_id, Row(target_name or _("(removed)")))
         target_row.recorded = letter.target_id in recorded
         area = " ".join(letter.region.split()) or _("(not given)")
-        area_row = per_area.setdefault(area.casefold(), Row(area))
+        source = letter.source or _("No source (the campaign's own page)")
+        version = versions.get(letter.version_id, _("(removed)"))
         days = _days_to_reply(letter, follow_up)
-        for row in (target_row, area_row, total):
+        for row in (
+            target_row,
+            per["area"].setdefault(area.casefold(), Row(area)),
+            per["source"].setdefault(letter.source, Row(source)),
+            per["version"].setdefault(letter.version_id, Row(version)),
+            total,
+        ):
             row.add(str(letter.status), letter.kind)
             row.answer(follow_up.answer if follow_up else None, days)
     return Report(
-        per_target=sorted(per_target.values(), key=lambda r: r.name.casefold()),
-        per_area=sorted(per_area.values(), key=lambda r: (-r.letters, r.name.casefold())),
+        per_target=sorted(per["target"].values(), key=lambda r: r.name.casefold()),
+        per_area=_by_size(per["area"]),
         total=total,
+        per_source=_by_size(per["source"]),
+        per_version=_by_size(per["version"]),
     )
+
+
+def _by_size(rows: dict[Any, Row]) -> list[Row]:
+    return sorted(rows.values(), key=lambda r: (-r.letters, r.name.casefold()))
 
 
 COLUMNS = [
@@ -163,11 +182,13 @@ def _csv_row(kind: str, row: Row) -> tuple[object, ...]:
 
 
 def export_report(campaign: LetterCampaign) -> Export:
-    """The report as CSV: one line per decision-maker, per area, and the total (formula-safe, and
-    logged: the areas are what writers typed)."""
+    """The report as CSV: one line per decision-maker, area, source and version, and the total
+    (formula-safe, and logged: the areas are what writers typed)."""
     found = report(campaign)
     rows = [_csv_row("target", r) for r in found.per_target]
     rows += [_csv_row("area", r) for r in found.per_area]
+    rows += [_csv_row("source", r) for r in found.per_source]
+    rows += [_csv_row("version", r) for r in found.per_version]
     rows.append(_csv_row("total", found.total))
     return Export(
         f"{campaign.slug}-report.csv",

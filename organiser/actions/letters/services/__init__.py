@@ -10,11 +10,13 @@ back when a row is sent: ``sync_statuses`` moves ``queued`` letters to ``sent`` 
 their outbox row's status whenever coordinators look at them (their pages, the export, a person's
 own data).
 
-``campaigns``: campaigns, their state and who their letters go to. ``writing``: writing and
-confirming. ``pacing``: personal or unedited, the daily cap, failing targets. ``digests``: the daily
-digest, its sweep, and erasure before it is sent. ``sending``: each letter's status, the tallies
-and the export.
-``responses``: what the decision-makers answered.
+``campaigns``: campaigns, their state and who their letters go to. ``versions``: the suggested
+letters, filled in for each writer, and their changes. ``closing``: the close time. ``editing``:
+changing a campaign, logged. ``writing``: writing and confirming. ``pacing``: personal or unedited,
+the daily cap, failing targets. ``digests``: the daily digest, its sweep, and erasure before it is
+sent. ``sending``: each letter's status, the tallies and the export. ``sponsors``: co-sponsors,
+their tracking links and the writers they brought in. ``responses``: what the decision-makers
+answered.
 """
 
 from organiser.actions.letters.services.campaigns import (

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from organiser.actions.letters.models import CampaignStatus, LetterCampaign, TargetMode
+from organiser.actions.letters.services.pacing import now as letters_now
 from organiser.actions.targets.lookup import Area, areas_with_targets, targets_in
 from organiser.actions.targets.lookup.areas import name_key
 from organiser.actions.targets.models import Target
-from organiser.db import db, utcnow
+from organiser.db import as_utc, db, utcnow
 from organiser.web.zones import country_zone
 
 log = logging.getLogger(__name__)
@@ -27,11 +28,16 @@ class CampaignStateError(Exception):
 # ---- campaigns ----------------------------------------------------------------------------------
 
 
-def create_campaign(coalition_id: int, *, by: Any, target_ids: list[int], **fields: Any) -> LetterCampaign:
-    """A draft campaign, addressed to these of its coalition's targets (fixed mode)."""
+def create_campaign(
+    coalition_id: int, *, by: Any, target_ids: list[int], versions: list[Any] | None = None, **fields: Any
+) -> LetterCampaign:
+    """A draft campaign, addressed to these of its coalition's targets (fixed mode), with these
+    suggested letters (``versions.VersionText``; or one, given as ``subject`` and ``body``)."""
+    from organiser.actions.letters.services.versions import add_versions
+
     campaign = LetterCampaign(coalition_id=coalition_id, created_by_id=by.id, **fields)
     db.session.add(campaign)
-    db.session.flush()
+    add_versions(campaign, versions or [])
     if not fields.get("timezone"):  # its days and digest hour: the coalition's country's zone
         campaign.timezone = country_zone(campaign.coalition.country)
     set_targets(campaign, target_ids)
@@ -57,6 +63,9 @@ def why_not_open(campaign: LetterCampaign) -> str | None:
         return _("Choose who the letters go to first.")
     if campaign.target_mode == TargetMode.REGION and not regions_of(campaign):
         return _("None of your decision-makers has a region or constituency yet.")
+    closes = as_utc(campaign.closes_at)
+    if closes is not None and closes <= letters_now():
+        return _("Its close time has passed: choose a later one, or none, on “Change the campaign” first.")
     return None
 
 

@@ -1,7 +1,8 @@
 """The daily digest: a campaign's unedited copies to one target, gathered into one e-mail a day at
 the campaign's hour ("212 people sent you this letter today": the suggested text once, then each
-writer's name and area). Its outbox row's idempotency key names the campaign, the target and the
-day, so there is one per target per day however often it is composed.
+writer's name and area). With several versions it is still one e-mail a day to each target: each
+version sent that day once, followed by its writers. Its outbox row's idempotency key names the
+campaign, the target and the day, so there is one per target per day however often it is composed.
 
 How it goes: with Redis, one RQ job per campaign and day waits in the RQ scheduler (``jobs``); a job
 planned for another hour or zone finds itself stale and does nothing. A sweep (``sweep``: every
@@ -16,15 +17,19 @@ them (cancelled if no one is left); after it is sent, its copy is scrubbed like 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import String, cast, literal, select, update
 
 from organiser.actions.letters.models import Letter, LetterCampaign, LetterKind, LetterStatus
 from organiser.actions.letters.services import pacing
+from organiser.actions.letters.services.versions import fill
 from organiser.actions.targets.models import Target
 from organiser.db import db
 from organiser.messaging.models import OutboxMessage, OutboxStatus
@@ -53,17 +58,55 @@ def next_due(campaign: LetterCampaign, at: datetime) -> datetime:
     return due if due > at else due_at(campaign, today + timedelta(days=1))
 
 
-def _message(campaign: LetterCampaign, target: Target, writers: list[tuple[str, str]]) -> dict[str, str]:
-    count = len(writers)
+@dataclass
+class DigestPart:
+    """One version in a day's digest: its words once, then the writers who sent it."""
+
+    subject: str
+    body: str
+    writers: list[tuple[str, str]]  # (name, area)
+
+
+def _parts(campaign: LetterCampaign, writers: Sequence[Any]) -> list[DigestPart]:
+    """The writers (``name``, ``region``, ``version_id``) grouped by the version they sent, in the
+    campaign's order of versions. A version's ``{{ name }}`` reads "[name]"; its ``{{ area }}`` the
+    writers' area when they share one, else "[area]"."""
+    versions = {v.id: v for v in campaign.versions}
+    first = campaign.live_versions[0] if campaign.live_versions else None
+    grouped: dict[Any, list[tuple[str, str]]] = {}
+    for writer in writers:
+        version = versions.get(writer.version_id) or first
+        grouped.setdefault(version, []).append((writer.name, writer.region))
+    parts = []
+    for version, people in sorted(grouped.items(), key=lambda item: (item[0].position, item[0].id)):
+        areas = {" ".join(region.split()).casefold() for _name, region in people}
+        area = people[0][1] if len(areas) == 1 and people[0][1] else _("[area]")
+        words = {"name": _("[name]"), "area": area}
+        parts.append(DigestPart(fill(version.subject, **words), fill(version.body, **words), people))
+    return parts
+
+
+def _message(campaign: LetterCampaign, target: Target, writers: Sequence[Any]) -> dict[str, str]:
+    """The digest of these writers' unedited copies: each version sent once, then its writers."""
+    count, parts = len(writers), _parts(campaign, writers)
     template = current_app.jinja_env.get_template("actions/letters/email/digest.txt")
-    return {
-        "subject": ngettext(
+    if len(parts) == 1:
+        subject = ngettext(
             "%(num)s person sent you this letter today: %(subject)s",
             "%(num)s people sent you this letter today: %(subject)s",
             count,
-            subject=campaign.subject,
-        ),
-        "text": template.render(campaign=campaign, target=target, writers=writers, count=count),
+            subject=parts[0].subject,
+        )
+    else:
+        subject = ngettext(
+            "%(num)s person sent you letters today: %(title)s",
+            "%(num)s people sent you these letters today: %(title)s",
+            count,
+            title=campaign.title,
+        )
+    return {
+        "subject": subject,
+        "text": template.render(campaign=campaign, target=target, parts=parts, count=count),
     }
 
 
@@ -73,7 +116,7 @@ def compose(campaign: LetterCampaign, day: date) -> int:
     already, wait. How many letters went."""
     db.session.scalar(select(LetterCampaign.id).where(LetterCampaign.id == campaign.id).with_for_update())
     rows = db.session.execute(
-        select(Letter.id, Letter.target_id, Letter.name, Letter.region)
+        select(Letter.id, Letter.target_id, Letter.name, Letter.region, Letter.version_id)
         .where(*pacing.waiting_filter(campaign.id, LetterKind.UNEDITED))
         .order_by(Letter.confirmed_at, Letter.id)
     ).all()
@@ -98,7 +141,7 @@ def compose(campaign: LetterCampaign, day: date) -> int:
             {
                 "to": targets[t].email,
                 "key": keys[t],
-                **_message(campaign, targets[t], [(x.name, x.region) for x in letters]),
+                **_message(campaign, targets[t], letters),
             }
             for t, letters in going.items()
         ]
@@ -199,7 +242,7 @@ def _leave_out(digest: OutboxMessage, condition: Any) -> None:
     values: dict[str, Any] = {"status": OutboxStatus.CANCELLED, "body_text": None}
     if staying:
         campaign, target = staying[0].campaign, staying[0].target
-        values = _message(campaign, target, [(x.name, x.region) for x in staying])
+        values = _message(campaign, target, staying)
         values = {"subject": values["subject"], "body_text": values["text"]}
     rewritten = db.session.execute(
         update(OutboxMessage)

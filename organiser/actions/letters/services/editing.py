@@ -1,5 +1,6 @@
-"""Changing a campaign after it is created (its words and who its letters go to), each save that
-changes something logged with the fields' old and new values."""
+"""Changing a campaign after it is created (its words, its suggested letters, who its letters go to,
+whether writers may edit, its close time), each save that changes something logged with the
+fields' old and new values."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from organiser.actions.letters.models import (
     TargetMode,
 )
 from organiser.actions.letters.services.campaigns import CampaignStateError, regions_of, set_targets
-from organiser.db import db
+from organiser.actions.letters.services.versions import VersionText, update_versions
+from organiser.db import as_utc, db
 
 log = logging.getLogger(__name__)
 
-# What the edit page changes; the address only while a draft (once open, links to it are out).
-EDITABLE_FIELDS = ("title", "intro", "subject", "body", "target_mode")
+# What the edit page changes; the address only while a draft (once open, links to it are out). The
+# suggested letters are its versions (``services.versions``).
+EDITABLE_FIELDS = ("title", "intro", "target_mode", "writers_may_edit", "closes_at")
 
 
 def _target_names(campaign: LetterCampaign) -> list[str]:
@@ -41,20 +44,44 @@ def _check_can_change(campaign: LetterCampaign, fields: dict[str, Any], target_i
         raise CampaignStateError(_("None of your decision-makers has a region or constituency yet."))
 
 
+def _shown(campaign: LetterCampaign, name: str, value: Any) -> Any:
+    """A field's value as the change log keeps it: yes/no, a close time in the campaign's zone."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name == "closes_at":
+        moment = as_utc(value)
+        local = moment.astimezone(campaign.zone) if moment is not None else None
+        return f"{local:%Y-%m-%d %H:%M} {campaign.timezone}" if local is not None else ""
+    return str(value)
+
+
+def _same(name: str, old: Any, new: Any) -> bool:
+    if name == "closes_at":
+        return as_utc(old) == as_utc(new)
+    return bool(old == new)
+
+
 def update_campaign(
-    campaign: LetterCampaign, *, by: Any, target_ids: list[int], **fields: Any
+    campaign: LetterCampaign,
+    *,
+    by: Any,
+    target_ids: list[int],
+    versions: list[VersionText] | None = None,
+    **fields: Any,
 ) -> LetterCampaignChange | None:
-    """Change the campaign's details and decision-makers; the change is logged, or None if nothing
-    changed. The address (``slug``) is taken only from a draft."""
+    """Change the campaign's details, suggested letters and decision-makers; the change is logged,
+    or None if nothing changed. The address (``slug``) is taken only from a draft."""
     _check_can_change(campaign, fields, target_ids)
     if campaign.status != CampaignStatus.DRAFT:
         fields.pop("slug", None)
-    changes: dict[str, list[Any]] = {}
+    changes: dict[str, Any] = {}
     for name, value in fields.items():
         old = getattr(campaign, name)
-        if value != old:
-            changes[name] = [str(old), str(value)]
+        if not _same(name, old, value):
+            changes[name] = [_shown(campaign, name, old), _shown(campaign, name, value)]
             setattr(campaign, name, value)
+    if versions is not None and (version_changes := update_versions(campaign, versions)):
+        changes["versions"] = version_changes
     before = _target_names(campaign)
     set_targets(campaign, target_ids)
     if _target_names(campaign) != before:

@@ -1,5 +1,7 @@
 """Paced delivery. A letter is classified when its writer confirms it (``kind_of``): *personal* when
-the writer changed the suggested letter meaningfully, *unedited* otherwise. Personal letters go on
+the writer changed the suggested letter meaningfully, *unedited* otherwise — compared with the
+version the writer chose, their name and area filled in (``writing.suggestion_for``); where writers
+may not edit, the letter is that version, so always unedited. Personal letters go on
 their own (From the platform, Reply-To the writer), at most the campaign's daily cap to each target a
 day; the rest wait, in the order they were confirmed, for the next day (``release``). Unedited copies
 wait for the day's digest to their target (``digests``). A target whose address bounced (messaging's

@@ -102,6 +102,11 @@ LETTER_COLUMNS = [
     "kind",  # personal (the writer's own words) or unedited (a copy of the suggestion)
     "reply",  # what the writer answered to the follow-up: yes, not_yet, no
     "replied_on",
+    "version",  # the suggested letter the writer started from (its name)
+    "source",  # the tracking code the writer came with (a co-sponsor's, or any ?source=)
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
 ]
 
 
@@ -109,8 +114,10 @@ def export_letters(campaign: LetterCampaign) -> Export:
     """Every letter, for coordinators, with what its writer answered to the follow-up (formula-safe;
     the download is logged)."""
     from organiser.actions.letters.replies.models import LetterFollowUp
+    from organiser.actions.letters.services.versions import version_names
 
     sync_statuses(campaign.id)
+    names = version_names(campaign)
     rows = db.session.execute(
         select(Letter, Person.email, Target.name, LetterFollowUp.answer, LetterFollowUp.replied_on)
         .outerjoin(Person, Person.id == Letter.person_id)
@@ -141,6 +148,11 @@ def export_letters(campaign: LetterCampaign) -> Export:
                 x.kind or "",
                 answer or "",
                 replied_on.isoformat() if replied_on else "",
+                names.get(x.version_id or 0, ""),
+                x.source,
+                x.utm_source,
+                x.utm_medium,
+                x.utm_campaign,
             )
             for x, email, target_name, answer, replied_on in rows
         ],

@@ -15,7 +15,10 @@ from sqlalchemy import exc, select, update
 from organiser.actions.letters.models import CampaignStatus, Letter, LetterCampaign, LetterStatus
 from organiser.actions.letters.services.campaigns import CampaignStateError, consent_wording, recipients
 from organiser.actions.letters.services.pacing import dispatch_confirmed, kind_of
+from organiser.actions.letters.services.sponsors import sponsor_consent_wording, sponsor_for_writing
+from organiser.actions.letters.services.versions import fill
 from organiser.actions.targets.models import Target
+from organiser.coalitions.models import Organisation
 from organiser.db import db, utcnow
 from organiser.messaging.services.outbox import queue_email_coalesced
 from organiser.people.models import ConsentSubject, Person
@@ -54,8 +57,16 @@ def over_limit(campaign: LetterCampaign, ip: str, domain: str) -> bool:
 # ---- writing ------------------------------------------------------------------------------------
 
 
-def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteResult:
-    """Pending letters to each recipient, and an e-mail with the link that confirms them.
+SOURCE_KEYS = ("source", "utm_source", "utm_medium", "utm_campaign", "referrer")
+
+
+def write(
+    campaign: LetterCampaign, data: dict[str, Any], *, ip: str, source: dict[str, str] | None = None
+) -> WriteResult:
+    """Pending letters to each recipient, and an e-mail with the link that confirms them. The letter
+    is ``data``'s subject and body (with ``{{ name }}`` and ``{{ area }}`` filled in), written from
+    ``data["version"]``; ``source`` is where the writer came from (a co-sponsor's tracking code,
+    utm fields, the referrer).
 
     Writing again is not an error and sends nothing twice: letters already written are kept as
     they are; pending ones get their confirmation again (a few times at most)."""
@@ -69,7 +80,14 @@ def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteRe
             select(Letter).where(Letter.campaign_id == campaign.id, Letter.person_id == person_id)
         )
     }
-    written = {**fields, "person_id": person_id, "address": address, "ip": ip}
+    written = {
+        **fields,
+        "person_id": person_id,
+        "address": address,
+        "ip": ip,
+        **_words(data, region),
+        **_origin(campaign, source or {}, consent_sponsor=bool(data.get("consent_sponsor"))),
+    }
     created = [
         letter
         for target in recipients(campaign, data.get("area") or region)
@@ -79,6 +97,26 @@ def write(campaign: LetterCampaign, data: dict[str, Any], *, ip: str) -> WriteRe
     db.session.flush()
     log.info("letter campaign %s: %s letters written", campaign.id, len(created))
     return WriteResult(len(created))
+
+
+def _words(data: dict[str, Any], region: str) -> dict[str, Any]:
+    """The letter's subject and body, the writer's name and area filled in, and its version."""
+    version, name = data.get("version"), data["name"]
+    return {
+        "subject": fill(data["subject"], name=name, area=region).strip(),
+        "body": fill(data["body"], name=name, area=region).strip(),
+        "version_id": version.id if version is not None else None,
+    }
+
+
+def _origin(campaign: LetterCampaign, source: dict[str, str], *, consent_sponsor: bool) -> dict[str, Any]:
+    """Where the writer came from; the accepted co-sponsor whose code it is, and its consent box."""
+    sponsor = sponsor_for_writing(campaign, source.get("source", ""))  # (organisation id, name)
+    return {
+        **{key: source.get(key, "") for key in SOURCE_KEYS},
+        "sponsor_organisation_id": sponsor[0] if sponsor else None,
+        "consent_sponsor": bool(sponsor) and consent_sponsor,
+    }
 
 
 def _new_letter(
@@ -93,9 +131,13 @@ def _new_letter(
         name=data["name"],
         region=written["region"],
         country=written["country"],
-        subject=data["subject"].strip(),
-        body=data["body"].strip(),
+        subject=written["subject"],
+        body=written["body"],
+        version_id=written["version_id"],
         consent_coalition=bool(data.get("consent_coalition")),
+        consent_sponsor=written["consent_sponsor"],
+        sponsor_organisation_id=written["sponsor_organisation_id"],
+        **{key: written[key] for key in SOURCE_KEYS},
         ip=written["ip"][:64],
         email_domain=written["address"].rpartition("@")[2][:255],
         confirmation_sends=1,
@@ -172,7 +214,7 @@ def confirm(campaign: LetterCampaign, letters: list[Letter]) -> int:
     if campaign.status != CampaignStatus.OPEN:
         raise CampaignStateError(_("This campaign is closed: letters are no longer sent."))
     now = utcnow()
-    consented: set[int] = set()  # one ledger entry per writer, however many targets
+    consented: set[tuple[str, int]] = set()  # one ledger entry per writer and box, however many targets
     confirmed: list[Letter] = []
     for letter in letters:
         claimed = db.session.execute(
@@ -185,7 +227,7 @@ def confirm(campaign: LetterCampaign, letters: list[Letter]) -> int:
             continue
         db.session.refresh(letter)
         _apply_confirmed_choices(letter, consented)
-        letter.kind = kind_of(campaign.body, letter.body)
+        letter.kind = kind_of(suggestion_for(letter), letter.body)
         confirmed.append(letter)
     if confirmed:
         db.session.execute(
@@ -203,8 +245,16 @@ def confirm(campaign: LetterCampaign, letters: list[Letter]) -> int:
     return len(confirmed)
 
 
-def _apply_confirmed_choices(letter: Letter, consented: set[int]) -> None:
-    """The address is the writer's: their details go to their person record, the consent box they
+def suggestion_for(letter: Letter) -> str:
+    """The suggested letter as this writer was offered it: the version they started from (else the
+    campaign's first), their name and area filled in. Their letter is compared with it."""
+    version = letter.version
+    body = version.body if version is not None else letter.campaign.body
+    return fill(body, name=letter.name, area=letter.region)
+
+
+def _apply_confirmed_choices(letter: Letter, consented: set[tuple[str, int]]) -> None:
+    """The address is the writer's: their details go to their person record, the consent boxes they
     ticked to the ledger, with the wording and this time."""
     if letter.person_id is None:
         return
@@ -212,13 +262,24 @@ def _apply_confirmed_choices(letter: Letter, consented: set[int]) -> None:
     person.name = letter.name or person.name
     person.region = letter.region or person.region
     person.country = letter.country or person.country
-    if letter.consent_coalition and person.id not in consented:
-        consented.add(person.id)
+    if letter.consent_coalition and ("coalition", person.id) not in consented:
+        consented.add(("coalition", person.id))
         record_consent(
             person,
             ConsentSubject.COALITION,
             letter.campaign.coalition_id,
             given=True,
             wording=consent_wording(letter.campaign),
+            source=f"letters:{letter.campaign.slug}",
+        )
+    if letter.consent_sponsor and letter.sponsor_organisation_id and ("sponsor", person.id) not in consented:
+        consented.add(("sponsor", person.id))
+        organisation = db.session.get(Organisation, letter.sponsor_organisation_id)
+        record_consent(
+            person,
+            ConsentSubject.ORGANISATION,
+            organisation.id,
+            given=True,
+            wording=sponsor_consent_wording(organisation.name),
             source=f"letters:{letter.campaign.slug}",
         )

@@ -16,6 +16,7 @@ segment of them.
 """
 
 from organiser.actions.petitions.sponsors.codes import (
+    PETITIONS,
     accepted_sponsors,
     forget_codes,
     page_context,
@@ -44,6 +45,7 @@ from organiser.actions.petitions.sponsors.supporters import (
 
 __all__ = [
     "CODE_PATTERN",
+    "PETITIONS",
     "SPONSOR_SUPPORTERS",
     "SUPPORTER_COLUMNS",
     "SponsorError",

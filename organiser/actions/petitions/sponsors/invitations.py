@@ -1,204 +1,34 @@
-"""Inviting co-sponsors, and their answers: which member organisations of the petition's coalition
-tree may be invited, the invitation (its tracking code checked, the organisation's admins e-mailed,
-or its membership contact invited as its admin when it has none), and the organisation's answer,
-told to the coordinator who invited it."""
+"""Inviting a petition's co-sponsors, and their answers (``actions.sponsorship.invitations`` for
+petitions): who may be invited, the invitation e-mailed to the organisation's admins, and its
+answer, told to the coordinator who invited it."""
 
 from __future__ import annotations
 
-import logging
-import re
+from functools import partial
 
-from flask import render_template
-from flask_babel import gettext as _
-from sqlalchemy import select
-
-from organiser.actions.petitions.models import Petition, PetitionSponsor, SponsorStatus
-from organiser.actions.petitions.sponsors.codes import forget_codes, sponsors_of, tracking_link
-from organiser.coalitions.models import Coalition, Membership, MembershipStatus, Organisation
-from organiser.core.models import Role, User
-from organiser.db import db, utcnow
-from organiser.messaging.services import queue_email
-from organiser.web.urls import external_url
-
-log = logging.getLogger(__name__)
-CODE_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-
-class SponsorError(Exception):
-    """An invitation or an answer that cannot be made; the message says why, for the person."""
-
-
-# ---- who may be invited -----------------------------------------------------------------------
-
-
-def _tree(coalition: Coalition) -> list[int]:
-    """The ids of every coalition in this coalition's tree: the top alliance and all its chapters."""
-    ids, frontier = [], [coalition.lineage()[-1]]
-    while frontier:
-        node = frontier.pop()
-        if node.id not in ids:
-            ids.append(node.id)
-            frontier.extend(node.chapters)
-    return ids
+from organiser.actions.petitions.models import Petition
+from organiser.actions.petitions.sponsors.codes import PETITIONS
+from organiser.actions.sponsorship import invitations
+from organiser.actions.sponsorship.invitations import CODE_PATTERN, SponsorError
+from organiser.coalitions.models import Organisation
 
 
 def eligible_organisations(petition: Petition) -> list[Organisation]:
     """Active members of any coalition in the petition's coalition tree, by name."""
-    query = (
-        select(Organisation)
-        .join(Membership, Membership.organisation_id == Organisation.id)
-        .where(
-            Membership.coalition_id.in_(_tree(petition.coalition)),
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-        .distinct()
-        .order_by(Organisation.name)
-    )
-    return list(db.session.scalars(query))
+    return invitations.eligible_organisations(petition.coalition)
 
 
-def invitable_organisations(petition: Petition) -> list[Organisation]:
-    """Eligible organisations not yet invited, or that declined (they may be asked again)."""
-    taken = {s.organisation_id for s in sponsors_of(petition) if s.status != SponsorStatus.DECLINED}
-    return [o for o in eligible_organisations(petition) if o.id not in taken]
+invitable_organisations = partial(invitations.invitable_organisations, PETITIONS)
+invite_sponsor = partial(invitations.invite_sponsor, PETITIONS)
+respond = partial(invitations.respond, PETITIONS)
+sponsorships_of = partial(invitations.sponsorships_of, PETITIONS)
 
-
-# ---- inviting -----------------------------------------------------------------------------------
-
-
-def invite_sponsor(
-    petition: Petition, organisation: Organisation, *, by: User, code: str = ""
-) -> PetitionSponsor:
-    """Invite an active member organisation to co-sponsor; its admins are e-mailed a link to answer."""
-    if organisation.id not in {o.id for o in invitable_organisations(petition)}:
-        raise SponsorError(
-            _("This organisation cannot be invited: it is not an active member, or is invited already.")
-        )
-    code = _checked_code(petition, organisation, code or organisation.slug)
-    sponsor = db.session.scalar(
-        select(PetitionSponsor).where(
-            PetitionSponsor.petition_id == petition.id, PetitionSponsor.organisation_id == organisation.id
-        )
-    )
-    if sponsor is None:  # a declined sponsor asked again keeps its row
-        sponsor = PetitionSponsor(petition_id=petition.id, organisation_id=organisation.id)
-        db.session.add(sponsor)
-    forget_codes()
-    sponsor.status, sponsor.code, sponsor.invited_by_id, sponsor.invited_at = (
-        SponsorStatus.INVITED,
-        code,
-        by.id,
-        utcnow(),
-    )
-    sponsor.responded_at = sponsor.responded_by_id = None
-    db.session.flush()
-    _mail_invitation(sponsor, by)
-    log.info("organisation %s invited to sponsor petition %s by %s", organisation.id, petition.id, by.id)
-    return sponsor
-
-
-def _checked_code(petition: Petition, organisation: Organisation, code: str) -> str:
-    """The tracking code, normalised: lower-case words joined by hyphens, and no other sponsor's."""
-    code = code.strip().lower()
-    if not CODE_PATTERN.match(code) or len(code) > 80:
-        raise SponsorError(_("Use lower-case letters, digits and hyphens"))
-    clash = db.session.scalar(
-        select(PetitionSponsor).where(
-            PetitionSponsor.petition_id == petition.id, PetitionSponsor.code == code
-        )
-    )
-    if clash is not None and clash.organisation_id != organisation.id:
-        raise SponsorError(_("Another sponsor of this petition has this code already"))
-    return code
-
-
-def _mail_invitation(sponsor: PetitionSponsor, by: User) -> None:
-    """E-mail the organisation's admins. An organisation without one that belongs to this coalition
-    tree alone gets its membership contact invited as its administrator (as approving its
-    application does), so someone can answer; one that is also another body's member is not
-    given an administrator by this coalition's decision (a platform admin can invite one)."""
-    from organiser.coalitions.services import admins_of, belongs_only_to
-    from organiser.core.services import in_locale, invite
-
-    organisation, petition = sponsor.organisation, sponsor.petition
-    link = external_url("petitions.sponsorships", slug=organisation.slug)
-    admins = admins_of(organisation)
-    for admin in admins:
-        with in_locale(admin.locale):
-            queue_email(
-                to=admin.email,
-                subject=_(
-                    "Will %(organisation)s co-sponsor “%(title)s”?",
-                    organisation=organisation.name,
-                    title=petition.title,
-                ),
-                text=render_template(
-                    "actions/petitions/email/sponsor_invitation.txt",
-                    sponsor=sponsor,
-                    petition=petition,
-                    by=by,
-                    link=link,
-                ),
-            )
-    if not admins and belongs_only_to(organisation, set(_tree(petition.coalition))):
-        contact = _membership_contact(organisation, petition.coalition)
-        if contact:
-            invite(contact, Role.ORGANISATION_ADMIN, organisation.id, by=by, scope_name=organisation.name)
-            log.info("organisation %s has no admin: its contact was invited", organisation.id)
-
-
-def _membership_contact(organisation: Organisation, coalition: Coalition) -> str:
-    tree = _tree(coalition)
-    for membership in organisation.memberships:
-        if membership.coalition_id in tree and membership.contact_email:
-            return membership.contact_email
-    return ""
-
-
-# ---- the answer ---------------------------------------------------------------------------------
-
-
-def respond(sponsor: PetitionSponsor, *, accept: bool, by: User) -> None:
-    """The organisation's admin accepts or declines an invitation it has not answered yet."""
-    forget_codes()  # this process forgets its remembered codes at once
-    if sponsor.status != SponsorStatus.INVITED:
-        raise SponsorError(_("This invitation has been answered already."))
-    sponsor.status = SponsorStatus.ACCEPTED if accept else SponsorStatus.DECLINED
-    sponsor.responded_at, sponsor.responded_by_id = utcnow(), by.id
-    db.session.flush()
-    inviter = db.session.get(User, sponsor.invited_by_id) if sponsor.invited_by_id else None
-    if inviter is not None:
-        _mail_answer(sponsor, inviter, accept=accept)
-    log.info("sponsorship %s %s by %s", sponsor.id, sponsor.status, by.id)
-
-
-def _mail_answer(sponsor: PetitionSponsor, inviter: User, *, accept: bool) -> None:
-    """Tell the coordinator who invited the organisation what it answered, in their language."""
-    from organiser.core.services import in_locale
-
-    names = {"organisation": sponsor.organisation.name, "title": sponsor.petition.title}
-    with in_locale(inviter.locale):
-        queue_email(
-            to=inviter.email,
-            subject=(
-                _("%(organisation)s co-sponsors “%(title)s”", **names)
-                if accept
-                else _("%(organisation)s declined to co-sponsor “%(title)s”", **names)
-            ),
-            text=render_template(
-                "actions/petitions/email/sponsor_answer.txt",
-                sponsor=sponsor,
-                tracking=tracking_link(sponsor),
-                link=external_url("petitions.sponsors", slug=sponsor.petition.slug),
-            ),
-        )
-
-
-def sponsorships_of(organisation: Organisation) -> list[PetitionSponsor]:
-    """Every invitation this organisation had, newest first."""
-    query = (
-        select(PetitionSponsor)
-        .where(PetitionSponsor.organisation_id == organisation.id)
-        .order_by(PetitionSponsor.invited_at.desc(), PetitionSponsor.id.desc())
-    )
-    return list(db.session.scalars(query))
+__all__ = [
+    "CODE_PATTERN",
+    "SponsorError",
+    "eligible_organisations",
+    "invitable_organisations",
+    "invite_sponsor",
+    "respond",
+    "sponsorships_of",
+]

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from organiser.actions.petitions.models import (
     VALID_STATES,
@@ -17,11 +17,11 @@ from organiser.actions.petitions.models import (
     Signature,
     SponsorStatus,
 )
+from organiser.actions.sponsorship.supporters import consenting
 from organiser.coalitions.models import Coalition, Organisation
 from organiser.db import db
-from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.messaging.services.audiences import Segment
-from organiser.people.models import ConsentState, ConsentSubject, Person
+from organiser.people.models import Person
 from organiser.web.downloads import Export
 
 
@@ -29,7 +29,7 @@ def supporters_of(organisation: Organisation) -> list[tuple[Signature, Person, P
     """Confirmed signers this organisation brought in, on petitions it co-sponsors, who consent
     today to hear from it by e-mail; one row per signature, with when the consent was given."""
     query = (
-        select(Signature, Person, Petition, ConsentState.updated_at)
+        select(Signature, Person, Petition)
         .join(Person, Person.id == Signature.person_id)
         .join(Petition, Petition.id == Signature.petition_id)
         .join(
@@ -38,24 +38,10 @@ def supporters_of(organisation: Organisation) -> list[tuple[Signature, Person, P
             & (PetitionSponsor.organisation_id == organisation.id)
             & (PetitionSponsor.status == SponsorStatus.ACCEPTED),
         )
-        .join(
-            ConsentState,
-            (ConsentState.person_id == Person.id)
-            & (ConsentState.subject_type == ConsentSubject.ORGANISATION)
-            & (ConsentState.subject_id == organisation.id)
-            & (ConsentState.channel == "email"),
-        )
-        .where(
-            Signature.sponsor_organisation_id == organisation.id,
-            Signature.state.in_(VALID_STATES),
-            ConsentState.granted.is_(True),
-            ~exists().where(
-                Suppression.email == Person.email,
-                Suppression.reason.in_([SuppressionReason.UNSUBSCRIBED, SuppressionReason.COMPLAINED]),
-            ),
-        )
+        .where(Signature.sponsor_organisation_id == organisation.id, Signature.state.in_(VALID_STATES))
         .order_by(Signature.confirmed_at, Signature.id)
     )
+    query = consenting(query, organisation.id)
     return [tuple(row) for row in db.session.execute(query).all()]  # type: ignore[misc]
 
 

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from organiser.actions.petitions import delivery, sponsors
 from organiser.actions.petitions.forms import DeliveryForm, PetitionTargetsForm
-from organiser.actions.petitions.models import Petition, PetitionStatus
+from organiser.actions.petitions.models import Petition
 from organiser.actions.petitions.report import chart_sections
 from organiser.actions.petitions.report import report as petition_report
 from organiser.actions.petitions.views.public import public_petition, sign_form
@@ -91,9 +91,13 @@ def responses(petition: Petition) -> str | Response:
             refused=delivery.DeliveryError,
             responses=delivery.responses_of(petition),
             done=_("The response is recorded and shown on the petition's page."),
-            hint=_("Shown on the petition's public page."),
+            hint=_(
+                "Shown on the petition's public page. The first time a response is recorded, it is also "
+                "e-mailed to the signers who agreed to hear from %(coalition)s.",
+                coalition=petition.coalition.name,
+            ),
             unavailable=""
-            if petition.status == PetitionStatus.DELIVERED
+            if delivery.may_record_responses(petition)
             else _("Responses can be recorded once the petition is delivered."),
             note=ngettext(
                 "Delivered on %(date)s with %(num)s signature.",

@@ -82,6 +82,11 @@ def open_petition(petition: Petition) -> Response:
     def act() -> None:
         try:
             services.open_petition(petition, by=current_user)
+        except services.AwaitsDecision:
+            refusal.append(
+                _("A petition started by a supporter opens when you approve it on its review page.")
+            )
+            raise
         except services.CloseDatePassed as passed:
             refusal.append(
                 _(

@@ -24,12 +24,13 @@ from organiser.actions.petitions import intake, services, sponsors
 from organiser.actions.petitions.forms import SignForm
 from organiser.actions.petitions.lifecycle import close_if_overdue
 from organiser.actions.petitions.models import Petition, PetitionStatus, Signature
+from organiser.actions.sponsorship.tracking import tracking_code, tracking_fields
 from organiser.coalitions.forms import sign_country_choices
 from organiser.coalitions.models import Coalition
 from organiser.db import db, utcnow
 from organiser.extensions import csrf, may_be_signed_in
 from organiser.web import limits
-from organiser.web.inputs import form_text, without_controls
+from organiser.web.inputs import form_text
 from organiser.web.microcache import public_page
 from organiser.web.permissions import public_or_404
 from organiser.web.public_actions import confirmation_page, is_bot
@@ -232,19 +233,12 @@ def _sign_valid(petition: Any, form: SignForm, embed: bool) -> str:
 
 def _source_code() -> str:
     """The tracking code a page was reached with (``?source=``) or a form carried."""
-    return (request.args.get("source") or form_text("source"))[:80]
+    return tracking_code()
 
 
 def _source_fields() -> dict[str, str]:
     """Where a signature came from: the sponsor's code, utm fields, referrer and IP address."""
-    return {
-        "source": form_text("source", max_length=80),
-        "utm_source": form_text("utm_source", max_length=120),
-        "utm_medium": form_text("utm_medium", max_length=120),
-        "utm_campaign": form_text("utm_campaign", max_length=120),
-        "referrer": without_controls(request.referrer or "")[:500],
-        "ip": request.remote_addr or "",
-    }
+    return {**tracking_fields(), "ip": request.remote_addr or ""}
 
 
 def _check_email_page(petition: Petition, email: str, embed: bool) -> str:

@@ -7,62 +7,35 @@ Routes on the ``actions`` blueprint (imported at the end of ``views.py``).
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from organiser.actions.petitions import milestones, sponsors
-from organiser.actions.petitions.forms import MilestonesForm, SponsorInviteForm
-from organiser.actions.petitions.models import Petition, PetitionSponsor
+from organiser.actions.petitions.forms import MilestonesForm
+from organiser.actions.petitions.models import Petition
+from organiser.actions.sponsorship import views as sponsorship
 from organiser.coalitions.models import Organisation
 from organiser.db import db
-from organiser.web.buttons import button_action
 from organiser.web.downloads import export_download
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
-
-SPONSOR_STATUS_LABELS = {
-    "invited": _l("invited, no answer yet"),
-    "accepted": _l("accepted"),
-    "declined": _l("declined"),
-}
 
 
 @authorise(Petition, "can_manage")
 def sponsors_page(petition: Petition) -> str | Response:
     """Coordinators invite co-sponsors and see each one's answer and tracking link."""
-    form = SponsorInviteForm()
-    invitable = sponsors.invitable_organisations(petition)
-    form.organisation.choices = [("", _("Choose an organisation"))] + [(str(o.id), o.name) for o in invitable]
-    if form.validate_on_submit():
-        chosen = next((o for o in invitable if str(o.id) == form.organisation.data), None)
-        if chosen is None:
-            form.organisation.errors.append(_("Choose an organisation from the list"))
-        else:
-            try:
-                sponsors.invite_sponsor(petition, chosen, by=current_user, code=form.code.data or "")
-            except sponsors.SponsorError as exc:
-                db.session.rollback()
-                form.code.errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(
-                    _(
-                        "%(organisation)s is invited; its administrators have been e-mailed.",
-                        organisation=chosen.name,
-                    ),
-                    "success",
-                )
-                return redirect(url_for("petitions.sponsors", slug=petition.slug))
+    form, invited = sponsorship.invitation_form(sponsors.PETITIONS, petition)
+    if invited is not None:
+        return redirect(url_for("petitions.sponsors", slug=petition.slug))
     return render_template(
         "actions/petitions/sponsors.html",
         petition=petition,
         form=form,
         sponsors=sponsors.sponsors_of(petition),
         tracking_link=sponsors.tracking_link,
-        status_labels=SPONSOR_STATUS_LABELS,
+        status_labels=sponsorship.STATUS_LABELS,
     )
 
 
@@ -74,34 +47,13 @@ def sponsorships(organisation: Organisation) -> str:
         organisation=organisation,
         sponsorships=sponsors.sponsorships_of(organisation),
         tracking_link=sponsors.tracking_link,
-        status_labels=SPONSOR_STATUS_LABELS,
+        status_labels=sponsorship.STATUS_LABELS,
         form=ConfirmForm(),
     )
 
 
-def _sponsorship_for_admin(sponsorship_id: int) -> PetitionSponsor:
-    sponsor = db.session.get(PetitionSponsor, sponsorship_id)
-    if sponsor is None:
-        abort(404)
-    if not sponsor.organisation.can_manage(current_user):
-        abort(403)
-    return sponsor
-
-
 def _answer(sponsorship_id: int, *, accept: bool) -> Response:
-    sponsor = _sponsorship_for_admin(sponsorship_id)
-    names = {"organisation": sponsor.organisation.name, "title": sponsor.petition.title}
-    return button_action(
-        lambda: sponsors.respond(sponsor, accept=accept, by=current_user),
-        refused=sponsors.SponsorError,
-        refused_message=_("This invitation has been answered already."),
-        done_message=(
-            _("%(organisation)s co-sponsors “%(title)s”. Share your tracking link.", **names)
-            if accept
-            else _("You declined to co-sponsor “%(title)s”.", **names)
-        ),
-        back=url_for("petitions.sponsorships", slug=sponsor.organisation.slug),
-    )
+    return sponsorship.answer(sponsors.PETITIONS, sponsorship_id, accept=accept)
 
 
 @login_required
