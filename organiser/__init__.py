@@ -116,7 +116,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Each package registers itself (its blueprint, segments, scopes, personal data, sweeps), lowest
 # layer first: core and people, messaging, coalitions, privacy, then the actions and assemblies, and
-# the public face over them all (the hub), and the supporters' pages.
+# over them all the public face (the hub), the supporters' pages and the coordinators' desk.
 PACKAGES = (
     "organiser.core",
     "organiser.people",
@@ -127,6 +127,7 @@ PACKAGES = (
     "organiser.assemblies",
     "organiser.hub",
     "organiser.supporters",
+    "organiser.desk",
     "organiser.api",
 )
 

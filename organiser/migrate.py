@@ -24,9 +24,14 @@ def upgrade(app: Flask, revision: str = "head", connection: Connection | None = 
     command.upgrade(alembic_config(app, connection), revision)
 
 
+# Indexes the migrations own, on PostgreSQL only: the full-text indexes (``*_fts``, migration 0027:
+# on expressions the models do not declare, and Alembic cannot compare expression indexes on SQLite)
+# and the desk's partial, covering ones (``*_desk``, 0030). Tests check that the queries use them
+# (tests/hub/test_search.py, tests/desk/test_plans.py).
+POSTGRESQL_ONLY_INDEXES = ("_fts", "_desk")
+
+
 def include_name(name: str | None, type_: str, parent_names: dict[str, str | None]) -> bool:
-    """What Alembic compares between the models and the database: everything but the full-text
-    indexes (``*_fts``, migration 0027). They exist on PostgreSQL only, on expressions the models do
-    not declare (Alembic cannot compare expression indexes on SQLite); tests/hub/test_search.py
-    checks that the search queries use them."""
-    return not (type_ == "index" and (name or "").endswith("_fts"))
+    """What Alembic compares between the models and the database: everything but the indexes only
+    the migrations make (``POSTGRESQL_ONLY_INDEXES``)."""
+    return not (type_ == "index" and (name or "").endswith(POSTGRESQL_ONLY_INDEXES))

@@ -155,3 +155,70 @@ def area_map(
             )
         top += 24 + rows * 20
     return _svg(chart_id, round(top), title, description, body)
+
+
+# A line each series, told apart by its dash pattern as well as its colour (never only colour); each
+# colour has at least 3:1 contrast with the white page.
+LINE_COLOURS = ("#6b1f5b", "#005ea5", "#8a4600", "#00703c", "#1d1d1b")
+LINE_DASHES = ("", "8 4", "3 3", "12 4 3 4", "1 3")
+LEGEND_ROW = 18
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[int]]],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    empty: str = "—",
+) -> Markup:
+    """A line per series over the same points (days or weeks, oldest first), with the largest figure
+    marked on the axis, the first and last labels under it, and a legend naming each line by its
+    colour and dash. For several series over time."""
+    if not labels or not series:
+        return _empty(chart_id, title, description, empty)
+    top = max(max((max(values, default=0) for _name, values in series), default=0), 1)
+    left, right, plot_top, plot_bottom = 10 + 7 * len(str(top)), WIDTH - 8, 12, 170
+    step = (right - left) / max(len(labels) - 1, 1)
+    body = [
+        f'<line x1="{left}" y1="{plot_bottom}" x2="{right}" y2="{plot_bottom}" stroke="{LINE}"></line>',
+        f'<line x1="{left}" y1="{plot_top}" x2="{right}" y2="{plot_top}" stroke="{LINE}" '
+        f'stroke-dasharray="3 3"></line>',
+        f'<text x="{left - 4}" y="{plot_top + 4}" font-size="12" text-anchor="end" '
+        f'fill="{MUTED}">{top}</text>',
+        f'<text x="{left - 4}" y="{plot_bottom}" font-size="12" text-anchor="end" fill="{MUTED}">0</text>',
+    ]
+    for index, (_name, values) in enumerate(series):
+        points = [
+            (round(left + i * step, 1), round(plot_bottom - (plot_bottom - plot_top) * n / top, 1))
+            for i, n in enumerate(values)
+        ]
+        body.append(_line(points, index))
+    body.append(
+        f'<text x="{left}" y="{plot_bottom + 18}" font-size="12" fill="{MUTED}">{escape(labels[0])}</text>'
+    )
+    if len(labels) > 1:
+        body.append(
+            f'<text x="{right}" y="{plot_bottom + 18}" font-size="12" text-anchor="end" '
+            f'fill="{MUTED}">{escape(labels[-1])}</text>'
+        )
+    legend_top = plot_bottom + 30
+    for index, (name, _values) in enumerate(series):
+        y = legend_top + index * LEGEND_ROW
+        body.append(_line([(0, y + 8), (28, y + 8)], index))
+        body.append(f'<text x="36" y="{y + 12}" font-size="12" fill="{INK}">{escape(name)}</text>')
+    return _svg(chart_id, legend_top + len(series) * LEGEND_ROW + 4, title, description, body)
+
+
+def _line(points: Sequence[tuple[float, float]], index: int) -> str:
+    colour, dash = LINE_COLOURS[index % len(LINE_COLOURS)], LINE_DASHES[index % len(LINE_DASHES)]
+    if len(points) == 1:  # one point: a dot
+        x, y = points[0]
+        return f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"></circle>'
+    dashed = f' stroke-dasharray="{dash}"' if dash else ""
+    coordinates = " ".join(f"{x},{y}" for x, y in points)
+    return (
+        f'<polyline points="{coordinates}" fill="none" stroke="{colour}" stroke-width="2" '
+        f'stroke-linejoin="round"{dashed}></polyline>'
+    )

@@ -53,6 +53,17 @@ def zone_choices(country: str | None, keep: str = "") -> list[SelectChoice]:
     return choices
 
 
+def zones_of(countries: list[str], keep: str = "") -> list[SelectChoice]:
+    """A short list: the zones of these countries (a coalition's and its chapters'), then UTC.
+    ``keep`` (a zone chosen by another way, a link) stays choosable."""
+    labelled = dict(_labelled(str(get_locale() or "en")))
+    zones = [z for country in countries for z in _territory_zones().get((country or "").upper(), ())]
+    if keep and keep != "UTC" and keep not in zones and keep in zoneinfo.available_timezones():
+        zones.append(keep)
+    choices = [SelectChoice(z, labelled.get(z, z)) for z in sorted(dict.fromkeys(zones), key=labelled.get)]
+    return [*choices, SelectChoice("UTC", _("Coordinated Universal Time (UTC)"))]
+
+
 def default_zone(country: str | None) -> str:
     """A new assembly's zone before anyone chooses: the country's, when it has only one."""
     zones = _territory_zones().get((country or "").upper(), ())

@@ -332,6 +332,9 @@ GET_FORM_PAGES = {
     "alliance-filters": FormPage("coalitions.show", "anonymous", args=(("slug", "alliance_slug"),)),
     "supporter-filters": FormPage("supporters.index", "chapter_coordinator"),
     "organisation-supporter-filters": FormPage("supporters.index", "org_admin"),
+    # the coordinators' desk: its period (dates, a zone) for a chapter, and for an alliance
+    "desk": FormPage("desk.desk", "chapter_coordinator"),
+    "alliance-desk": FormPage("desk.desk", "alliance_coordinator", case=1),
 }
 
 

@@ -93,6 +93,9 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "coalitions.organisation_logo": case("public", **ORG),
     # the public face: search over actions, coalitions and assemblies (organiser.hub)
     "hub.search": case("public"),
+    # the coordinators' desk: a chapter's for its coordinators (and the alliance's), the alliance's not
+    # for a chapter's coordinators
+    "desk.desk": (Case("coalition", dict(CHAPTER)), Case("alliance", {"slug": "alliance_slug"})),
     # petitions
     "petitions.petition": case("public", **PETITION),
     "petitions.count": case("public", **PETITION),

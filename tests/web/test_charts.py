@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from organiser.web.charts import WIDTH, bar_chart, column_chart
+from organiser.web.charts import LINE_COLOURS, WIDTH, bar_chart, column_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -61,3 +61,33 @@ def test_empty_charts_say_so():
         assert list(svg.iter(f"{SVG}rect")) == []
     zeros = _parse(bar_chart([("a", 0)], chart_id="z", title="Z", description="", empty="Nothing"))
     assert [t.text for t in zeros.iter(f"{SVG}text")] == ["Nothing"]
+
+
+def test_a_line_chart_draws_a_line_a_series_told_apart_by_colour_and_dash_with_a_legend():
+    markup = line_chart(
+        ["1 Nov", "2 Nov", "3 Nov"],
+        [("Signatures", [2, 0, 8]), ("Letters <b>", [1, 1, 1])],
+        chart_id="lines",
+        title="Day by day",
+        description="10 signatures, 3 letters",
+    )
+    svg = _parse(markup)
+    assert svg.get("aria-labelledby") == "lines-title lines-desc"
+    assert svg.find(f"{SVG}desc").text == "10 signatures, 3 letters"
+    lines = list(svg.iter(f"{SVG}polyline"))
+    assert len(lines) == 4, "a line a series, and one in the legend for each"
+    signatures, letters = lines[0], lines[1]
+    ys = [float(p.split(",")[1]) for p in signatures.get("points").split()]
+    assert ys[1] == 170 and ys[2] == 12 and ys[0] == 170 - (170 - 12) * 2 / 8, "scaled to the largest"
+    assert signatures.get("stroke") == LINE_COLOURS[0] and signatures.get("stroke-dasharray") is None
+    assert letters.get("stroke") == LINE_COLOURS[1] and letters.get("stroke-dasharray"), "never only colour"
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts == ["8", "0", "1 Nov", "3 Nov", "Signatures", "Letters <b>"]
+    assert "&lt;b&gt;" in str(markup) and "style=" not in str(markup)
+
+
+def test_a_line_chart_of_one_point_draws_dots_and_an_empty_one_says_so():
+    svg = _parse(line_chart(["1 Nov"], [("Signatures", [3])], chart_id="one", title="T", description="D"))
+    assert len(list(svg.iter(f"{SVG}circle"))) == 1
+    empty = _parse(line_chart([], [], chart_id="e", title="T", description="D", empty="Nothing yet"))
+    assert [t.text for t in empty.iter(f"{SVG}text")] == ["Nothing yet"]

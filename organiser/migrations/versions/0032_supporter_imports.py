@@ -1,7 +1,7 @@
 """supporter imports: each CSV of supporters imported into a coalition, and who it created or added to
 
 Revision ID: 0032
-Revises: 0031
+Revises: 0030
 Create Date: 2026-12-14 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0032"
-down_revision: str | None = "0031"
+down_revision: str | None = "0030"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
