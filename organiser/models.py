@@ -30,7 +30,14 @@ from organiser.assemblies.tribunals.models import (  # noqa: F401
     TestimonyAttachment,
     Verdict,
 )
-from organiser.coalitions.models import Coalition, Membership, MembershipEvent, Organisation  # noqa: F401
+from organiser.coalitions.models import (  # noqa: F401
+    Coalition,
+    Membership,
+    MembershipEvent,
+    Organisation,
+    SupporterImport,
+    SupporterImportPerson,
+)
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base
 from organiser.messaging.models import MailEvent, Mailing, OutboxAttachment, OutboxMessage, Suppression  # noqa: F401

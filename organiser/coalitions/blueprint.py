@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from organiser.coalitions.views import manage, organisations, public
+from organiser.coalitions.views import manage, organisations, people_import, public
 
 bp = Blueprint("coalitions", __name__)
 
@@ -25,6 +25,25 @@ ROUTES = (
     ("/memberships/<int:membership_id>/status", "change_status", manage.change_status, _POST),
     ("/coalitions/<slug>/members.csv", "export_members", manage.export_members, _GET),
     ("/coalitions/<slug>/members/import", "import_members", manage.import_members, _FORM),
+    ("/coalitions/<slug>/supporters/import", "import_people", people_import.import_people, _FORM),
+    (
+        "/coalitions/<slug>/supporters/imports/<int:import_id>/columns",
+        "people_import_columns",
+        people_import.people_import_columns,
+        _FORM,
+    ),
+    (
+        "/coalitions/<slug>/supporters/imports/<int:import_id>/consent",
+        "people_import_consent",
+        people_import.people_import_consent,
+        _FORM,
+    ),
+    (
+        "/coalitions/<slug>/supporters/imports/<int:import_id>",
+        "people_import",
+        people_import.import_result,
+        _GET,
+    ),
     ("/organisations/<slug>/edit", "edit_organisation", organisations.edit_organisation, _FORM),
     ("/organisations/<slug>/team", "organisation_team", organisations.organisation_team, _FORM),
     ("/memberships/<int:membership_id>/leave", "leave", organisations.leave, _POST),

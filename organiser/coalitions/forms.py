@@ -9,12 +9,13 @@ from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, AnyOf, DataRequired, Length, Optional, ValidationError
 
 from organiser.coalitions.models import MembershipRole, OrganisationType
 from organiser.web.forms import COUNTRY_CODES, Form, email_field
+from organiser.web.times import DateInput, NotInTheFuture
 
 TYPE_LABELS = {
     OrganisationType.NGO: _l("NGO or charity"),
@@ -203,3 +204,112 @@ class OrganisationProfileForm(OrganisationFields):
         ],
     )
     remove_logo = BooleanField(_l("Remove the current logo"))
+
+
+# ---- importing supporters ---------------------------------------------------------------------------
+
+IMPORT_STATUS_LABELS = {
+    "draft": _l("Not imported yet (the file is deleted after a day)"),
+    "queued": _l("Waiting"),
+    "running": _l("Importing"),
+    "done": _l("Done"),
+    "failed": _l("Stopped"),
+}
+
+
+class PeopleImportForm(Form):
+    file = csv_file_field(
+        _l(
+            "One person a row, exported from another tool or saved from a spreadsheet. The first row "
+            "names the columns; on the next page you say which column holds what (an e-mail address "
+            "column is needed)."
+        )
+    )
+
+
+def columns_form(named: list[tuple[str, str]], saved: dict[str, str]) -> Form:
+    """A choice of field for each named column of the file (``named``: its name and its heading as
+    written), set to what was saved (at first, guessed from the heading)."""
+    from organiser.coalitions.imports.checks import shown
+    from organiser.coalitions.imports.people import FIELD_LABELS, IGNORE
+    from organiser.web.inputs import without_controls
+
+    class ColumnsForm(Form):
+        columns: dict[str, str] = {}  # the form field's name → the file's column
+
+        def mapping(self) -> dict[str, str]:
+            return {column: self[name].data for name, column in self.columns.items()}
+
+        def validate(self, extra_validators: Any = None) -> bool:
+            from organiser.coalitions.imports.people import mapping_problems
+
+            valid = super().validate(extra_validators)
+            if not valid:
+                return False
+            by_column = {column: name for name, column in self.columns.items()}
+            for column, problem in mapping_problems(self.mapping()).items():
+                self[by_column[column]].errors.append(problem)
+                valid = False
+            return valid
+
+    choices = [SelectChoice(key, label) for key, label in FIELD_LABELS.items()]
+    for index, (column, heading) in enumerate(named):
+        name = f"column_{index}"
+        label = _l("Column “%(name)s”", name=shown(without_controls(heading)))
+        setattr(ColumnsForm, name, SelectField(label, choices=choices, default=saved.get(column, IGNORE)))
+        ColumnsForm.columns = {**ColumnsForm.columns, name: column}
+    return ColumnsForm()
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class PeopleConsentForm(Form):
+    """The consent stated for everyone in an import: never assumed (no choice is made in advance),
+    and when they agreed, what to, where and when, recorded in the ledger as stated."""
+
+    stated_consent = RadioField(
+        _l("Did these people agree to hear from the coalition by e-mail?"),
+        validate_choice=False,
+        validators=[AnyOf(["given", "none"], message=_l("Say whether they agreed to hear from you"))],
+    )
+    wording = TextAreaField(
+        _l("What they agreed to, word for word"),
+        description=_l("The words next to the box they ticked, such as “Keep me updated by e-mail”."),
+        validators=[Length(max=2000, message=_l("Use at most 2000 characters"))],
+        filters=[_stripped],
+        render_kw={"rows": 3},
+    )
+    agreed_where = StringField(
+        _l("Where they agreed"),
+        description=_l("Such as: Action Network form “Fair tax”."),
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "off"},
+    )
+    agreed_on = DateInput(
+        _l("When they agreed"),
+        description=_l("If they signed up over a while, the last day of it. For example, 2025-03-31."),
+        validators=[Optional(), NotInTheFuture()],
+    )
+
+    def set_choices(self, coalition_name: str) -> None:
+        self.stated_consent.choices = [
+            SelectChoice("given", _l("Yes: they agreed to hear from %(name)s", name=coalition_name)),
+            SelectChoice("none", _l("No, or I do not know: import them without consent to be mailed")),
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        fields = (self.wording, self.agreed_where, self.agreed_on)
+        if self.stated_consent.data == "given":
+            missing = [f for f in fields if not f.data and not f.errors]
+            for f in missing:
+                f.errors.append(_l("Say this: it is recorded for each of them, as you write it"))
+            return valid and not missing
+        if self.stated_consent.data == "none":
+            given = [f for f in fields if f.data and not f.errors]
+            for f in given:
+                f.errors.append(_l("You said they did not agree: leave this empty, or choose “Yes”"))
+            return valid and not given
+        return valid

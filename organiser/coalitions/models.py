@@ -1,11 +1,23 @@
-"""Coalitions (with their chapters), organisations and the memberships that join them."""
+"""Coalitions (with their chapters), organisations and the memberships that join them, and the
+log of the supporters imported into each from CSV."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from organiser.core.models import Role, User
@@ -171,3 +183,65 @@ class MembershipEvent(Base):
 
     membership: Mapped[Membership] = relationship(back_populates="events")
     by: Mapped[User | None] = relationship()
+
+
+class ImportStatus(enum.StrEnum):
+    DRAFT = "draft"  # uploaded; its columns are being mapped, nothing is written
+    QUEUED = "queued"  # the consent is stated: waiting for a worker
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # stopped part-way; what was written stays (a new run of the file adds the rest)
+
+
+class SupporterImport(Base):
+    """One CSV of supporters imported into a coalition: who, when, the file, its columns, the consent
+    the coordinator stated for everyone in it, and what the import did (the counts). The file is
+    kept (as uploaded) only until the import has run, or a day when it never does."""
+
+    __tablename__ = "supporter_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coalition_id: Mapped[int] = mapped_column(ForeignKey("coalitions.id", ondelete="CASCADE"), index=True)
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    file_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    columns: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)  # the file's column → a field
+    status: Mapped[ImportStatus] = mapped_column(String(20), default=ImportStatus.DRAFT)
+    # The consent stated for everyone imported (None until stated; False: no consent to be mailed).
+    consent_given: Mapped[bool | None] = mapped_column()
+    consent_wording: Mapped[str] = mapped_column(Text, default="")
+    consent_source: Mapped[str] = mapped_column(String(200), default="")
+    consent_date: Mapped[date | None] = mapped_column(Date)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    progressed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What it did. ``addresses``: the distinct addresses of the error-free rows; ``handled`` of them so
+    # far (a stopped import goes on from there). Rows = errors + repeated + the addresses' outcomes.
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    repeated: Mapped[int] = mapped_column(Integer, default=0)  # rows repeating an earlier row's address
+    addresses: Mapped[int] = mapped_column(Integer, default=0)
+    handled: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    merged: Mapped[int] = mapped_column(Integer, default=0)  # someone already there, with something added
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    suppressed: Mapped[int] = mapped_column(Integer, default=0)  # on the suppression list: left out
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)  # withdrew consent to the coalition: left out
+
+    coalition: Mapped[Coalition] = relationship()
+    by: Mapped[User | None] = relationship()
+
+
+class SupporterImportPerson(Base):
+    """Who an import created or added something to (and so which coalition they came in through)."""
+
+    __tablename__ = "supporter_import_people"
+
+    import_id: Mapped[int] = mapped_column(
+        ForeignKey("supporter_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    outcome: Mapped[str] = mapped_column(String(20))  # "created" or "merged"

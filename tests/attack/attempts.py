@@ -86,6 +86,7 @@ SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "supporters.tag_matching": ({"new_tag"}, ("next",)),
     "supporters.save_segment": ({"name"}, ("next",)),
     "supporters.tags": ({"name"}, ("next",)),
+    "coalitions.people_import_consent": ({"wording", "agreed_where"}, ("next",)),
 }
 IGNORED_COLUMNS = {("users", "last_sign_in_at"), ("users", "password_hash")}  # rehashes on sign-in
 

@@ -233,6 +233,16 @@ def _mail_and_links(world: World, zla, users: dict[str, User], person: Person) -
     world.tokens["unsubscribe"] = unsubscribe_token(person.id, "coalition", world.ids["chapter"])
 
 
+def _supporter_import(world: World, zambia, coordinator: User) -> None:
+    """A CSV of supporters uploaded to FIA Zambia, its columns guessed, its consent not stated yet."""
+    from organiser.coalitions.services import people_import
+
+    rows = "email,first_name,last_name,zip_code,country,language\n"
+    rows += f"mutinta@example.org,Mutinta,Phiri,10101,ZM,en\n{SUPPORTER},Chipo,Mwale,10101,ZM,bem\n"
+    imp = people_import.upload(zambia, rows.encode(), "supporters.csv", by=coordinator)
+    world.ids["supporter_import"] = imp.id
+
+
 def build_world(app: Flask) -> World:
     world = World()
     with app.app_context():
@@ -283,6 +293,7 @@ def build_world(app: Flask) -> World:
         world_community.threshold(world)
         _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
+        _supporter_import(world, zambia, coordinator)
         db.session.commit()
     return world
 

@@ -50,6 +50,7 @@ def link(name: str, **args: str) -> tuple[Case, ...]:
 PETITION, CAMPAIGN, ASSEMBLY = {"slug": "petition_slug"}, {"slug": "campaign_slug"}, {"slug": "assembly_slug"}
 CHAPTER, ORG = {"slug": "chapter_slug"}, {"slug": "org_slug"}
 COMMUNITY = {"slug": "community_slug"}  # a petition started by a supporter
+SUPPORTER_IMPORT = {"slug": "chapter_slug", "import_id": "supporter_import_id"}
 TRIBUNAL, CHARGE = {"slug": "tribunal_slug"}, {"slug": "tribunal_slug", "charge_id": "charge_id"}
 TESTIMONY = {"slug": "tribunal_slug", "testimony_id": "testimony_id"}
 MAILING = (Case("coalition", {"id": "coalition_mailing_id"}), Case("org mailing", {"id": "org_mailing_id"}))

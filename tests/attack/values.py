@@ -140,6 +140,10 @@ def good_values(n: int) -> dict[str, str]:
         "reject-note": "Not about this tribunal.",
         "background": "Our clinic has had no medicines since June.",  # a petition from a supporter
         "signatures": "5000",  # a threshold
+        "stated_consent": "given",  # a supporters' import: what they agreed to, where and when
+        "wording": "Keep me updated by e-mail.",
+        "agreed_where": "Action Network form",
+        "agreed_on": "2025-03-31",
     }
 
 

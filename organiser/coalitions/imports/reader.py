@@ -118,7 +118,8 @@ def csv_rows(text: str, layout: Layout) -> ParsedFile:
     return ParsedFile(rows, ignored)
 
 
-def _column_name(cell: str) -> str:
+def column_name(cell: str) -> str:
+    """A column as the first row names it, matched ignoring case, spaces and hyphens."""
     return "_".join(cell.replace("\ufeff", "").lower().replace("-", " ").split())
 
 
@@ -130,7 +131,7 @@ def _delimiter(text: str, layout: Layout) -> str:
             cells = next(csv.reader([first], delimiter=delimiter), [])
         except csv.Error:
             return 0
-        return sum(_column_name(c) in layout.columns for c in cells)
+        return sum(column_name(c) in layout.columns for c in cells)
 
     return max(DELIMITERS, key=known)
 
@@ -140,7 +141,7 @@ def _header(header: _Record, layout: Layout) -> list[str]:
         raise ImportFileError(
             _("The first row, with the column names, cannot be read: check its quotation marks.")
         )
-    names = [_column_name(c) for c in header.cells]
+    names = [column_name(c) for c in header.cells]
     missing = layout.required - set(names)
     if missing:
         raise ImportFileError(
@@ -240,12 +241,14 @@ def _records(text: str, delimiter: str) -> Iterator[_Record]:
                 yield _Record(first + 1, lines.position, cells)
                 first = lines.position
         except csv.Error as exc:
-            yield _Record(first + 1, first + 1, None, _reason(exc))
+            yield _Record(first + 1, first + 1, None, _reason(exc, lines.lines[first]))
             lines.position = first + 1
 
 
-def _reason(exc: csv.Error) -> str:
-    if "field limit" in str(exc):
+def _reason(exc: csv.Error, line: str) -> str:
+    # A quotation mark left open reads on to the field limit when many lines follow (a long file):
+    # the quotation mark is the reason then, not the length.
+    if "field limit" in str(exc) and line.count('"') % 2 == 0:
         return _("A value in this row is far too long")
     return _(
         "The quotation marks in this row do not pair up: one is not closed, or text follows a closing one"

@@ -5,7 +5,9 @@
 ``applications`` (applying, approving, declining, the organisation's own confirmation, and the
 members' import that follows the same rules), ``mailings`` (whose a mailing is, the supporters'
 segment) and ``scopes`` (coalitions and organisations as role scopes). Callers use
-``from organiser.coalitions import services`` and ``services.name``."""
+``from organiser.coalitions import services`` and ``services.name``. Importing supporters from CSV is
+``people_import`` (the draft, its columns, the stated consent, the job in batches), each batch's bulk
+statements ``people_batch``; callers import those modules themselves."""
 
 from __future__ import annotations
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from organiser.core.models import normalise_email
 from organiser.db import db, utcnow
 from organiser.messaging.models import BounceKind, MailEvent, Suppression, SuppressionReason
 from organiser.people.models import ConsentSubject, Person
-from organiser.people.services import record_consent
+from organiser.people.services import record_consent, supporter_email
 from organiser.web.public_actions import link_token, read_link_token
 
 log = logging.getLogger(__name__)
@@ -38,6 +42,25 @@ def is_suppressed(email: str) -> bool:
         db.session.scalar(select(Suppression.id).where(Suppression.email == normalise_email(email)))
         is not None
     )
+
+
+def address_hash(email: str) -> str:
+    """What an erased person's address survives as on the suppression list (reason "erased"): a
+    salted hash, so that an import cannot quietly add them back (``suppressed_addresses``)."""
+    salt = current_app.config.get("PRIVACY_HASH_SALT") or current_app.config["SECRET_KEY"]
+    digest = hmac.new(salt.encode(), supporter_email(email).encode(), hashlib.sha256).hexdigest()
+    return f"hash:{digest}"
+
+
+def suppressed_addresses(written: Mapping[str, Iterable[str]]) -> set[str]:
+    """Which of these supporters' addresses (``supporter_email``, each with the ways it was written)
+    are on the suppression list: unsubscribed from everything, bounced, complained, or erased (the
+    salted hash). One query for them all."""
+    hashes = {address: address_hash(address) for address in written}
+    forms = {address: {address, *(normalise_email(w) for w in ways)} for address, ways in written.items()}
+    wanted = set(hashes.values()).union(*forms.values()) if forms else set()
+    found = set(db.session.scalars(select(Suppression.email).where(Suppression.email.in_(wanted))))
+    return {address for address in written if hashes[address] in found or forms[address] & found}
 
 
 def suppress(email: str, reason: SuppressionReason, detail: str = "") -> Suppression:

@@ -7,12 +7,9 @@ suppression list (reason "erased"), so an import cannot quietly add the person b
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from organiser.db import db
@@ -24,8 +21,8 @@ from organiser.messaging.models import (
     Suppression,
     SuppressionReason,
 )
+from organiser.messaging.services.suppression import address_hash
 from organiser.people.models import ConsentEvent, ConsentState, Person
-from organiser.people.services import supporter_email
 from organiser.privacy.models import Erasure
 from organiser.privacy.registry import personal_data_sources
 
@@ -36,10 +33,8 @@ ERASED = "erased"  # the suppression reason, and what erased outbox rows show as
 # ---- the salted hash that keeps erased people off the lists -------------------------------------
 
 
-def address_hash(email: str) -> str:
-    salt = current_app.config.get("PRIVACY_HASH_SALT") or current_app.config["SECRET_KEY"]
-    digest = hmac.new(salt.encode(), supporter_email(email).encode(), hashlib.sha256).hexdigest()
-    return f"hash:{digest}"
+# ``address_hash`` lives with the suppression list (organiser.messaging), so that the supporters'
+# import (organiser.coalitions, below this package) checks it too; erasure uses it from there.
 
 
 def was_erased(email: str) -> bool:
