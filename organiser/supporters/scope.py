@@ -16,7 +16,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, union
 
-from organiser.coalitions.models import Coalition, Membership, MembershipStatus
+from organiser.coalitions.models import (
+    Coalition,
+    Membership,
+    MembershipStatus,
+    SupporterImport,
+    SupporterImportPerson,
+)
 from organiser.core.models import Role
 from organiser.db import db
 from organiser.people.activity import activity_sources
@@ -99,8 +105,15 @@ def agrees_to_hear_from(subject_type: ConsentSubject, subject_ids: Any) -> Colum
 
 
 def _linked_to(coalition_ids: tuple[int, ...]) -> Any:
-    """The ids of people who acted in these coalitions, or whose consent to one of them is on record."""
+    """The ids of people who acted in these coalitions, whose consent to one of them is on record, or
+    whom one of them brought in by an import (created by it: an import that only filled in someone's
+    empty details does not make them the importer's)."""
     parts = [source.people(coalition_ids, None) for source in activity_sources()]
+    parts.append(
+        select(SupporterImportPerson.person_id)
+        .join(SupporterImport, SupporterImport.id == SupporterImportPerson.import_id)
+        .where(SupporterImport.coalition_id.in_(coalition_ids), SupporterImportPerson.outcome == "created")
+    )
     parts.append(
         select(ConsentState.person_id).where(
             ConsentState.subject_type == ConsentSubject.COALITION,

@@ -354,6 +354,8 @@ def test_without_consent_people_are_imported_with_none_recorded(app, fia):
     assert ledger(app, ids["chapter"]) == []
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ConsentState)) == 0
+    listed = text_of(client.get("/coalitions/fia-zambia/supporters"))
+    assert "ann@example.org" in listed and "ben@example.org" in listed, "the chapter sees whom it brought in"
 
 
 @pytest.mark.parametrize(
