@@ -4,8 +4,8 @@ bare ``SELECT count(*)`` page in the same run.
     .venv/bin/python benchmarks/dashboard.py [--rows 1000000] [--spread 365] [--runs 15]
     .venv/bin/python benchmarks/dashboard.py --rows 20000      # a smoke test (under a minute)
 
-Starts a throwaway PostgreSQL (``fsync=off``, as in the tests), migrates, and seeds with bulk SQL
-(``INSERT ... SELECT generate_series``): an alliance with five chapters, 22 petitions, 10 letter
+Starts a throwaway PostgreSQL in production shape (``fsync`` and synchronous commits on), migrates,
+and seeds with bulk SQL (``INSERT ... SELECT generate_series``): an alliance with five chapters, 22 petitions, 10 letter
 campaigns, 5 assemblies; ``--rows`` people in its tree, each with one counted signature confirmed at
 a time spread evenly over the last ``--spread`` days (the person created five minutes before); a
 letter for one in ten, a registration for one in fifty; ten mailings over the last 20 days with an
@@ -37,7 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.services import PostgresServer, free_port
+from benchmarks._shape import DurablePostgres
+from tests.services import free_port
 
 SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105
 PASSWORD = "benchmark password"  # noqa: S105
@@ -281,7 +282,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.disable(logging.INFO)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that the cluster is removed
-    postgres = PostgresServer().start()
+    postgres = DurablePostgres().start()
     try:
         url = postgres.create_database("dashboard")
         os.environ.update({"DATABASE_URL": url, "SECRET_KEY": SECRET})
