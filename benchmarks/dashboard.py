@@ -5,12 +5,13 @@ bare ``SELECT count(*)`` page in the same run.
     .venv/bin/python benchmarks/dashboard.py --rows 20000      # a smoke test (under a minute)
 
 Starts a throwaway PostgreSQL in production shape (``fsync`` and synchronous commits on), migrates,
-and seeds with bulk SQL (``INSERT ... SELECT generate_series``): an alliance with five chapters, 22 petitions, 10 letter
-campaigns, 5 assemblies; ``--rows`` people in its tree, each with one counted signature confirmed at
-a time spread evenly over the last ``--spread`` days (the person created five minutes before); a
-letter for one in ten, a registration for one in fifty; ten mailings over the last 20 days with an
-outbox row sent for one in five people, a consent given for one in five and withdrawn for one in 500,
-a bounce for one in 1,000. Then ``VACUUM ANALYZE`` (as autovacuum would have).
+and seeds with bulk SQL (``INSERT ... SELECT generate_series``): an alliance with five chapters, 22
+petitions, 10 letter campaigns, 5 assemblies; ``--rows`` people in its tree, each with one counted
+signature confirmed at a time spread evenly over the last ``--spread`` days (the person created five
+minutes before); a letter for one in ten, a registration for one in fifty; ten mailings over the
+last 20 days with an outbox row sent for one in five people, a consent given for one in five and
+withdrawn for one in 500, a bounce for one in 1,000. Then ``VACUUM ANALYZE`` (as autovacuum would
+have).
 
 Measured through the app (Flask's test client, signed in as the alliance's coordinator, the whole
 request: permissions, queries, charts, template): the alliance's desk over the last 30 days (the
