@@ -67,11 +67,11 @@ class PeriodForm(Form):
         validators=[_known_zone],
     )
 
-    def __init__(self, country: str | None, countries: list[str]) -> None:
+    def __init__(self, country: str | None = None, countries: list[str] | None = None, **kwargs: Any) -> None:
         """``country``: the coalition's (its zone is the default; UTC for an alliance with none);
         ``countries``: its and its chapters' (the zones offered)."""
-        super().__init__(formdata=request.args)
-        self.zone.choices = zones_of(countries, keep=self.zone.data or "")
+        super().__init__(formdata=request.args, **kwargs)
+        self.zone.choices = zones_of(countries or [], keep=self.zone.data or "")
         if "zone" not in request.args:
             self.zone.data = country_zone(country)
 
