@@ -93,7 +93,7 @@ def test_invited_coordinator_joins_through_the_browser(demo, new_page, rq_worker
     invitee.get_by_label("Password").fill("mosi oa tunya falls")
     invitee.get_by_role("button", name="Sign in").click()
     invitee.get_by_role("link", name="Team").click()
-    assert invitee.get_by_text("Bwalya Mulenga").is_visible()
+    expect(invitee.get_by_text("Bwalya Mulenga")).to_be_visible()
 
 
 def test_administration_page_is_accessible(demo, new_page):
