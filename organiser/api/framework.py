@@ -179,8 +179,18 @@ def _whole_number(name: str, default: int, lowest: int, highest: int, errors: di
     return int(raw)
 
 
+def refuse_unknown_parameters(known: tuple[str, ...] = ()) -> None:
+    """A parameter this address does not take is a 400 naming it (a typo such as ``perpage`` would
+    otherwise silently give the default)."""
+    unknown = sorted(name for name in request.args if name not in known)
+    if unknown:
+        message = _("This address takes no such parameter.")
+        raise ApiError(400, _("Some parameters are not known here."), {name: [message] for name in unknown})
+
+
 def paging() -> Paging:
     """The page asked for (``page``, ``per_page``); a bad value is a 400 naming the parameter."""
+    refuse_unknown_parameters(("page", "per_page", "filter"))
     errors: dict[str, list[str]] = {}
     page = _whole_number("page", 1, 1, MAX_PAGE, errors)
     per_page = _whole_number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors)

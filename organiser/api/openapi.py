@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 from organiser.api.framework import HAL, MAX_ID, MAX_PAGE, MAX_PER_PAGE, OSDI_VERSION, PREFIX, TOKEN_HEADER
-from organiser.api.registry import REGISTRY, Collection, children_of
+from organiser.api.registry import REGISTRY, Collection, children_of, filter_pattern
 
 LINK = {"type": "object", "required": ["href"], "properties": {"href": {"type": "string"}}}
 LINKS = {
@@ -121,7 +121,7 @@ def _list_operation(collection: Collection) -> dict[str, Any]:
                 "in": "query",
                 "description": "OData style: `modified_date gt '2026-01-01'` (or lt; also created_date), "
                 f"joined by `and`. Other filters: {filters}.",
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "pattern": filter_pattern(collection)},
             },
         ],
         "responses": {

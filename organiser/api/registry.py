@@ -139,12 +139,42 @@ def represent(collection: Collection, rows: Sequence[Any], scope: ApiScope) -> l
 
 # ---- the OData-style filter ---------------------------------------------------------------------
 
-_CLAUSE = re.compile(r"^\s*([a-z_]+)\s+(eq|gt|lt)\s+'([^']*)'\s*$")
+_CLAUSE = re.compile(r"\s*([a-z_]+)\s+(eq|gt|lt)\s+'([^'\x00-\x1f]*)'\s*")
+_AND = re.compile(r"and\s+")
 DATE_FIELDS = ("modified_date", "created_date")
+# The filter as the OpenAPI document describes it (what it allows, this parser accepts).
+DATE_PATTERN = (
+    r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z)?"
+)
+VALUE_PATTERN = r"[^'\u0000-\u001f]*"
 
 
 class FilterError(ValueError):
     pass
+
+
+def _clauses(text: str) -> list[tuple[str, str, str]]:
+    """``name op 'value'`` clauses joined by ``and`` (a value may hold anything but a quote)."""
+    found, at = [], 0
+    while True:
+        match = _CLAUSE.match(text, at)
+        if match is None:
+            raise FilterError(_("Write the filter as: modified_date gt '2026-01-01'"))
+        found.append(match.groups())
+        at = match.end()
+        if at == len(text):
+            return found
+        joined = _AND.match(text, at)
+        if joined is None:
+            raise FilterError(_("Join the parts of a filter with: and"))
+        at = joined.end()
+
+
+def filter_pattern(collection: Collection) -> str:
+    dates = f"({'|'.join(DATE_FIELDS)}) (gt|lt) '{DATE_PATTERN}'"
+    own = [f"{name} eq '{VALUE_PATTERN}'" for name in collection.filters]
+    clause = f"({'|'.join([dates, *own])})"
+    return f"^{clause}( and {clause})*$"
 
 
 def _moment(value: str) -> datetime:
@@ -160,11 +190,7 @@ def filter_conditions(collection: Collection, text: str) -> list[Any]:
     """``modified_date gt '2026-01-01'`` (or ``lt``; also ``created_date``), and the collection's own
     ``field eq '…'`` filters, joined by ``and``; a FilterError says what is wrong."""
     conditions = []
-    for clause in re.split(r"\s+and\s+", text.strip()):
-        match = _CLAUSE.match(clause)
-        if match is None:
-            raise FilterError(_("Write the filter as: modified_date gt '2026-01-01'"))
-        name, op, value = match.groups()
+    for name, op, value in _clauses(text):
         if name in DATE_FIELDS and op in ("gt", "lt"):
             column = (
                 collection.modified_expression()

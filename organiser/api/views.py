@@ -22,6 +22,7 @@ from organiser.api.framework import (
     current_scope,
     hal,
     paging,
+    refuse_unknown_parameters,
 )
 from organiser.api.registry import (
     REGISTRY,
@@ -40,6 +41,7 @@ ID = f"int(min=1, max={MAX_ID})"
 
 def entry_point() -> Response:
     """The collections this API serves, with their links, the page size and the OSDI version."""
+    refuse_unknown_parameters()
     key = current_scope().key
     links: dict[str, Any] = {
         "self": {"href": url_for("api.entry_point", _external=True)},
@@ -138,6 +140,7 @@ def list_items(collection: Collection, parent_id: int | None = None) -> Response
 
 
 def show_item(collection: Collection, item_id: int, parent_id: int | None = None) -> Response:
+    refuse_unknown_parameters()
     scope = current_scope()
     row = _load(collection, item_id, parent_id, scope)
     return hal(represent(collection, [row], scope)[0])
