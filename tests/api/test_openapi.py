@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from organiser.api.registry import REGISTRY
 from tests.api.conftest import HEADER, ApiWorld
 
-EXAMPLES = 8  # per operation and kind of data: the whole run stays well under a minute
+EXAMPLES = 6  # per operation and kind of data: the whole run stays under a minute
 
 
 def _real_ids(world: ApiWorld, path: str) -> dict[str, int]:

@@ -309,6 +309,8 @@ API_OBJECTS = {
     "attendances": ("registration_id", "assembly_id"),
     "tags": ("kept_tag_id", None),
     "taggings": ("person_id", "kept_tag_id"),
+    "testimonies": ("testimony_id", "tribunal_id"),
+    "demands": ("demand_id", "assembly_id"),
 }
 for _name, (_item, _parent) in API_OBJECTS.items():
     _in = {"parent_id": _parent} if _parent else {}

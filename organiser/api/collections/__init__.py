@@ -1,3 +1,7 @@
-"""The read collections, registered in the order the entry point lists them."""
+"""The read collections, registered in the order the entry point and the document list them."""
 
-from organiser.api.collections import actions, assemblies, coalitions, people, tags  # noqa: F401
+import importlib
+
+MODULES = ("coalitions", "people", "actions", "assemblies", "tribunals", "tags")
+for _module in MODULES:
+    importlib.import_module(f"{__name__}.{_module}")

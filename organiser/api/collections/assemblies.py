@@ -28,7 +28,7 @@ ATTENDANCE_STATUS = {
 }
 
 
-def _events_visible(scope: ApiScope) -> list[Any]:
+def events_visible(scope: ApiScope) -> list[Any]:
     conditions = [scope.in_coalitions(Assembly.coalition_id)]
     if not scope.is_coordinator:
         conditions.append(Assembly.status != AssemblyStatus.DRAFT)
@@ -61,7 +61,7 @@ register(
         item="event",
         model=Assembly,
         summary="Assemblies, tribunals and meetings",
-        visible=_events_visible,
+        visible=events_visible,
         render=_events,
         properties={
             "title": TEXT,
@@ -83,7 +83,7 @@ register(
 
 
 def _attendances_visible(scope: ApiScope) -> list[Any]:
-    conditions = [Registration.assembly_id.in_(select(Assembly.id).where(*_events_visible(scope)))]
+    conditions = [Registration.assembly_id.in_(select(Assembly.id).where(*events_visible(scope)))]
     if not scope.is_coordinator:
         conditions += [
             Registration.status != RegistrationStatus.PENDING,
