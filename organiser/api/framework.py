@@ -160,10 +160,11 @@ def current_scope() -> ApiScope:
 class Paging:
     page: int
     per_page: int
+    after: int | None = None  # the keyset cursor the ``next`` links carry: the last id of the page before
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+        return 0 if self.after is not None else (self.page - 1) * self.per_page
 
     def total_pages(self, total: int) -> int:
         return max(1, math.ceil(total / self.per_page))
@@ -179,6 +180,12 @@ def _whole_number(name: str, default: int, lowest: int, highest: int, errors: di
     return int(raw)
 
 
+# A collection's parameters. ``after`` is how its ``next`` links page: the rows after that id, found
+# through the index (a deep page costs what the first does), where ``page`` alone would count past the
+# rows before it. A client that builds its own addresses may use ``page`` alone.
+PAGING_PARAMETERS = ("page", "per_page", "filter", "after")
+
+
 def refuse_unknown_parameters(known: tuple[str, ...] = ()) -> None:
     """A parameter this address does not take is a 400 naming it (a typo such as ``perpage`` would
     otherwise silently give the default)."""
@@ -190,13 +197,14 @@ def refuse_unknown_parameters(known: tuple[str, ...] = ()) -> None:
 
 def paging() -> Paging:
     """The page asked for (``page``, ``per_page``); a bad value is a 400 naming the parameter."""
-    refuse_unknown_parameters(("page", "per_page", "filter"))
+    refuse_unknown_parameters(PAGING_PARAMETERS)
     errors: dict[str, list[str]] = {}
     page = _whole_number("page", 1, 1, MAX_PAGE, errors)
     per_page = _whole_number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors)
+    after = _whole_number("after", 0, 0, MAX_ID, errors) if "after" in request.args else None
     if errors:
         raise ApiError(400, _("Some parameters are not valid."), errors)
-    return Paging(page, per_page)
+    return Paging(page, per_page, after)
 
 
 def init_app(app: Flask) -> None:

@@ -117,6 +117,13 @@ def _list_operation(collection: Collection) -> dict[str, Any]:
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 25},
             },
             {
+                "name": "after",
+                "in": "query",
+                "description": "The rows after this id: the next links carry it, so that a deep page is as "
+                "fast as the first.",
+                "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+            },
+            {
                 "name": "filter",
                 "in": "query",
                 "description": "OData style: `modified_date gt '2026-01-01'` (or lt; also created_date), "

@@ -18,6 +18,7 @@ from organiser.api.framework import (
     MAX_PER_PAGE,
     OSDI_VERSION,
     ApiError,
+    Paging,
     bp,
     current_scope,
     hal,
@@ -85,17 +86,20 @@ def _load(collection: Collection, item_id: int, parent_id: int | None, scope: Ap
     return row
 
 
-def _page_links(collection: Collection, parent_id: int | None, page: int, per_page: int, pages: int) -> dict:
+def _page_links(collection: Collection, parent_id: int | None, asked: Paging, pages: int, last: Any) -> dict:
     kept = {k: v for k, v in request.args.items() if k == "filter"}
 
-    def at(number: int) -> dict[str, str]:
-        return {"href": list_url(collection, parent_id, page=number, per_page=per_page, **kept)}
+    def at(number: int, **cursor: int) -> dict[str, str]:
+        return {
+            "href": list_url(collection, parent_id, page=number, per_page=asked.per_page, **kept, **cursor)
+        }
 
-    links: dict[str, Any] = {"self": at(page)}
-    if page < pages:
-        links["next"] = at(page + 1)
-    if page > 1:
-        links["previous"] = at(min(page - 1, pages))
+    self_cursor = {"after": asked.after} if asked.after is not None else {}
+    links: dict[str, Any] = {"self": at(asked.page, **self_cursor)}
+    if asked.page < pages and last is not None:
+        links["next"] = at(asked.page + 1, after=collection.id_of(last))
+    if asked.page > 1:
+        links["previous"] = at(min(asked.page - 1, pages))
     return links
 
 
@@ -114,9 +118,10 @@ def list_items(collection: Collection, parent_id: int | None = None) -> Response
             raise ApiError(400, _("The filter is not valid."), {"filter": [str(error)]}) from None
     model = collection.model
     total = db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+    after = [collection.id_column > asked.after] if asked.after is not None else []
     rows = db.session.scalars(
         select(model)
-        .where(*conditions)
+        .where(*conditions, *after)
         .order_by(collection.id_column)
         .limit(asked.per_page)
         .offset(asked.offset)
@@ -130,7 +135,7 @@ def list_items(collection: Collection, parent_id: int | None = None) -> Response
             "page": asked.page,
             "total_records": total,
             "_links": {
-                **_page_links(collection, parent_id, asked.page, asked.per_page, pages),
+                **_page_links(collection, parent_id, asked, pages, rows[-1] if rows else None),
                 "curies": [{"name": "osdi", "href": CURIE, "templated": True}],
                 collection.rel: [item["_links"]["self"] for item in items],
             },

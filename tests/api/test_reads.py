@@ -110,3 +110,18 @@ def test_filters_on_dates_and_on_the_email_address(api):
     bad = api("/people", "fia", filter="name eq 'Ana'")
     assert bad.status_code == 400 and "filter" in bad.json["errors"]
     assert api("/people", "fia", filter="modified_date gt 'yesterday'").json["errors"]["filter"]
+
+
+def test_following_the_next_links_reads_everyone_once(api, world):
+    from urllib.parse import parse_qs, urlsplit
+
+    seen, params = [], {"per_page": 2}
+    while True:
+        body = api("/people", "fia", **params).json
+        seen += [p["identifiers"][0] for p in body["_embedded"]["osdi:people"]]
+        if "next" not in body["_links"]:
+            break
+        query = parse_qs(urlsplit(body["_links"]["next"]["href"]).query)
+        params = {name: values[0] for name, values in query.items()}
+        assert "after" in params, "the next link pages by the last id"
+    assert len(seen) == len(set(seen)) == 6 and body["page"] == 3
