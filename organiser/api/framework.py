@@ -14,7 +14,6 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, g, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
-from flask_login import AnonymousUserMixin
 from limits import parse_many
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -108,7 +107,9 @@ def error_response(error: Exception, code: int) -> Response:
 
 @bp.before_request
 def _authenticate() -> None:
-    g._login_user = AnonymousUserMixin()  # a browser's session is not a key: never load its user
+    from organiser.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()  # a browser's session is not a key: never load its user
     if request.endpoint in OPEN_ENDPOINTS:
         return
     token = request.headers.get(TOKEN_HEADER, "").strip()

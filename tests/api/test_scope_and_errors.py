@@ -12,7 +12,7 @@ def _error(response, status):
     return response.json
 
 
-def test_a_key_of_another_coalition_gets_403_on_an_object_and_a_missing_one_404(api, world):
+def test_a_key_of_another_coalition_gets_403_on_an_object_and_a_missing_one_404(app, api, world):
     petition = world.tree.petition
     _error(api(f"/petitions/{petition}", "sia"), 403)
     _error(api(f"/petitions/{petition}/signatures", "sia"), 403)
@@ -23,6 +23,8 @@ def test_a_key_of_another_coalition_gets_403_on_an_object_and_a_missing_one_404(
     _error(api(f"/petitions/{petition}/signatures/999999", "zambia"), 404)
     _error(api("/petitions/99999999999", "zambia"), 404)
     _error(api("/nothing-here", "zambia"), 404)
+
+    _error(app.test_client().get("/api/elsewhere"), 404)  # anywhere under /api/: never an HTML page
     assert api("/petitions", "sia").json["total_records"] == 0
 
 
