@@ -6,7 +6,7 @@ import functools
 from typing import Any
 
 from organiser.api.framework import HAL, MAX_ID, MAX_PAGE, MAX_PER_PAGE, OSDI_VERSION, PREFIX, TOKEN_HEADER
-from organiser.api.registry import REGISTRY, Collection, children_of, filter_pattern
+from organiser.api.registry import OPERATIONS, REGISTRY, Collection, children_of, filter_pattern
 
 LINK = {"type": "object", "required": ["href"], "properties": {"href": {"type": "string"}}}
 LINKS = {
@@ -44,7 +44,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {HAL: {"schema": schema}}}
 
 
-def _error_responses() -> dict[str, Any]:
+def error_responses() -> dict[str, Any]:
     error = {"$ref": "#/components/schemas/Error"}
     answers = {code: _json(error, text) for code, text in ERRORS.items()}
     answers["429"]["headers"] = {"Retry-After": {"schema": {"type": "string"}, "required": True}}
@@ -135,7 +135,7 @@ def _list_operation(collection: Collection) -> dict[str, Any]:
             "200": _json(
                 {"$ref": f"#/components/schemas/{_name(collection)}Page"}, "A page of the collection."
             ),
-            **_error_responses(),
+            **error_responses(),
         },
     }
 
@@ -150,7 +150,7 @@ def _item_operation(collection: Collection) -> dict[str, Any]:
         ],
         "responses": {
             "200": _json({"$ref": f"#/components/schemas/{_name(collection)}"}, "The item."),
-            **_error_responses(),
+            **error_responses(),
         },
     }
 
@@ -171,7 +171,7 @@ def document() -> dict[str, Any]:
                 "operationId": "entry_point",
                 "responses": {
                     "200": _json({"$ref": "#/components/schemas/EntryPoint"}, "The entry point."),
-                    **{k: v for k, v in _error_responses().items() if k in ("401", "429")},
+                    **{k: v for k, v in error_responses().items() if k in ("401", "429")},
                 },
             }
         }
@@ -190,6 +190,8 @@ def document() -> dict[str, Any]:
         schemas[f"{_name(collection)}Page"] = _page_schema(collection)
         paths[_path(collection)] = {"get": _list_operation(collection)}
         paths[f"{_path(collection)}/{{item_id}}"] = {"get": _item_operation(collection)}
+    for path, operations in OPERATIONS.items():
+        paths.setdefault(f"{PREFIX}{path}", {}).update(operations)
     return {
         "openapi": "3.1.0",
         "info": {

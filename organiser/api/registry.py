@@ -74,11 +74,21 @@ class Collection:
 
 
 REGISTRY: dict[str, Collection] = {}
+# Operations other than the collections' reads (the writes, the helpers, webhooks), as OpenAPI
+# describes them: path (under /api/v1) → method → operation. Their routes are added to the API's
+# blueprint (organiser.api.framework.bp) by the module that registers them, before it is registered.
+OPERATIONS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 def register(collection: Collection) -> Collection:
     REGISTRY[collection.name] = collection
     return collection
+
+
+def register_operation(path: str, method: str, operation: dict[str, Any]) -> None:
+    """Describe one more operation in the OpenAPI document (its responses may use
+    ``organiser.api.openapi.error_responses()``)."""
+    OPERATIONS.setdefault(path, {})[method.lower()] = operation
 
 
 def top_level() -> list[Collection]:
