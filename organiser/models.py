@@ -21,6 +21,7 @@ from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMa
 from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401
 from organiser.api.models import ApiKey  # noqa: F401
+from organiser.api.writes.models import IdempotentAnswer, VouchedSignature  # noqa: F401
 from organiser.assemblies.demands.models import Demand, Vote, Voting  # noqa: F401
 from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401
 from organiser.assemblies.tribunals.models import (  # noqa: F401

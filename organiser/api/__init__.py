@@ -11,11 +11,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the keys' pages, then the API's blueprint with every registered collection."""
-    from organiser.api import collections, framework, pages, views  # noqa: F401 (collections register)
+    from organiser.api import collections, framework, pages, views, writes  # noqa: F401 (collections register)
     from organiser.api.commands import create_api_key
 
     app.cli.add_command(create_api_key)
     framework.init_app(app)
     pages.init_app(app)
     # webhooks.init_app(app) goes here: before the API's blueprint is registered (the next line).
+    writes.init_app()
     views.register_routes(app)

@@ -96,8 +96,11 @@ def enabled() -> bool:
     return redis_connection() is not None
 
 
-def accept(petition_id: int, data: dict[str, Any], source: dict[str, str], language: str) -> bool:
-    """Hand a valid signature to the intake; False if its IP went over the coarse limit (a 429)."""
+def accept(
+    petition_id: int, data: dict[str, Any], source: dict[str, str], language: str, *, limited: bool = True
+) -> bool:
+    """Hand a valid signature to the intake; False if its IP went over the coarse limit (a 429).
+    ``limited=False``: no per-IP nor per-domain limit (the API's helper: its key has its own)."""
     conn = redis_connection()
     assert conn is not None, "the intake needs Redis"
     now = time.time()
@@ -105,11 +108,11 @@ def accept(petition_id: int, data: dict[str, Any], source: dict[str, str], langu
     domain = supporter_email(data["email"]).rpartition("@")[2]
     keys: list[str] = []
     args: list[Any] = []
-    coarse = limits.windows("public")
+    coarse = limits.windows("public") if limited else ()
     for amount, seconds in coarse:
         keys.append(limits.public_key(ip, seconds, int(now)))
         args += [amount, seconds]
-    checks = limits.action_checks(ip, domain)
+    checks = limits.action_checks(ip, domain) if limited else []
     for kind, value, amount, seconds in checks:
         keys.append(limits.action_key(petition_id, kind, value, seconds, int(now)))
         args += [amount, seconds]

@@ -25,12 +25,15 @@ def sign(
     flagged: bool | None = None,
     at: datetime | None = None,
     tell_if_signed: bool = False,
+    send_mail: bool = True,
 ) -> SignResult:
     """Record a signature (pending, or silently ``over_limit``) and e-mail the confirmation link.
 
     The intake's batch job (``organiser.actions.petitions.intake``) passes what the request decided: whether
     it went over a rate limit (``flagged``; otherwise counted here), when it came (``at``), and
-    ``tell_if_signed``: its page could not say "you have signed already", so an e-mail does."""
+    ``tell_if_signed``: its page could not say "you have signed already", so an e-mail does.
+    ``send_mail=False``: no e-mail at all, for a signature its caller confirms at once (the API's
+    helper, when the key's owner vouches that the signer confirmed on its own site)."""
     address = supporter_email(data["email"])
     if flagged is None:
         flagged = abuse.over_limit(petition.id, source.get("ip", ""), address.rpartition("@")[2])
@@ -40,8 +43,10 @@ def sign(
     )
     person_id, signature_id = _insert(row)
     if signature_id is None:
+        if not send_mail:
+            return signed_again(petition, person_id, data["name"], address, True)
         return signed_again(petition, person_id, data["name"], address, flagged, tell_if_signed)
-    if not flagged:
+    if not flagged and send_mail:
         send_confirmation(petition, signature_id, data["name"], address, person_id)
     return SignResult(signature_id, True, False, flagged)
 

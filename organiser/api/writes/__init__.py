@@ -1,0 +1,16 @@
+"""The API's writes: OSDI's helpers (Record Signature, Person Signup), each over the same service as
+its page, with ``Idempotency-Key`` honoured (``operations``) and a body declared once for both the
+check and the OpenAPI document (``body``). ``models`` holds the kept answers and the vouching ledger.
+
+Imported for its models by organiser.models; ``init_app`` adds the routes (before the API's
+blueprint is registered) and the sweep that forgets kept answers after a day."""
+
+from __future__ import annotations
+
+
+def init_app() -> None:
+    """Add the writes' routes and their OpenAPI descriptions, and the sweep (once per process)."""
+    from organiser.api.writes import operations, signatures  # noqa: F401 (they register)
+    from organiser.jobs import Sweep, register_sweep
+
+    register_sweep(Sweep("api-idempotent-answers", operations.forget_old_answers))
