@@ -23,6 +23,10 @@ Post = Callable[..., TestResponse]
 @pytest.fixture
 def post(app: Flask, world: ApiWorld) -> Post:
     """``post("/petitions/1/record_signature_helper", "zambia", {...})``: a JSON POST with that key."""
+    return poster(app, world)
+
+
+def poster(app: Flask, world: ApiWorld) -> Post:
     client = app.test_client()
 
     def send(path: str, key: str, body: object, **headers: str) -> TestResponse:

@@ -1,0 +1,113 @@
+"""Generated bad input in the helpers' JSON bodies (NUL and other controls, over-long text, wrong
+types, huge numbers), one field at a time, and huge ids in their paths: never a 5xx; a refused body
+is a 400 naming the field and stores nothing; an accepted one stores no control character."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from organiser.actions.petitions.models import Signature
+from organiser.api.writes.body import MAX_BODY
+from organiser.db import db
+from tests.api.test_writes import helper, poster, signer
+from tests.attack import values
+
+json_bad = st.one_of(
+    values.bad_values,
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+FIELDS = (
+    ("person", "given_name"),
+    ("person", "family_name"),
+    ("person", "email_addresses", 0, "address"),
+    ("person", "postal_addresses", 0, "postal_code"),
+    ("person", "postal_addresses", 0, "country"),
+    ("comments",),
+    ("referrer_data", "source"),
+    ("referrer_data", "referrer"),
+    ("add_tags", 0),
+    ("organiser:consent", "wording"),
+    ("organiser:consent", "coalition"),
+    ("organiser:public_name",),
+    ("triggers", "autoresponse", "enabled"),
+)
+STORED_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+@pytest.fixture
+def post(app, world):
+    return poster(app, world)
+
+
+def _good() -> dict:
+    body = signer("bad.input@example.org", comments="Fine.", referrer_data={"source": "", "referrer": "x"})
+    body.update(
+        {
+            "add_tags": ["fine"],
+            "organiser:consent": {"coalition": False, "wording": "ok"},
+            "organiser:public_name": False,
+            "triggers": {"autoresponse": {"enabled": True}},
+        }
+    )
+    return body
+
+
+def _poison(path: tuple, value: object) -> dict:
+    body = copy.deepcopy(_good())
+    at = body
+    for step in path[:-1]:
+        at = at[step]
+    at[path[-1]] = value
+    return body
+
+
+def _stored_signatures(app) -> list[tuple[str, str, str, str]]:
+    with app.app_context():
+        return [
+            tuple(row)
+            for row in db.session.execute(
+                select(Signature.name, Signature.comment, Signature.region, Signature.referrer)
+            )
+        ]
+
+
+def test_every_field_of_the_signature_helper_takes_generated_bad_values(app, post, world):
+    @given(where=st.sampled_from(FIELDS), value=json_bad)
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def check(where: tuple, value: object) -> None:
+        with app.app_context():
+            before = db.session.scalar(select(func.count()).select_from(Signature))
+        body = _poison(where, value)
+        answer = post(helper(world), "zambia", body)
+        name = ".".join(str(step) for step in where)
+        if len(json.dumps(body).encode()) > MAX_BODY:
+            assert answer.status_code == 413, (name, answer.status_code)
+            return
+        assert answer.status_code in (200, 201, 400), (name, repr(value)[:200], answer.status_code)
+        if answer.status_code == 400:
+            assert name in answer.json["errors"], (name, answer.json)
+            with app.app_context():
+                assert db.session.scalar(select(func.count()).select_from(Signature)) == before
+        for row in _stored_signatures(app):
+            assert not any(STORED_CONTROL.search(text or "") for text in row), row
+
+    check()
+
+
+def test_huge_and_odd_ids_in_the_path_are_404s(post, world):
+    for petition in ("99999999999999999999", "0", "-1", "1.5", "%00"):
+        answer = post(f"/petitions/{petition}/record_signature_helper", "zambia", signer())
+        assert answer.status_code == 404, (petition, answer.status_code)
+        assert answer.json["status"] == 404
