@@ -10,6 +10,16 @@ links, as an OSDI client does, and checks it saw every person once. Prints peopl
 the same for a bare keyset scan of the same rows over one connection (``SELECT … WHERE tree_id = …
 AND id > … ORDER BY id LIMIT 100``), and the ratio of the two. A second API run pages by ``page``
 numbers alone (OFFSET), for comparison.
+
+The writes (``--signatures 10000``; 0 skips them): a Redis is started too, and an app with it (the
+production path: the sign intake). N signatures are recorded through the Record Signature Helper
+(``POST /api/v1/petitions/<id>/record_signature_helper`` with the key, a unique address each), and N
+through the public sign form (``POST /petitions/<slug>/sign``) on a second open petition, in the same
+run, with the form's per-IP limits raised out of the way (every request comes from one address here).
+Each is timed as its requests (each one hands its signature to the intake: the answer is a 202 or
+the "check your e-mail" page), then as the intake's batches writing them and sending their
+confirmation e-mails (``intake.write_batch``, here in this process, to a local SMTP server that
+keeps them). Prints both rates, their ratio, and checks every signature was written once.
 """
 
 from __future__ import annotations
@@ -129,12 +139,161 @@ def bare_keyset_scan(app: object, tree_id: int, per_page: int) -> tuple[int, int
     return rows, requests, seconds
 
 
+def prepare_writes(url: str, redis_url: str, mail_port: int) -> tuple[object, str, int, str]:
+    """An app with Redis (the intake) on the same database, two open petitions and a key."""
+    from organiser import create_app
+    from organiser.actions.petitions.models import Petition, PetitionStatus
+    from organiser.api.keys import create_key
+    from organiser.coalitions.models import Coalition
+    from organiser.db import db, utcnow
+    from organiser.migrate import upgrade
+
+    unlimited = "1000000 per minute"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "EMBEDDED": False,
+            "REDIS_URL": redis_url,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": mail_port,
+            "MAIL_DEFAULT_SENDER": "Organiser <no-reply@organiser.test>",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "API_RATE_LIMIT": unlimited,
+            "SIGN_RATE_LIMIT": unlimited,
+            "SIGN_IP_LIMIT": unlimited,
+            "SIGN_DOMAIN_LIMIT": unlimited,
+            "PUBLIC_MICROCACHE_SECONDS": 1,
+        }
+    )
+    with app.app_context():
+        upgrade(app)
+        chapter = Coalition(name="FIA Zambia", slug="fia-zambia", country="ZM", languages=["en"])
+        db.session.add(chapter)
+        db.session.flush()
+        petitions = [
+            Petition(
+                coalition_id=chapter.id,
+                title=title,
+                slug=slug,
+                ask="Land for those who farm it.",
+                status=PetitionStatus.OPEN,
+                opened_at=utcnow(),
+            )
+            for title, slug in (
+                ("Through the API", "through-the-api"),
+                ("Through the form", "through-the-form"),
+            )
+        ]
+        db.session.add_all(petitions)
+        _key, token = create_key(chapter, "benchmark CRM")
+        db.session.commit()
+        return app, token, petitions[0].id, petitions[1].slug
+
+
+def _drain(app: object) -> float:
+    """Write what waits in the intake, batch after batch, as its job does: the seconds it took."""
+    from organiser.actions.petitions import intake
+    from organiser.jobs import redis_connection
+
+    with app.app_context():  # type: ignore[attr-defined]
+        conn = redis_connection()
+        started = time.perf_counter()
+        while entries := conn.lrange(intake.INTAKE_LIST, 0, intake.batch_size() - 1):
+            intake.write_batch(entries, taken_from_intake=True)
+        return time.perf_counter() - started
+
+
+def _signatures_of(app: object, petition_id: int | None = None, slug: str = "") -> tuple[int, int]:
+    """(signatures, distinct people) of one petition."""
+    from sqlalchemy import func, select
+
+    from organiser.actions.petitions.models import Petition, Signature
+    from organiser.db import db
+
+    with app.app_context():  # type: ignore[attr-defined]
+        if petition_id is None:
+            petition_id = db.session.scalar(select(Petition.id).where(Petition.slug == slug))
+        return db.session.execute(
+            select(func.count(), func.count(func.distinct(Signature.person_id))).where(
+                Signature.petition_id == petition_id
+            )
+        ).one()
+
+
+def record_signatures(app: object, token: str, petition_id: int, slug: str, n: int) -> dict[str, float]:
+    """N signatures through the helper, then N through the public form: (requests, writing) seconds."""
+    client = app.test_client()  # type: ignore[attr-defined]
+    helper, headers = f"/api/v1/petitions/{petition_id}/record_signature_helper", {"OSDI-API-Token": token}
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    for i in range(n):
+        body = {
+            "person": {
+                "given_name": "Signer",
+                "family_name": str(i),
+                "email_addresses": [{"address": f"api.signer{i}@example.org"}],
+                "postal_addresses": [{"postal_code": "10101", "country": "ZM"}],
+            }
+        }
+        answer = client.post(helper, json=body, headers=headers)
+        assert answer.status_code == 202, (answer.status_code, answer.get_data(as_text=True))
+    times["helper requests"] = time.perf_counter() - started
+    times["helper writing"] = _drain(app)
+    started = time.perf_counter()
+    for i in range(n):
+        form = {
+            "name": f"Signer {i}",
+            "email": f"form.signer{i}@example.org",
+            "region": "10101",
+            "country": "ZM",
+        }
+        answer = client.post(f"/petitions/{slug}/sign", data=form)
+        assert answer.status_code == 200, answer.status_code
+    times["form requests"] = time.perf_counter() - started
+    times["form writing"] = _drain(app)
+    for found in (_signatures_of(app, petition_id), _signatures_of(app, slug=slug)):
+        assert found == (n, n), f"signatures written, people: {found}, expected {n} each"
+    return times
+
+
+def run_writes(postgres: object, n: int) -> None:
+    import logging
+
+    from tests.services import RedisServer, SMTPCapture
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP server's line per command
+
+    redis, smtp = RedisServer().start(), SMTPCapture().start()
+    try:
+        url = postgres.create_database("organiser_api_writes")  # type: ignore[attr-defined]
+        app, token, petition_id, slug = prepare_writes(url, redis.url, smtp.port)
+        times = record_signatures(app, token, petition_id, slug, n)
+        print(f"API writes, PostgreSQL and Redis (the sign intake), {n:,} signatures each way")
+        for way in ("helper", "form"):
+            requests, writing = times[f"{way} requests"], times[f"{way} writing"]
+            print(
+                f"  {'Record Signature Helper' if way == 'helper' else 'public sign form':24}: requests "
+                f"{n / requests:,.0f}/s ({requests:.2f} s); intake batches writing them and their "
+                f"e-mails {n / writing:,.0f}/s ({writing:.2f} s); "
+                f"end to end {n / (requests + writing):,.0f}/s"
+            )
+        ratio = times["form requests"] / times["helper requests"]
+        print(f"  ratio (helper / form, requests per second): {ratio:.3f}; every signature written once")
+        app.extensions["organiser.engine"].dispose()  # type: ignore[attr-defined]
+    finally:
+        smtp.stop()
+        redis.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--per-page", type=int, default=100)
+    parser.add_argument("--signatures", type=int, default=10_000, help="through the helper (0: no writes)")
     args = parser.parse_args()
     postgres = PostgresServer().start()
     try:
@@ -161,6 +320,8 @@ def main() -> int:
             f"{rate:,.0f} people/s, {per_second:,.0f} requests/s"
         )
         app.extensions["organiser.engine"].dispose()  # type: ignore[attr-defined]
+        if args.signatures:
+            run_writes(postgres, args.signatures)
     finally:
         postgres.stop()
     return 0
