@@ -89,14 +89,14 @@ ANSWER = {"oneOf": [{"$ref": "#/components/schemas/Signature"}, QUEUED]}
 
 
 def _petition(petition_id: int, scope: ApiScope) -> Petition:
-    """The petition (404), if the key sees it (403)."""
-    petition = db.session.get(Petition, petition_id)
-    if petition is None:
+    """The petition, if the key sees it (403), and if there is one (404): one query when both hold."""
+    visible = REGISTRY["petitions"].visible(scope)
+    petition = db.session.scalar(select(Petition).where(Petition.id == petition_id, *visible))
+    if petition is not None:
+        return petition
+    if db.session.get(Petition, petition_id) is None:
         raise ApiError(404, _("There is no such petition."))
-    seen = select(Petition.id).where(Petition.id == petition_id, *REGISTRY["petitions"].visible(scope))
-    if db.session.scalar(seen) is None:
-        raise ApiError(403, _("This key may not see this petition."))
-    return petition
+    raise ApiError(403, _("This key may not see this petition."))
 
 
 def _sign_data(body: dict[str, Any], vouched: bool) -> dict[str, Any]:
