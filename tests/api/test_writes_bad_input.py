@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from organiser.actions.petitions.models import Signature
 from organiser.api.writes.body import MAX_BODY
 from organiser.db import db
+from organiser.people.models import ConsentEvent, Person
 from tests.api.test_writes import helper, poster, signer
 from tests.attack import values
 
@@ -64,8 +65,8 @@ def _good() -> dict:
     return body
 
 
-def _poison(path: tuple, value: object) -> dict:
-    body = copy.deepcopy(_good())
+def _poison(path: tuple, value: object, good: dict | None = None) -> dict:
+    body = copy.deepcopy(good or _good())
     at = body
     for step in path[:-1]:
         at = at[step]
@@ -73,34 +74,69 @@ def _poison(path: tuple, value: object) -> dict:
     return body
 
 
-def _stored_signatures(app) -> list[tuple[str, str, str, str]]:
+def _rows() -> tuple[int, ...]:
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Signature, Person, ConsentEvent)
+    )
+
+
+def _stored_texts(app) -> list[tuple[str, ...]]:
     with app.app_context():
-        return [
-            tuple(row)
-            for row in db.session.execute(
-                select(Signature.name, Signature.comment, Signature.region, Signature.referrer)
-            )
-        ]
+        signatures = select(Signature.name, Signature.comment, Signature.region, Signature.referrer)
+        people = select(Person.name, Person.region, Person.email)
+        consent = select(ConsentEvent.wording, ConsentEvent.source)
+        return [tuple(row) for query in (signatures, people, consent) for row in db.session.execute(query)]
 
 
-def test_every_field_of_the_signature_helper_takes_generated_bad_values(app, post, world):
-    @given(where=st.sampled_from(FIELDS), value=json_bad)
+SIGNUP_FIELDS = (
+    ("person", "given_name"),
+    ("person", "email_addresses", 0, "address"),
+    ("person", "postal_addresses", 0, "region"),
+    ("organiser:consent", "wording"),
+    ("organiser:consent", "source"),
+    ("organiser:consent", "organisation"),
+    ("organiser:coalition",),
+    ("add_tags", 0),
+)
+
+
+@pytest.mark.parametrize("which", ["signature", "signup"])
+def test_every_field_of_the_helpers_takes_generated_bad_values(app, post, world, which):
+    path, fields = (
+        (helper(world), FIELDS) if which == "signature" else ("/people/person_signup_helper", SIGNUP_FIELDS)
+    )
+
+    @given(where=st.sampled_from(fields), value=json_bad)
     @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     def check(where: tuple, value: object) -> None:
         with app.app_context():
-            before = db.session.scalar(select(func.count()).select_from(Signature))
-        body = _poison(where, value)
-        answer = post(helper(world), "zambia", body)
+            before = _rows()
+        body = _poison(where, value) if which == "signature" else _good()
+        if which == "signup":
+            body = {k: v for k, v in body.items() if k in ("person", "add_tags", "organiser:consent")}
+            body["organiser:consent"] = {"coalition": True, "wording": "ok", "source": "test"}
+            body = _poison(where, value, body)
+        answer = post(path, "zambia", body)
         name = ".".join(str(step) for step in where)
         if len(json.dumps(body).encode()) > MAX_BODY:
             assert answer.status_code == 413, (name, answer.status_code)
             return
-        assert answer.status_code in (200, 201, 400), (name, repr(value)[:200], answer.status_code)
+        assert answer.status_code in (200, 201, 202, 400, 403, 404), (
+            name,
+            repr(value)[:200],
+            answer.status_code,
+        )
+        if answer.status_code in (
+            403,
+            404,
+        ):  # a coalition the key may not use, or none; an organisation's consent
+            assert name in ("organiser:coalition", "organiser:consent.organisation"), (name, answer.json)
         if answer.status_code == 400:
             assert name in answer.json["errors"], (name, answer.json)
             with app.app_context():
-                assert db.session.scalar(select(func.count()).select_from(Signature)) == before
-        for row in _stored_signatures(app):
+                assert _rows() == before
+        for row in _stored_texts(app):
             assert not any(STORED_CONTROL.search(text or "") for text in row), row
 
     check()

@@ -318,6 +318,7 @@ for _name, (_item, _parent) in API_OBJECTS.items():
     EXPECTED[f"api.{_name}_item"] = case("api key", item_id=_item, **_in)
 # The API's writes (organiser.api.writes): a key or a 401, whatever the session.
 EXPECTED["api.record_signature_helper"] = case("api key", parent_id="petition_id")
+EXPECTED["api.person_signup_helper"] = case("api key")
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
 LAST = ("privacy.erase", "core.sign_out")

@@ -225,5 +225,6 @@ def _extra_errors() -> dict[str, Any]:
         "409": "The object cannot take this now (a closed petition), or the Idempotency-Key was used for "
         "another request.",
         "413": "The body is too large.",
+        "422": "The body is valid but says too little here (named in errors).",
     }
     return {code: {"description": text, "content": {HAL: {"schema": error}}} for code, text in texts.items()}
