@@ -319,6 +319,7 @@ for _name, (_item, _parent) in API_OBJECTS.items():
 # The API's writes (organiser.api.writes): a key or a 401, whatever the session.
 EXPECTED["api.record_signature_helper"] = case("api key", parent_id="petition_id")
 EXPECTED["api.person_signup_helper"] = case("api key")
+EXPECTED["api.record_outreach_helper"] = case("api key", parent_id="campaign_id")
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
 LAST = ("privacy.erase", "core.sign_out")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 def init_app() -> None:
     """Add the writes' routes and their OpenAPI descriptions, and the sweep (once per process)."""
-    from organiser.api.writes import operations, people, signatures  # noqa: F401 (they register)
+    from organiser.api.writes import operations, outreaches, people, signatures  # noqa: F401 (they register)
     from organiser.jobs import Sweep, register_sweep
 
     register_sweep(Sweep("api-idempotent-answers", operations.forget_old_answers))

@@ -56,6 +56,7 @@ class Text(Spec):
     blank: bool = True  # False: at least one visible character
     pattern: str | None = None  # instead of the control characters' one
     description: str = ""
+    min_length: int = 0
 
     @property
     def regex(self) -> str:
@@ -63,6 +64,8 @@ class Text(Spec):
 
     def schema(self) -> dict[str, Any]:
         found = {"type": "string", "maxLength": self.max_length, "pattern": self.regex}
+        if self.min_length:
+            found["minLength"] = self.min_length
         return {**found, "description": self.description} if self.description else found
 
     def check(self, value: Any, path: str, errors: dict[str, list[str]]) -> Any:
@@ -71,6 +74,8 @@ class Text(Spec):
             errors[path] = [_("Must be text.")]
         elif len(value) > self.max_length:
             errors[path] = [_("Use at most %(max)s characters.", max=self.max_length)]
+        elif len(value) < self.min_length:
+            errors[path] = [_("Write at least %(min)s characters.", min=self.min_length)]
         elif re.search(self.regex, value) and not _SURROGATES.search(value):
             return value.strip()
         elif self.pattern is None and (re.search(f"[{self._controls}]", value) or _SURROGATES.search(value)):
@@ -89,6 +94,25 @@ class Text(Spec):
         if self.pattern is not None:
             return _("Not one of the values allowed here.")
         return _("Must not be empty.")
+
+
+@dataclass
+class Whole(Spec):
+    """An id: a whole number that fits the database's integers (a bool is not one)."""
+
+    description: str = ""
+
+    def schema(self) -> dict[str, Any]:
+        found = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+        return {**found, "description": self.description} if self.description else found
+
+    def check(self, value: Any, path: str, errors: dict[str, list[str]]) -> Any:
+        if isinstance(value, float) and value.is_integer():  # JSON Schema's integer: 7.0 is one
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
+            errors[path] = [_("Must be a whole number from 1 to %(max)s.", max=2**31 - 1)]
+            return None
+        return value
 
 
 @dataclass

@@ -57,6 +57,25 @@ CONSENT = Object(
     description="What the person agreed to, stated by the client: absent means no consent at all.",
 )
 
+REFERRER = Object(
+    {
+        "source": Text(80, description="A sponsor's tracking code: the action is theirs."),
+        "referrer": Text(500),
+        "website": Text(500),
+    }
+)
+
+
+def source_of(body: dict[str, Any]) -> dict[str, str]:
+    """Where the action came from, as the public forms keep it (no IP address: a key is not a person)."""
+    referrer = body.get("referrer_data") or {}
+    return {
+        "source": referrer.get("source") or "",
+        "referrer": referrer.get("referrer") or referrer.get("website") or "",
+        "utm_medium": "api",
+        "ip": "",
+    }
+
 
 def name_of(person: dict[str, Any]) -> str:
     return " ".join(part for part in (person.get("given_name"), person.get("family_name")) if part)

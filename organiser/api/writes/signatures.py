@@ -45,11 +45,13 @@ from organiser.api.writes.operations import Answer, write
 from organiser.api.writes.person import (
     CONSENT,
     PERSON,
+    REFERRER,
     consent_source,
     email_of,
     name_of,
     record_stated_consent,
     region_of,
+    source_of,
 )
 from organiser.db import db
 from organiser.people.models import ConsentSubject, Person
@@ -59,13 +61,7 @@ BODY = Object(
     {
         "person": PERSON,
         "comments": Text(1000, multiline=True, description="Why they signed (shown as on the form)."),
-        "referrer_data": Object(
-            {
-                "source": Text(80, description="A sponsor's tracking code: the signature is theirs."),
-                "referrer": Text(500),
-                "website": Text(500),
-            }
-        ),
+        "referrer_data": REFERRER,
         "add_tags": List(tags.TAG_NAME, max_items=20),
         "triggers": Object(
             {"autoresponse": Object({"enabled": Flag(description="Ignored: the confirmation is sent.")})}
@@ -115,16 +111,6 @@ def _sign_data(body: dict[str, Any], vouched: bool) -> dict[str, Any]:
     }
 
 
-def _source(body: dict[str, Any]) -> dict[str, str]:
-    referrer = body.get("referrer_data") or {}
-    return {
-        "source": referrer.get("source") or "",
-        "referrer": referrer.get("referrer") or referrer.get("website") or "",
-        "utm_medium": "api",
-        "ip": "",
-    }
-
-
 @write(
     "/petitions/{parent_id}/record_signature_helper",
     "record_signature_helper",
@@ -155,7 +141,7 @@ def record_signature(parent_id: int) -> Answer:
     close_if_overdue(petition)
     if petition.status != PetitionStatus.OPEN:
         raise ApiError(409, _("This petition is not open for signatures."))
-    data, source = _sign_data(body, vouched), _source(body)
+    data, source = _sign_data(body, vouched), source_of(body)
     if vouched:
         return _vouched(petition, body, data, source, scope)
     if intake.enabled():
