@@ -320,6 +320,7 @@ for _name, (_item, _parent) in API_OBJECTS.items():
 EXPECTED["api.record_signature_helper"] = case("api key", parent_id="petition_id")
 EXPECTED["api.person_signup_helper"] = case("api key")
 EXPECTED["api.record_outreach_helper"] = case("api key", parent_id="campaign_id")
+EXPECTED["api.record_attendance_helper"] = case("api key", parent_id="assembly_id")
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
 LAST = ("privacy.erase", "core.sign_out")

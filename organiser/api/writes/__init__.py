@@ -10,7 +10,13 @@ from __future__ import annotations
 
 def init_app() -> None:
     """Add the writes' routes and their OpenAPI descriptions, and the sweep (once per process)."""
-    from organiser.api.writes import operations, outreaches, people, signatures  # noqa: F401 (they register)
+    from organiser.api.writes import (  # noqa: F401 (they register)
+        attendances,
+        operations,
+        outreaches,
+        people,
+        signatures,
+    )
     from organiser.jobs import Sweep, register_sweep
 
     register_sweep(Sweep("api-idempotent-answers", operations.forget_old_answers))

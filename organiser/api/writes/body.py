@@ -166,6 +166,39 @@ class List(Spec):
 
 
 @dataclass
+class Map(Spec):
+    """An object whose names are ids (``"12"``) and whose values are all alike."""
+
+    value: Spec
+    max_items: int
+    description: str = ""
+
+    def schema(self) -> dict[str, Any]:
+        found = {
+            "type": "object",
+            "propertyNames": {"pattern": "^[1-9][0-9]{0,8}$"},
+            "additionalProperties": self.value.schema(),
+            "maxProperties": self.max_items,
+        }
+        return {**found, "description": self.description} if self.description else found
+
+    def check(self, value: Any, path: str, errors: dict[str, list[str]]) -> Any:
+        if not isinstance(value, dict):
+            errors[path] = [_("Must be a JSON object.")]
+            return None
+        if len(value) > self.max_items:
+            errors[path] = [_("Give at most %(max)s of them.", max=self.max_items)]
+            return None
+        cleaned = {}
+        for name, item in value.items():
+            if not re.search(r"^[1-9][0-9]{0,8}$", name):  # as the schema's pattern reads
+                errors[_join(path, name)] = [_("Name it by its id, a whole number.")]
+            else:
+                cleaned[name.strip()] = self.value.check(item, _join(path, name), errors)
+        return cleaned
+
+
+@dataclass
 class Object(Spec):
     fields: dict[str, Spec]
     required: tuple[str, ...] = ()
