@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from organiser.actions.petitions.models import Signature
+from organiser.actions.petitions.models import Petition, Signature
 from organiser.api.writes.body import MAX_BODY
 from organiser.db import db
 from organiser.people.models import ConsentEvent, Person
@@ -86,7 +86,9 @@ def _stored_texts(app) -> list[tuple[str, ...]]:
         signatures = select(Signature.name, Signature.comment, Signature.region, Signature.referrer)
         people = select(Person.name, Person.region, Person.email)
         consent = select(ConsentEvent.wording, ConsentEvent.source)
-        return [tuple(row) for query in (signatures, people, consent) for row in db.session.execute(query)]
+        petitions = select(Petition.title, Petition.ask, Petition.background, Petition.target, Petition.slug)
+        queries = (signatures, people, consent, petitions)
+        return [tuple(row) for query in queries for row in db.session.execute(query)]
 
 
 SIGNUP_FIELDS = (
@@ -121,13 +123,26 @@ ATTENDANCE_FIELDS = (
 )
 
 
-@pytest.mark.parametrize("which", ["signature", "signup", "outreach", "attendance"])
+PETITION_FIELDS = (
+    ("title",),
+    ("name",),
+    ("petition_text",),
+    ("description",),
+    ("target", 0, "name"),
+    ("organiser:goal",),
+    ("organiser:close_date",),
+    ("organiser:status",),
+)
+
+
+@pytest.mark.parametrize("which", ["signature", "signup", "outreach", "attendance", "petition"])
 def test_every_field_of_the_helpers_takes_generated_bad_values(app, post, world, which):
     path, fields = {
         "signature": (helper(world), FIELDS),
         "signup": ("/people/person_signup_helper", SIGNUP_FIELDS),
         "outreach": (f"/advocacy_campaigns/{world.tree.campaign}/record_outreach_helper", OUTREACH_FIELDS),
         "attendance": (f"/events/{world.tree.assembly}/record_attendance_helper", ATTENDANCE_FIELDS),
+        "petition": ("/petitions", PETITION_FIELDS),
     }[which]
 
     @given(where=st.sampled_from(fields), value=json_bad)
@@ -139,6 +154,14 @@ def test_every_field_of_the_helpers_takes_generated_bad_values(app, post, world,
         if which == "outreach":
             good = {"person": _good()["person"], "subject": "Land", "message": "Land for those who farm it."}
             good["referrer_data"] = {"website": "https://zla.example.org"}
+            body = _poison(where, value, good)
+        if which == "petition":
+            good = {
+                "title": "Water",
+                "name": "water",
+                "petition_text": "Wells.",
+                "target": [{"name": "Minister"}],
+            }
             body = _poison(where, value, good)
         if which == "attendance":
             good = {"person": _good()["person"], "organiser:language": "Bemba", "organiser:answers": {}}
@@ -152,7 +175,7 @@ def test_every_field_of_the_helpers_takes_generated_bad_values(app, post, world,
         if len(json.dumps(body).encode()) > MAX_BODY:
             assert answer.status_code == 413, (name, answer.status_code)
             return
-        allowed = (200, 201, 202, 400, 403, 404, *((409,) if which == "outreach" else ()))
+        allowed = (200, 201, 202, 400, 403, 404, *((409,) if which in ("outreach", "petition") else ()))
         assert answer.status_code in allowed, (name, repr(value)[:200], answer.status_code)
         # A coalition the key may not use, or none; an organisation's consent; no such version or question.
         if answer.status_code in (403, 404):

@@ -321,6 +321,8 @@ EXPECTED["api.record_signature_helper"] = case("api key", parent_id="petition_id
 EXPECTED["api.person_signup_helper"] = case("api key")
 EXPECTED["api.record_outreach_helper"] = case("api key", parent_id="campaign_id")
 EXPECTED["api.record_attendance_helper"] = case("api key", parent_id="assembly_id")
+EXPECTED["api.create_petition"] = case("api key")
+EXPECTED["api.update_petition"] = case("api key", item_id="petition_id")
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
 LAST = ("privacy.erase", "core.sign_out")

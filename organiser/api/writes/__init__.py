@@ -15,6 +15,7 @@ def init_app() -> None:
         operations,
         outreaches,
         people,
+        petitions,
         signatures,
     )
     from organiser.jobs import Sweep, register_sweep

@@ -101,16 +101,17 @@ class Whole(Spec):
     """An id: a whole number that fits the database's integers (a bool is not one)."""
 
     description: str = ""
+    maximum: int = 2**31 - 1
 
     def schema(self) -> dict[str, Any]:
-        found = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+        found = {"type": "integer", "minimum": 1, "maximum": self.maximum}
         return {**found, "description": self.description} if self.description else found
 
     def check(self, value: Any, path: str, errors: dict[str, list[str]]) -> Any:
         if isinstance(value, float) and value.is_integer():  # JSON Schema's integer: 7.0 is one
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 2**31 - 1:
-            errors[path] = [_("Must be a whole number from 1 to %(max)s.", max=2**31 - 1)]
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= self.maximum:
+            errors[path] = [_("Must be a whole number from 1 to %(max)s.", max=self.maximum)]
             return None
         return value
 
