@@ -22,6 +22,7 @@ from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401
 from organiser.assemblies.demands.models import Demand, Vote, Voting  # noqa: F401
 from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401
+from organiser.assemblies.sortition.models import Draw, SelectionRun, SortitionPool, Volunteer  # noqa: F401
 from organiser.assemblies.tribunals.models import (  # noqa: F401
     Charge,
     Judgment,
