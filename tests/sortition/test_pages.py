@@ -79,8 +79,8 @@ def set_quotas(client, text: str = QUOTAS):
     return submit(client, f"{LOT}/quotas", {"quotas": text}, follow=True)
 
 
-def start_run(client, method: str = "maximin"):
-    return submit(client, f"{LOT}/runs", {"method": method, "time_limit": "20"}, page=LOT)
+def start_run(client, method: str = "maximin", **extra: str):
+    return submit(client, f"{LOT}/runs", {"method": method, "time_limit": "20", **extra}, page=LOT)
 
 
 def run_path(response) -> str:

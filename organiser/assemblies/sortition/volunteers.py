@@ -52,7 +52,9 @@ def volunteer(pool: SortitionPool, data: dict[str, Any], *, ip: str) -> Voluntee
     }
     existing = _volunteer_of(pool, address)
     if existing is None:
-        existing = Volunteer(pool_id=pool.id, email=address, pseudonym=_pseudonym(), **details)
+        existing = Volunteer(
+            pool_id=pool.id, email=address, pseudonym=_pseudonym(), confirmation_sends=0, **details
+        )
         existing.person_id = _person_id(pool, address, details["name"])
         db.session.add(existing)
     elif existing.confirmation_sends >= MAX_CONFIRMATION_SENDS:
