@@ -249,6 +249,21 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "demands.open_kiosk": case("coalition", **ASSEMBLY),
     "demands.kiosk": case("coalition", **ASSEMBLY),
     "demands.kiosk_vote": case("coalition", token="kiosk_token", **ASSEMBLY),  # noqa: S106 (a World name)
+    # an assembly selected by lot: volunteering, the seat's link, the public verification; the organisers'
+    "sortition.volunteer": case("public", **ASSEMBLY),
+    "sortition.confirm": link("volunteer_confirm", **ASSEMBLY),
+    "sortition.invitation": link("seat", **ASSEMBLY),
+    "sortition.verification": case("public", **ASSEMBLY),
+    "sortition.distribution": case("public", run_id="published_run_id", **ASSEMBLY),
+    "sortition.overview": case("coalition", **ASSEMBLY),
+    "sortition.quotas": case("coalition", **ASSEMBLY),
+    "sortition.quotas_csv": case("coalition", **ASSEMBLY),
+    "sortition.import_pool": case("coalition", **ASSEMBLY),
+    "sortition.start_run": case("coalition", **ASSEMBLY),
+    "sortition.run": case("coalition", run_id="sortition_run_id", **ASSEMBLY),
+    "sortition.commit_seed": case("coalition", run_id="sortition_run_id", **ASSEMBLY),
+    "sortition.reveal": case("coalition", run_id="sortition_run_id", **ASSEMBLY),
+    "sortition.invite": case("coalition", **ASSEMBLY),
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,

@@ -30,7 +30,9 @@ from organiser.jobs import enqueue_after_commit, job
 log = logging.getLogger(__name__)
 
 METHODS = ("leximin", "maximin", "legacy")
-MAX_TIME_LIMIT = 3600
+# A job may run for 600 s (organiser.jobs.dispatch's job_timeout): the budget leaves room for the legacy
+# comparison and the final LP.
+MAX_TIME_LIMIT = 480
 LEGACY_SHARE = 0.1  # of the progress bar: the comparison runs first, and quickly
 
 

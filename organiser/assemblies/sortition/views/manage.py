@@ -125,7 +125,7 @@ def start_run(assembly: Assembly) -> Any:
     pool = _pool(assembly)
     form = RunForm()
     if not form.validate_on_submit():
-        return _overview(assembly, pool, PoolForm(), form, 400)
+        return _overview(assembly, pool, PoolForm(), form)
     replacing = request.form.get("replace") == "1"
     start = selection.start_replacement if replacing else selection.start_run
     try:
@@ -193,7 +193,7 @@ def commit_seed(assembly: Assembly, run_id: int) -> Any:
             flash(_("The panel is drawn.") if lottery else _("The SHA-256 is published."), "success")
             return redirect(url_for(".run", slug=assembly.slug, run_id=the_run.id))
     key = "lottery_form" if lottery else "commit_form"
-    return _run_page(assembly, pool, the_run, 400, **{key: form})
+    return _run_page(assembly, pool, the_run, **{key: form})
 
 
 @authorise(Assembly, "can_manage")
@@ -202,8 +202,8 @@ def reveal(assembly: Assembly, run_id: int) -> Any:
     pool, the_run = _run_of(assembly, run_id)
     form = RevealForm()
     draw = draws.draw_of(the_run)
-    if draw is None:
-        abort(404)
+    if draw is None:  # nothing committed: the page offers the commitment
+        return redirect(url_for(".run", slug=assembly.slug, run_id=the_run.id))
     if form.validate_on_submit():
         try:
             draws.reveal(draw, form.seed.data)
@@ -214,7 +214,7 @@ def reveal(assembly: Assembly, run_id: int) -> Any:
             db.session.commit()
             flash(_("The panel is drawn."), "success")
             return redirect(url_for(".run", slug=assembly.slug, run_id=the_run.id))
-    return _run_page(assembly, pool, the_run, 400, reveal_form=form)
+    return _run_page(assembly, pool, the_run, reveal_form=form)
 
 
 @authorise(Assembly, "can_manage")
