@@ -200,3 +200,28 @@ def test_erasing_a_volunteer_leaves_nothing_personal(app, organiser):
         db.session.commit()
         emails = set(db.session.scalars(select(Volunteer.email)))
         assert "chanda@example.org" not in emails and None in emails
+
+
+def test_the_public_form_asks_the_pools_questions_and_keeps_nothing_unconfirmed_or_from_bots(app, mail):
+    make_assembly(app)
+    organiser = signed_in(app)
+    set_up_pool(organiser, household=True)
+    visitor = app.test_client()
+    url = f"/assemblies/{SLUG}/volunteer"
+    form = visitor.get(url)
+    assert "Set-Cookie" not in form.headers and form.headers["Cache-Control"].startswith("public")
+    assert "Your address or household" in text_of(form) and "Gender" in text_of(form)
+    missing = visitor.post(url, data={"name": "Chanda Mulenga", "email": "chanda@example.org"})
+    assert "Choose an answer" in text_of(missing) and "Tick the box to volunteer" in text_of(missing)
+    fields = {"name": "Chanda Mulenga", "email": "chanda@example.org", "category_0": "woman"}
+    fields.update(category_1="under 40", household="12 Freedom Way, Kitwe", agree="y")
+    visitor.post(url, data=fields)
+    visitor.post(url, data=fields)
+    visitor.post(url, data={**fields, "email": "bot@example.org", "website": "http://spam.example"})
+    assert len(mail.wait_for_to("chanda@example.org", 2)) == 2, "volunteering again sends the link again"
+    with app.app_context():
+        [volunteer] = db.session.scalars(select(Volunteer)).all()
+        assert volunteer.status == "pending" and volunteer.household == "12 Freedom Way, Kitwe"
+    assert "0 volunteers in the pool" in text_of(organiser.get(LOT)), "nothing counts before the link"
+    submit(organiser, LOT, {"categories": CATEGORIES, "panel_size": "4"})  # volunteering closed
+    assert visitor.post(url, data=fields).status_code == 409
