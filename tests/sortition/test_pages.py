@@ -208,6 +208,7 @@ def test_the_public_form_asks_the_pools_questions_and_keeps_nothing_unconfirmed_
     set_up_pool(organiser, household=True)
     visitor = app.test_client()
     url = f"/assemblies/{SLUG}/volunteer"
+    assert f'href="{url}"' in visitor.get(f"/assemblies/{SLUG}").get_data(as_text=True)
     form = visitor.get(url)
     assert "Set-Cookie" not in form.headers and form.headers["Cache-Control"].startswith("public")
     assert "Your address or household" in text_of(form) and "Gender" in text_of(form)

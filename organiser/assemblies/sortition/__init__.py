@@ -9,10 +9,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Its pages; volunteers as personal data."""
-    from organiser.assemblies.sortition import personal_data
+    """Its pages (and the assembly page's link to them); volunteers as personal data."""
+    from organiser.assemblies.sortition import personal_data, pools
     from organiser.assemblies.sortition.blueprint import bp
     from organiser.privacy.registry import register_personal_data
 
     app.register_blueprint(bp)
+    app.jinja_env.globals["lot_pool"] = pools.pool_of
     register_personal_data(personal_data.VOLUNTEERS)
