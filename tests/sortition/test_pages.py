@@ -113,10 +113,12 @@ def test_import_shows_errors_by_row_and_keeps_nothing_until_confirmed(app, organ
     bad = (
         people_csv()
         + "9,Ruth Chileshe,not-an-address,woman,under 40\n10,Ruth Chileshe,ruth@example.org,girl,young\n"
+        + "11,Ruth\n"
     )
     page = text_of(submit(organiser, f"{LOT}/import", {"people": bad}))
     assert "Row 10: the e-mail address is not valid." in page
     assert "Row 11: “girl” is not one of the features of Gender." in page
+    assert "Row 12: the e-mail address is not valid." in page, "a short row"
     assert "Nothing was imported" in page
     imported = import_people(organiser, people_csv())
     assert "8 volunteers imported" in text_of(imported)
@@ -172,6 +174,9 @@ def test_a_wrong_seed_is_refused_and_a_lottery_result_draws_at_once(app, organis
     second = run_path(start_run(organiser, "maximin"))
     drawn = submit(organiser, f"{second}/seed", {"result": "04 11 23 35 42 + 07"}, page=second, follow=True)
     assert len(drawn_in(drawn)) == 4
+    third = run_path(start_run(organiser, "maximin"))
+    again = submit(organiser, f"{third}/seed", {"result": "01 02 03 04 05"}, page=third)
+    assert "The panel is drawn already" in text_of(again), "a whole panel is drawn once"
 
 
 def test_retention_erases_the_features_and_keeps_the_counts(app, organiser):

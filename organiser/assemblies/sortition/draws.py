@@ -60,6 +60,16 @@ def _drawable(run: SelectionRun) -> None:
         raise DrawError(_("The selection has not finished."))
     if draw_of(run) is not None:
         raise DrawError(_("A seed is committed for this selection already."))
+    _still_current(run)
+
+
+def _still_current(run: SelectionRun) -> None:
+    """A whole panel is drawn once; a replacement fills exactly the seats open now."""
+    if run.replacing_draw_id is None:
+        if selection.first_draw(run.pool) is not None:
+            raise DrawError(_("The panel is drawn already: replace those who decline instead."))
+    elif int(run.instance.get("panel_size", 0)) != selection.open_seats(run.pool):
+        raise DrawError(_("The open seats have changed since this run: run the replacement again."))
 
 
 def reveal(draw: Draw, seed: str) -> Draw:
@@ -68,6 +78,7 @@ def reveal(draw: Draw, seed: str) -> Draw:
         raise DrawError(_("This seed is revealed already."))
     if sha256_of(seed) != draw.seed_sha256:
         raise DrawError(_("This seed does not match the SHA-256 published before the draw."))
+    _still_current(draw.run)
     distribution = selection.distribution_of(draw.run)
     assert distribution is not None
     draw.seed, draw.revealed_at = seed, utcnow()

@@ -155,6 +155,10 @@ def panel_of(pool: SortitionPool) -> list[Volunteer]:
     )
 
 
+def open_seats(pool: SortitionPool) -> int:
+    return pool.panel_size - len(panel_of(pool))
+
+
 def declined_of(pool: SortitionPool) -> list[Volunteer]:
     return list(
         db.session.scalars(
@@ -187,6 +191,9 @@ def start_replacement(pool: SortitionPool, *, method: str, time_limit: int, by: 
     base = pools.instance_from_json(drawn.run.instance)
     kept = [v.pseudonym for v in panel_of(pool)]
     removed = [v.pseudonym for v in declined_of(pool)]
-    instance = solver.replacement_instance(base, kept, removed)
+    try:
+        instance = solver.replacement_instance(base, kept, removed)
+    except ValueError as exc:  # someone on the panel who was not in the pool drawn from
+        raise NotReady(str(exc)) from exc
     _check(instance)
     return _queue(pool, instance, method=method, time_limit=time_limit, by=by, replacing=drawn.id)

@@ -129,7 +129,8 @@ def check_import(pool: SortitionPool, text: str) -> ImportCheck:
                 _("Row %(n)d: at most %(max)d rows at a time.", n=number, max=MAX_IMPORT_ROWS)
             )
             break
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items() if isinstance(v, str)}
+        # a short row's missing cells are None; a long row's extra cells a list under None: both ignored
+        row = {k.strip(): v.strip() if isinstance(v, str) else "" for k, v in row.items() if k is not None}
         problem = _row_problem(pool, row, seen)
         if problem:
             check.errors.append(_("Row %(n)d: %(problem)s", n=number, problem=problem))
