@@ -174,9 +174,10 @@ def test_a_wrong_seed_is_refused_and_a_lottery_result_draws_at_once(app, organis
     second = run_path(start_run(organiser, "maximin"))
     drawn = submit(organiser, f"{second}/seed", {"result": "04 11 23 35 42 + 07"}, page=second, follow=True)
     assert len(drawn_in(drawn)) == 4
-    third = run_path(start_run(organiser, "maximin"))
-    again = submit(organiser, f"{third}/seed", {"result": "01 02 03 04 05"}, page=third)
-    assert "The panel is drawn already" in text_of(again), "a whole panel is drawn once"
+    again = start_run(organiser, "maximin")
+    assert again.status_code == 409 and "The panel is drawn already" in text_of(again), "drawn once"
+    late = submit(organiser, f"{run}/seed", {"result": "01 02 03 04 05"}, page=run)
+    assert "A seed is committed for this selection already" in text_of(late)
 
 
 def test_retention_erases_the_features_and_keeps_the_counts(app, organiser):

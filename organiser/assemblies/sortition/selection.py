@@ -60,6 +60,8 @@ def _check(instance: solver.Instance) -> None:
 
 def start_run(pool: SortitionPool, *, method: str, time_limit: int, by: Any) -> SelectionRun:
     """Check the quotas can be met, then queue the job (after the commit)."""
+    if first_draw(pool) is not None:
+        raise NotReady(_("The panel is drawn already: replace those who decline instead."))
     instance = pools.instance_of(pool)
     _check(instance)
     return _queue(pool, instance, method=method, time_limit=time_limit, by=by)
