@@ -197,11 +197,13 @@ def test_retention_erases_the_features_and_keeps_the_counts(app, organiser):
 
 def test_erasing_a_volunteer_leaves_nothing_personal(app, organiser):
     from organiser.people.models import Person
-    from organiser.privacy.services import erase_person
+    from organiser.privacy.services import erase_person, person_data
 
     import_people(organiser, people_csv())
     with app.app_context():
         person = db.session.scalar(select(Person).where(Person.email == "chanda@example.org"))
+        [row] = person_data(person)["actions"]["sortition_volunteers"]
+        assert row["features"] == {"Gender": "woman", "Age": "under 40"}, "her answers are hers to see"
         erase_person(person, requested_by="the person")
         db.session.commit()
         emails = set(db.session.scalars(select(Volunteer.email)))
