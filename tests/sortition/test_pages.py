@@ -142,6 +142,8 @@ def test_infeasible_quotas_are_named_before_anything_runs(app, organiser):
 def test_a_run_shows_the_chances_and_the_public_data_re_runs_the_draw(app, organiser):
     import_people(organiser, people_csv())
     assert "Quotas saved" in text_of(set_quotas(organiser))
+    download = organiser.get(f"{LOT}/quotas.csv")
+    assert download.get_data(as_text=True).replace("\r\n", "\n") == QUOTAS and download.mimetype == "text/csv"
     run = run_path(start_run(organiser, "leximin"))
     page = organiser.get(run)
     text = text_of(page)

@@ -25,7 +25,7 @@ from organiser.assemblies.sortition.forms import (
 from organiser.assemblies.sortition.models import RunStatus, SelectionRun, SortitionPool
 from organiser.assemblies.sortition.results import comparison
 from organiser.db import db
-from organiser.web.downloads import csv_download
+from organiser.web.downloads import csv_download, to_csv
 from organiser.web.forms import ConfirmForm
 from organiser.web.permissions import authorise
 
@@ -99,7 +99,9 @@ def quotas(assembly: Assembly) -> Any:
 
 @authorise(Assembly, "can_manage")
 def quotas_csv(assembly: Assembly) -> Response:
-    return csv_download(pools.quotas_csv(_pool(assembly)), f"{assembly.slug}-quotas.csv")
+    """The quotas as a file (formula-safe: the names are typed by people)."""
+    rows = _pool(assembly).quotas or []
+    return csv_download(to_csv(("category", "feature", "min", "max"), rows), f"{assembly.slug}-quotas.csv")
 
 
 @authorise(Assembly, "can_manage")
