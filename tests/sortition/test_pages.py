@@ -182,6 +182,20 @@ def test_a_wrong_seed_is_refused_and_a_lottery_result_draws_at_once(app, organis
     assert "A seed is committed for this selection already" in text_of(late)
 
 
+def test_a_run_whose_worker_stopped_says_so_and_stops_reloading(app, organiser):
+    from organiser.assemblies.sortition.models import SelectionRun
+
+    import_people(organiser, people_csv())
+    set_quotas(organiser)
+    run = run_path(start_run(organiser, "legacy"))
+    with app.app_context():
+        row = db.session.scalar(select(SelectionRun))
+        row.status, row.created_at = "running", utcnow() - timedelta(hours=1)
+        db.session.commit()
+    page = organiser.get(run).get_data(as_text=True)
+    assert "The run stopped" in page and 'http-equiv="refresh"' not in page
+
+
 def test_retention_erases_the_features_and_keeps_the_counts(app, organiser):
     from organiser.privacy.services.retention import run_retention
 

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -24,7 +25,7 @@ from organiser.assemblies.sortition.models import (
     SortitionPool,
     Volunteer,
 )
-from organiser.db import db, utcnow
+from organiser.db import as_utc, db, utcnow
 from organiser.jobs import enqueue_after_commit, job
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ METHODS = ("leximin", "maximin", "legacy")
 # A job may run for 600 s (organiser.jobs.dispatch's job_timeout): the budget leaves room for the legacy
 # comparison and the final LP.
 MAX_TIME_LIMIT = 480
+STALLED_AFTER = 900  # seconds beyond the budget: the job's timeout has passed, and a queue's wait
 LEGACY_SHARE = 0.1  # of the progress bar: the comparison runs first, and quickly
 
 
@@ -133,6 +135,12 @@ def _compute(run: SelectionRun, instance: solver.Instance) -> None:
     run.sha256 = hashlib.sha256(solver.canonical_json(distribution).encode()).hexdigest()
     run.status, run.progress, run.progress_text = RunStatus.DONE, 1.0, ""
     log.info("selection run %s done: %s, minimum %.4f", run.id, distribution.reached, distribution.minimum)
+
+
+def stalled(run: SelectionRun) -> bool:
+    """Unfinished long after its budget and the job's timeout: its worker stopped (the page says so)."""
+    late = as_utc(run.created_at) + timedelta(seconds=run.time_limit + STALLED_AFTER)
+    return run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and late < utcnow()
 
 
 def distribution_of(run: SelectionRun) -> solver.Distribution | None:
