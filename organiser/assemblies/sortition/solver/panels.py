@@ -189,3 +189,22 @@ def check_feasibility(instance: Instance) -> None:
         conflicts,
         f"{verb} in a panel of {instance.panel_size} from this pool: {named}. Change at least one of them.",
     )
+
+
+def best_composition(
+    c: Compiled, type_weights: np.ndarray, time_limit: float = 60.0
+) -> tuple[np.ndarray, float, float]:
+    """Seats per type of largest total weight meeting every quota: (seats, weight, an upper bound)."""
+    result = milp(
+        -type_weights,
+        integrality=np.ones(c.types),
+        bounds=Bounds(0, np.minimum(c.type_size, c.k)),
+        constraints=_type_constraints(c, np.arange(len(c.instance.quotas)), 0),
+        options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
+    )
+    if result.x is None:
+        raise Infeasible((), "no panel meets every quota")
+    seats = np.rint(result.x).astype(np.int64)
+    value = float(type_weights @ seats)
+    bound = -result.mip_dual_bound if result.mip_dual_bound is not None else value
+    return seats, value, max(value, float(bound))
