@@ -96,7 +96,9 @@ def timed(function, *args, **kwargs):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", type=int, help="only the pool of this size")
     parser.add_argument("--time-limit", type=float, default=600.0, help="maximin's budget (seconds)")
     parser.add_argument("--leximin-time-limit", type=float, default=1200.0, help="leximin's budget (seconds)")
@@ -109,19 +111,30 @@ def main() -> None:
             continue
         instance = generate(pool, panel, count, tight, args.seed)
         types = len({tuple(f.values()) for f in instance.people.values()})
-        print(f"pool {pool}, panel {panel}, {count} categories, {len(instance.quotas)} quotas, {types} types, "
-              f"fair share {panel / pool:.4f}", flush=True)
+        print(
+            f"pool {pool}, panel {panel}, {count} categories, {len(instance.quotas)} quotas, {types} types, "
+            f"fair share {panel / pool:.4f}",
+            flush=True,
+        )
         legacy, seconds = timed(legacy_distribution, instance, runs=args.legacy_runs)
-        print(f"  legacy ({args.legacy_runs} runs): {seconds:7.1f} s  minimum {legacy.minimum:.4f}", flush=True)
+        print(
+            f"  legacy ({args.legacy_runs} runs): {seconds:7.1f} s  minimum {legacy.minimum:.4f}", flush=True
+        )
         maximin, seconds = timed(find_distribution, instance, "maximin", args.time_limit)
         gap = maximin.upper_bound - maximin.minimum
-        print(f"  maximin:             {seconds:7.1f} s  minimum {maximin.minimum:.4f}  upper bound "
-              f"{maximin.upper_bound:.4f} (gap {gap:.1e})  {len(maximin.panels)} panels", flush=True)
+        print(
+            f"  maximin:             {seconds:7.1f} s  minimum {maximin.minimum:.4f}  upper bound "
+            f"{maximin.upper_bound:.4f} (gap {gap:.1e})  {len(maximin.panels)} panels",
+            flush=True,
+        )
         if not args.no_leximin:
             leximin, seconds = timed(find_distribution, instance, "leximin", args.leximin_time_limit)
             levels = len({round(p, 4) for p in leximin.probabilities.values()})
-            print(f"  leximin:             {seconds:7.1f} s  minimum {leximin.minimum:.4f}  reached "
-                  f"{leximin.reached}, {levels} levels, {len(leximin.panels)} panels", flush=True)
+            print(
+                f"  leximin:             {seconds:7.1f} s  minimum {leximin.minimum:.4f}  reached "
+                f"{leximin.reached}, {levels} levels, {len(leximin.panels)} panels",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

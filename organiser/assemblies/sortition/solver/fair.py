@@ -24,6 +24,7 @@ type probability as target) reweights them, and column generation over people
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -32,10 +33,13 @@ import numpy as np
 
 from organiser.assemblies.sortition.solver.master import Master
 from organiser.assemblies.sortition.solver.model import Distribution, make_distribution
-from organiser.assemblies.sortition.solver.panels import Compiled, best_composition, best_panel
+from organiser.assemblies.sortition.solver.panels import Compiled, best_composition, best_panel, relaxation
 
-TOLERANCE = 1e-7  # stop when the proven bound is this close to the value reached
+TOLERANCE = 1e-7  # a column must improve by more than this
+GAP = 1e-3  # after EXACT_ROUNDS columns in a round, stop within this fraction of the proven bound
+EXACT_ROUNDS = 50  # (column generation tails off: the last 0.1 % can take ten times as long as the rest)
 FIX_SLACK = 1e-9  # fixed types keep at least their value minus this (room for rounding)
+SMOOTHING = 0.8  # the weight of the best duals so far when pricing
 
 Progress = Callable[[float, str], None]
 
@@ -83,27 +87,66 @@ def _initial(master: Master, c: Compiled, clock: _Clock) -> np.ndarray:
 
 
 def _optimise(
-    master: Master, c: Compiled, clock: _Clock, phase: Callable[[float, float], None]
+    master: Master,
+    c: Compiled,
+    clock: _Clock,
+    phase: Callable[[float, float], None],
+    known: float,
+    box: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[float, float]:
-    """Column generation over compositions for the current fixings: (z reached, proven bound on z)."""
-    bound = np.inf
-    while True:
+    """Column generation over compositions for the current fixings: (z reached, proven bound on z). Stops at
+    ``known``, a bound proven otherwise. With a ``box``, pricing looks only inside it (and proves nothing).
+
+    Stabilised by smoothing (Wentges): pricing at a mix of the master's duals and the duals that gave the
+    best bound so far; if that finds no improving composition, pricing again at the master's own duals."""
+    bound, center = known, None
+    for iteration in itertools.count():
         z, y, mu = master.solve()
-        seats, value, upper = best_composition(c, y / c.type_size, time_limit=max(clock.left(), 1))
-        bound = min(bound, upper - master.offset(y))
+        point = y if center is None else SMOOTHING * center + (1 - SMOOTHING) * y
+        while True:
+            found = best_composition(c, point / c.type_size, time_limit=max(clock.left(), 1), box=box)
+            if found is None:
+                return z, max(bound, z)
+            seats, _, upper = found
+            if box is None and upper - master.offset(point) < bound:
+                bound, center = upper - master.offset(point), point
+            value = float(y @ (seats / c.type_size))
+            if value > mu + TOLERANCE / 10 or point is y:
+                break
+            point = y
         phase(z, bound)
-        if value <= mu + TOLERANCE / 10 or bound - z <= TOLERANCE or clock.left() <= 0:
+        if value <= mu + TOLERANCE / 10 or _close(z, bound, iteration) or clock.left() <= 0:
             return z, max(bound, z)
         if not _add_composition(master, c, seats):
             return z, max(bound, z)
 
 
-def _leximin(master: Master, c: Compiled, clock: _Clock, z: float) -> str:
+def _close(z: float, bound: float, iteration: int) -> bool:
+    return bound - z <= TOLERANCE + (GAP * bound if iteration >= EXACT_ROUNDS else 0.0)
+
+
+def _round(
+    master: Master, c: Compiled, clock: _Clock, phase: Callable[[float, float], None]
+) -> tuple[float, float, np.ndarray]:
+    """Maximise the smallest probability of the types not fixed: (value, proven bound, the dual weights that
+    show which types are at that value in every optimal distribution).
+
+    First the fractional relaxation: its value bounds the real one. Compositions are then sought only
+    among the roundings of its solution, which usually reach that bound; if they fall short, among all."""
+    known, seats, duals = relaxation(c, master.fixed)
+    box = (np.floor(seats + 1e-9), np.ceil(seats - 1e-9))
+    z, _ = _optimise(master, c, clock, phase, known, box)
+    if _close(z, known, EXACT_ROUNDS):
+        return z, known, duals
+    z, bound = _optimise(master, c, clock, phase, known)
+    return z, bound, master.solve()[1]
+
+
+def _leximin(master: Master, c: Compiled, clock: _Clock, z: float, duals: np.ndarray) -> str:
     """Fix the types at the minimum, maximise the next; "leximin" once every type is fixed in time."""
     while clock.left() > 0:
-        y = master.solve()[1]
         free = np.isnan(master.fixed)
-        at_minimum = free & (y > 1e-9)
+        at_minimum = free & (duals > 1e-9)
         if not at_minimum.any():
             at_minimum = free & (master.coverage() <= z + TOLERANCE)
         master.fixed[at_minimum] = max(z - FIX_SLACK, 0.0)
@@ -114,7 +157,7 @@ def _leximin(master: Master, c: Compiled, clock: _Clock, z: float) -> str:
         def phase(value: float, bound: float, fixed: int = fixed) -> None:
             clock.report(0.5 + 0.4 * fixed / c.n, f"leximin: {fixed} of {c.n} people fixed, next {value:.5f}")
 
-        z, _ = _optimise(master, c, clock, phase)
+        z, _, duals = _round(master, c, clock, phase)
     return "maximin"
 
 
@@ -131,8 +174,8 @@ def fair_distribution(
         fraction = 0.05 + (share - 0.05) * (z / bound if bound > 0 else 1)
         clock.report(fraction, f"maximin: {z:.5f} (bound {bound:.5f})")
 
-    z, bound = _optimise(master, c, clock, maximin_phase)
-    reached = _leximin(master, c, clock, z) if method == "leximin" else "maximin"
+    z, bound, duals = _round(master, c, clock, maximin_phase)
+    reached = _leximin(master, c, clock, z, duals) if method == "leximin" else "maximin"
     clock.report(0.9, "dealing the panels out to people", force=True)
     panels = _realise(c, master, clock)
     clock.report(1.0, f"{reached}: done", force=True)
@@ -143,8 +186,10 @@ def fair_distribution(
 
 
 def _deal(c: Compiled, compositions: list[tuple[np.ndarray, float]], budget: int) -> list[np.ndarray]:
-    """Panels of people for each composition: round-robin within each type, continuing across compositions,
-    in as many rotations as a type's cycle needs (at most about ``budget`` panels in all)."""
+    """Panels of people for each composition: round-robin within each type, continuing across compositions.
+    A composition gets as many rotations as its types' cycles need to share its seats exactly, if that
+    is at most ``budget`` times its probability; otherwise about that many, so that rotations have about
+    the same probability everywhere and round-robin shares each type's seats to within one rotation."""
     members = [np.flatnonzero(c.type_of == t) for t in range(c.types)]  # ids sorted within each type
     pointer = np.zeros(c.types, dtype=np.int64)
     panels = []
@@ -152,7 +197,7 @@ def _deal(c: Compiled, compositions: list[tuple[np.ndarray, float]], budget: int
         partial = [t for t in np.flatnonzero(seats) if seats[t] < c.type_size[t]]
         cycles = [int(c.type_size[t]) // math.gcd(int(c.type_size[t]), int(seats[t])) for t in partial]
         longest, whole = max(cycles, default=1), math.lcm(*cycles) if cycles else 1
-        rotations = whole if whole <= max(longest, budget * p) else longest
+        rotations = whole if whole <= max(longest, budget * p) else max(1, round(budget * p))
         for _ in range(int(rotations)):
             chosen = []
             for t in np.flatnonzero(seats):
@@ -171,14 +216,15 @@ def _realise(c: Compiled, types: Master, clock: _Clock) -> list[tuple[np.ndarray
         if p > 1e-9
     ]
     people = Master(c.n)
-    for panel in _deal(c, compositions, budget=max(50, min(20000, 1_000_000 // c.k))):
+    for panel in _deal(c, compositions, budget=max(50, min(5000, 200_000 // c.k))):
         people.add(panel)
     reachable = types.coverage()[c.type_of]
     people.target = np.maximum(reachable - FIX_SLACK, 0.0)
     people.fixed[reachable <= 0] = 0.0
-    for _ in range(10_000):
+    deadline = time.monotonic() + max(clock.left(), 0) / 2 + 30  # the panels must be dealt out, even late
+    while True:
         z, y, mu = people.solve()
-        if z >= -TOLERANCE or clock.left() < -60:
+        if z >= -TOLERANCE or time.monotonic() > deadline:
             break
         panel, value, _ = best_panel(c, y, people.coverage(), time_limit=60)
         if value <= mu + TOLERANCE / 10 or not people.add(panel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_matrix, hstack, vstack
 
 from organiser.assemblies.sortition.solver.model import Infeasible, Instance, Quota
@@ -192,19 +192,46 @@ def check_feasibility(instance: Instance) -> None:
 
 
 def best_composition(
-    c: Compiled, type_weights: np.ndarray, time_limit: float = 60.0
-) -> tuple[np.ndarray, float, float]:
-    """Seats per type of largest total weight meeting every quota: (seats, weight, an upper bound)."""
+    c: Compiled,
+    type_weights: np.ndarray,
+    time_limit: float = 60.0,
+    box: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, float, float] | None:
+    """Seats per type of largest total weight meeting every quota (and within ``box``, lower and upper seats
+    per type, if given): (seats, weight, an upper bound), or None if the box holds no such composition."""
+    low, high = box if box is not None else (0, np.minimum(c.type_size, c.k))
     result = milp(
         -type_weights,
         integrality=np.ones(c.types),
-        bounds=Bounds(0, np.minimum(c.type_size, c.k)),
+        bounds=Bounds(low, high),
         constraints=_type_constraints(c, np.arange(len(c.instance.quotas)), 0),
         options={"time_limit": time_limit, "mip_rel_gap": 1e-9},
     )
     if result.x is None:
+        if box is not None:
+            return None
         raise Infeasible((), "no panel meets every quota")
     seats = np.rint(result.x).astype(np.int64)
     value = float(type_weights @ seats)
     bound = -result.mip_dual_bound if result.mip_dual_bound is not None else value
     return seats, value, max(value, float(bound))
+
+
+def relaxation(c: Compiled, fixed: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    """The maximin over fractional seats (every panel's composition is one, so its value bounds the real
+    one): (value, seats per type, the dual weight of each type's row)."""
+    (quotas,) = _type_constraints(c, np.arange(len(c.instance.quotas)), 1)
+    free = np.isnan(fixed)
+    T = c.types
+    shares = csr_matrix((-1 / c.type_size, (np.arange(T), np.arange(T))), shape=(T, T))
+    rows = hstack([shares, csr_matrix(free.astype(float).reshape(-1, 1))])
+    result = linprog(
+        np.r_[np.zeros(T), -1.0],
+        A_ub=vstack([rows, quotas.A, -quotas.A]).tocsr(),
+        b_ub=np.r_[np.where(free, 0.0, -np.nan_to_num(fixed)), quotas.ub, -quotas.lb],
+        bounds=[(0, high) for high in np.minimum(c.type_size, c.k)] + [(0, 1)],
+        method="highs",
+    )
+    if result.status != 0:
+        raise RuntimeError(f"the relaxation failed: {result.message}")
+    return float(-result.fun), result.x[:T], np.maximum(-result.ineqlin.marginals[:T], 0.0)
