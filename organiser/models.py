@@ -40,7 +40,15 @@ from organiser.coalitions.models import (  # noqa: F401
 )
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base
-from organiser.messaging.models import MailEvent, Mailing, OutboxAttachment, OutboxMessage, Suppression  # noqa: F401
+from organiser.desk.models import DeskDay, DeskDayCounted  # noqa: F401
+from organiser.messaging.models import (  # noqa: F401
+    MailEvent,
+    Mailing,
+    MailingOutcome,
+    OutboxAttachment,
+    OutboxMessage,
+    Suppression,
+)
 from organiser.people.models import ConsentEvent, ConsentState, Person, PersonNote, PersonTag, Tag  # noqa: F401
 from organiser.privacy.models import DataExport, Erasure, RetentionRun  # noqa: F401
 from organiser.supporters.models import SavedSegment  # noqa: F401

@@ -279,7 +279,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "supporters.export": case("supporters", **CHAPTER),
     "supporters.show_person": case("supporters", person_id="person_id", **CHAPTER),
     "supporters.tag_matching": case("coalition", **CHAPTER),
-    "supporters.save_segment": case("coalition", **CHAPTER),
+    "supporters.save_segment": case("supporters", **CHAPTER),  # an organisation's admins: its own
     "supporters.delete_segment": case("coalition", segment_id="segment_id", **CHAPTER),
     "supporters.add_note": case("coalition", person_id="person_id", **CHAPTER),
     "supporters.delete_note": case("coalition", person_id="person_id", note_id="note_id", **CHAPTER),
@@ -290,7 +290,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
 }
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
-LAST = ("privacy.erase", "core.sign_out")
+LAST = ("coalitions.leave", "privacy.erase", "core.sign_out")  # each ends what the routes before need
 
 
 def _methods(rule: Rule) -> list[str]:
