@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from organiser.api.webhooks.addresses import AddressRefused, resolve
@@ -44,7 +45,9 @@ class SafeAddress:
 def _events_field() -> MultiCheckboxField:
     return MultiCheckboxField(
         _l("Events to send"),
-        choices=[(kind.value, label) for kind, label in EVENT_LABELS.items() if kind != EventKind.TEST],
+        choices=[
+            SelectChoice(kind.value, label) for kind, label in EVENT_LABELS.items() if kind != EventKind.TEST
+        ],
         validators=[DataRequired(message=_l("Choose at least one event"))],
     )
 
