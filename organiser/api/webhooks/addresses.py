@@ -53,8 +53,8 @@ def is_public(ip: IPAddress) -> bool:
     """Whether ``ip`` is an ordinary address on the internet (not loopback, private, link-local,
     multicast, reserved, unspecified or shared), looking through IPv6 forms that carry IPv4."""
     inner = _embedded_ipv4(ip)
-    if inner is not None and not is_public(inner):
-        return False
+    if inner is not None:  # what a connection to it reaches
+        return is_public(inner)
     return ip.is_global and not (
         ip.is_multicast
         or ip.is_private
