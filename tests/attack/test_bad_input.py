@@ -222,6 +222,7 @@ FORM_PAGES = {
     "webhooks": FormPage("webhooks.coalition_index", "chapter_coordinator"),
     "webhook": FormPage("webhooks.coalition_show", "chapter_coordinator"),
     "org-webhooks": FormPage("webhooks.organisation_index", "org_admin"),
+    "org-webhook": FormPage("webhooks.organisation_show", "org_admin"),
 }
 
 
