@@ -21,6 +21,7 @@ from sqlalchemy import select
 from organiser.actions.petitions.models import PetitionSponsor, SponsorStatus
 from organiser.api.webhooks.delivery import collect, hand_out_due
 from organiser.api.webhooks.models import WebhookAttempt, WebhookDelivery
+from organiser.api.webhooks.services import register
 from organiser.coalitions.models import MembershipStatus
 from organiser.core.models import Role
 from organiser.db import db, utcnow
@@ -28,10 +29,15 @@ from organiser.messaging.services.suppression import unsubscribe
 from organiser.people.models import ConsentSubject, Person
 from tests.factories import (
     PASSWORD,
+    AssemblyFactory,
     CoalitionFactory,
+    LetterCampaignFactory,
+    LetterFactory,
     MembershipFactory,
     OrganisationFactory,
+    PersonFactory,
     PetitionFactory,
+    RegistrationFactory,
     user_with_role,
 )
 from tests.helpers import links_in, path_of, sign_in, submit, text_of
@@ -45,12 +51,14 @@ class Receiver:
     def __init__(self) -> None:
         self.statuses: list[int] = []
         self.received: list[tuple[dict[str, str], bytes]] = []
+        self.paths: list[str] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append((dict(self.headers.items()), body))
+                receiver.paths.append(self.path)
                 self.send_response(receiver.statuses.pop(0) if receiver.statuses else 200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -193,6 +201,12 @@ def test_send_a_test_from_the_page_and_see_its_result(app, world, receiver):
     [link] = re.findall(r'href="(/organisations/wbg/webhooks/\d+)"', listing.get_data(as_text=True))
     page = admin.get(link)
     assert secret not in page.get_data(as_text=True)  # shown once, when it was made
+    assert (
+        _signed_in(app, "coord@example.org")
+        .get(link.replace("/organisations/wbg", "/coalitions/sia"))
+        .status_code
+        == 404
+    )
     sent = submit(admin, link + "/test", {}, page=link, follow=True)
     assert "A test is on its way" in text_of(sent)
     [(headers, body)] = receiver.received
@@ -232,3 +246,36 @@ def test_an_organisation_is_sent_only_the_signers_who_agreed_to_hear_from_it(app
         "primary": True,
         "status": "unsubscribed",
     }
+
+
+def test_letters_and_registrations_reach_the_alliance_and_only_their_own_chapter(app, receiver):
+    with app.app_context():
+        sia = CoalitionFactory(slug="sia")
+        leeds = CoalitionFactory(slug="sia-leeds", parent=sia)
+        register(sia, receiver.url + "?for=sia", ["outreach", "attendance"], by=None)
+        register(leeds, receiver.url + "?for=leeds", ["outreach", "attendance"], by=None)
+        person = PersonFactory(tree_id=sia.id, email="chipo@example.org", name="Chipo Mwale")
+        done = {"person_id": person.id, "status": "confirmed", "confirmed_at": utcnow()}
+        LetterFactory(campaign_id=LetterCampaignFactory(coalition_id=leeds.id).id, **done)
+        LetterFactory(campaign_id=LetterCampaignFactory(coalition_id=sia.id).id, **done)
+        LetterFactory(
+            campaign_id=LetterCampaignFactory(coalition_id=sia.id).id, person_id=person.id
+        )  # pending
+        RegistrationFactory(assembly_id=AssemblyFactory(coalition_id=sia.id).id, email=person.email, **done)
+        db.session.commit()
+    _sweep(app)
+    got = sorted(
+        (path.rsplit("=", 1)[1], body["event"])
+        for path, body in zip(receiver.paths, receiver.bodies(), strict=True)
+    )
+    assert got == [
+        ("leeds", "outreach.created"),
+        ("sia", "attendance.created"),
+        ("sia", "outreach.created"),
+        ("sia", "outreach.created"),
+    ]
+    attendance = next(b for b in receiver.bodies() if b["event"] == "attendance.created")
+    assert attendance["osdi:attendance"]["_embedded"]["osdi:person"]["given_name"] == "Chipo"
+    assert re.fullmatch(r"http://localhost/assemblies/assembly-\d+", attendance["osdi:event"]["browser_url"])
+    outreach = next(b for b in receiver.bodies() if b["event"] == "outreach.created")
+    assert outreach["osdi:outreach"]["subject"] == "Please act"

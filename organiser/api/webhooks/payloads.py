@@ -70,7 +70,7 @@ def _action(kind: str, item: Any, endpoint: str) -> dict[str, Any]:
     }
 
 
-def _signature(row: Signature) -> dict[str, Any]:
+def _signature(row: Signature, person: Person) -> dict[str, Any]:
     return {
         "osdi:signature": {
             "identifiers": _ids(row.id),
@@ -79,13 +79,13 @@ def _signature(row: Signature) -> dict[str, Any]:
             "origin_system": ORIGIN,
             "comments": row.comment,
             "referrer_data": {"source": row.source},
-            "_embedded": {"osdi:person": person_record(row.person)},  # type: ignore[arg-type]
+            "_embedded": {"osdi:person": person_record(person)},
         },
         "osdi:petition": _action("petition", row.petition, "petitions.petition"),
     }
 
 
-def _outreach(row: Letter) -> dict[str, Any]:
+def _outreach(row: Letter, person: Person) -> dict[str, Any]:
     target = row.target
     return {
         "osdi:outreach": {
@@ -100,13 +100,13 @@ def _outreach(row: Letter) -> dict[str, Any]:
             "targets": [{"identifiers": _ids(target.id), "name": target.name, "title": target.role}]
             if target
             else [],
-            "_embedded": {"osdi:person": person_record(row.person)},  # type: ignore[arg-type]
+            "_embedded": {"osdi:person": person_record(person)},
         },
         "osdi:advocacy_campaign": _action("letter_campaign", row.campaign, "letters.campaign"),
     }
 
 
-def _attendance(row: Registration) -> dict[str, Any]:
+def _attendance(row: Registration, person: Person) -> dict[str, Any]:
     return {
         "osdi:attendance": {
             "identifiers": _ids(row.id),
@@ -114,16 +114,15 @@ def _attendance(row: Registration) -> dict[str, Any]:
             "modified_date": iso(row.confirmed_at),
             "origin_system": ORIGIN,
             "status": "accepted" if row.status != "waitlisted" else "tentative",
-            "_embedded": {"osdi:person": person_record(row.person)},  # type: ignore[arg-type]
+            "_embedded": {"osdi:person": person_record(person)},
         },
         "osdi:event": _action("assembly", row.assembly, "assemblies.public"),
     }
 
 
-def _unsubscribe(row: ConsentEvent) -> dict[str, Any]:
-    person = db.session.get(Person, row.person_id)
+def _unsubscribe(row: ConsentEvent, person: Person) -> dict[str, Any]:
     return {
-        "osdi:person": person_record(person, subscribed=False),  # type: ignore[arg-type]
+        "osdi:person": person_record(person, subscribed=False),
         "unsubscribed_date": iso(row.created_at),
         "subject": {"type": str(row.subject_type), "identifiers": _ids(row.subject_id)},
     }
@@ -150,9 +149,10 @@ def _record(delivery: WebhookDelivery, webhook: Webhook) -> dict[str, Any] | Non
         return None
     model, build = _BUILDERS[delivery.kind]
     row = db.session.get(model, delivery.source_id)
-    if row is None or db.session.get(Person, row.person_id) is None:
+    person = db.session.get(Person, row.person_id) if row is not None and row.person_id else None
+    if person is None:
         return None
-    return build(row)  # type: ignore[no-any-return]
+    return build(row, person)  # type: ignore[no-any-return]
 
 
 def body_of(delivery: WebhookDelivery) -> bytes | None:
