@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from organiser.actions.petitions.models import PetitionSponsor, SponsorStatus
-from organiser.api.webhooks.delivery import collect, hand_out_due
+from organiser.api.webhooks.delivery import collect, forget_old, hand_out_due
 from organiser.api.webhooks.models import WebhookAttempt, WebhookDelivery
 from organiser.api.webhooks.services import register
 from organiser.coalitions.models import MembershipStatus
@@ -217,6 +217,7 @@ def test_send_a_test_from_the_page_and_see_its_result(app, world, receiver):
 def test_an_organisation_is_sent_only_the_signers_who_agreed_to_hear_from_it(app, world, receiver, mail):
     admin = _signed_in(app, "wbg.admin@example.org")
     _register(admin, "/organisations/wbg/webhooks", receiver.url, "signature", "unsubscribe")
+    receiver.statuses = [500]  # Alice's signature is not delivered at the first attempt
     _sign(app, mail, "alice@example.org", source="wbg", consent_sponsor="y")
     _sign(app, mail, "bob@example.org", source="wbg")  # came by its link, did not agree
     _sign(app, mail, "carol@example.org", consent_coalition="y", consent_sponsor="y")  # not by its link
@@ -238,9 +239,13 @@ def test_an_organisation_is_sent_only_the_signers_who_agreed_to_hear_from_it(app
             people["bob@example.org"], ConsentSubject.ORGANISATION, wbg, everything=False, source="link"
         )
         db.session.commit()
-    _sweep(app)
+    _sweep(app, later=timedelta(minutes=2))
+    # Her signature, due again, is not sent: she no longer agrees to hear from the organisation.
     [gone] = receiver.bodies()[1:]
     assert gone["event"] == "person.unsubscribed"
+    with app.app_context():
+        statuses = db.session.scalars(select(WebhookDelivery.status).order_by(WebhookDelivery.id)).all()
+        assert statuses == ["dropped", "delivered"]
     assert gone["osdi:person"]["email_addresses"][0] == {
         "address": "alice@example.org",
         "primary": True,
@@ -279,3 +284,23 @@ def test_letters_and_registrations_reach_the_alliance_and_only_their_own_chapter
     assert re.fullmatch(r"http://localhost/assemblies/assembly-\d+", attendance["osdi:event"]["browser_url"])
     outreach = next(b for b in receiver.bodies() if b["event"] == "outreach.created")
     assert outreach["osdi:outreach"]["subject"] == "Please act"
+
+
+def test_finished_deliveries_are_forgotten_after_thirty_days(app):
+    with app.app_context():
+        webhook = register(CoalitionFactory(), "https://93.184.216.34/hooks", ["signature"], by=None)
+        month_ago = utcnow() - timedelta(days=31)
+        for key, status, created in (
+            ("old-done", "delivered", month_ago),
+            ("old-waiting", "pending", month_ago),
+            ("new-done", "delivered", utcnow()),
+        ):
+            db.session.add(
+                WebhookDelivery(
+                    webhook_id=webhook.id, kind="test", idempotency_key=key, status=status, created_at=created
+                )
+            )
+        db.session.flush()
+        forget_old()
+        kept = db.session.scalars(select(WebhookDelivery.idempotency_key).order_by(WebhookDelivery.id)).all()
+        assert kept == ["old-waiting", "new-done"]

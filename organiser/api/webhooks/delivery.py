@@ -19,7 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from organiser.api.webhooks import payloads, sending
 from organiser.api.webhooks.events import FEEDS, new_rows
@@ -44,6 +44,7 @@ BACKOFF = (
     timedelta(hours=12),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
+KEEP = timedelta(days=30)  # finished deliveries (and their attempts) listed this long, then deleted
 LEASE = timedelta(minutes=5)  # well over the HTTP timeout: a job that still holds it is still working
 BATCH = 500  # rows per webhook and kind in one pass, and due deliveries handed out in one pass
 QUEUE = "default"
@@ -138,8 +139,20 @@ def hand_out_due(now: datetime | None = None) -> int:
     return len(due)
 
 
+def forget_old(now: datetime | None = None) -> None:
+    """Finished deliveries older than ``KEEP`` go, with their attempts (the page lists recent ones)."""
+    old = select(WebhookDelivery.id).where(
+        WebhookDelivery.status != DeliveryStatus.PENDING,
+        WebhookDelivery.created_at < (now or utcnow()) - KEEP,
+    )
+    db.session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(old)))
+    db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.id.in_(old)))
+
+
 def sweep() -> None:
-    """The webhooks' sweep: new events become deliveries, and due deliveries are handed out."""
+    """The webhooks' sweep: new events become deliveries, due deliveries are handed out, and old ones
+    are forgotten."""
+    forget_old()
     created, due = collect(), hand_out_due()
     if created or due:
         log.info("webhooks: %d new deliveries, %d handed out again", created, due)
