@@ -227,6 +227,11 @@ def test_an_organisation_is_sent_only_the_signers_who_agreed_to_hear_from_it(app
         for b in receiver.bodies()
     ]
     assert emails == ["alice@example.org"]
+    # Only what the sponsor's export shows: no comment, no postcode, no language.
+    [signature] = [b["osdi:signature"] for b in receiver.bodies()]
+    assert "comments" not in signature
+    assert signature["_embedded"]["osdi:person"]["postal_addresses"] == [{"region": "Leeds", "country": "GB"}]
+    assert "languages_spoken" not in signature["_embedded"]["osdi:person"]
 
     with app.app_context():
         people = {p.email: p for p in db.session.scalars(select(Person))}

@@ -4,8 +4,9 @@ registration confirmed; a consent withdrawn) within what its owner sees in the p
 * A coalition's webhook: its own actions and assemblies, and its chapters' (an alliance's webhook sees
   the chapters under it), and withdrawals of consent to it or to one of those chapters.
 * An organisation's webhook: only the people it may be handed in the sponsor's pages: those its
-  tracking link brought to an action it co-sponsors (or who registered for an assembly it hosts), who
-  agree today to hear from it and have not asked everyone to stop; and withdrawals of consent to it.
+  tracking link brought to an action it co-sponsors (the sponsorship accepted, and still so), or who
+  registered for an assembly it hosts, who agree today to hear from it and have not asked everyone to
+  stop; and withdrawals of consent to it. (What it is told of each: see ``payloads``.)
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
-from organiser.actions.letters.models import COUNTED_STATUSES, Letter, LetterCampaign
-from organiser.actions.petitions.models import VALID_STATES, Petition, Signature
+from organiser.actions.letters.models import COUNTED_STATUSES, Letter, LetterCampaign, LetterSponsor
+from organiser.actions.petitions.models import VALID_STATES, Petition, PetitionSponsor, Signature
+from organiser.actions.sponsorship.models import SponsorStatus
 from organiser.api.webhooks.models import EventKind, Webhook
 from organiser.assemblies.models import Assembly, Registration, RegistrationStatus, assembly_hosts
 from organiser.coalitions.models import Coalition
@@ -77,7 +79,17 @@ def _signatures(webhook: Webhook) -> list[ColumnElement[bool]]:
     final = [Signature.state.in_(VALID_STATES), Signature.person_id.is_not(None)]
     if webhook.organisation_id is not None:
         org = webhook.organisation_id
-        return [*final, Signature.sponsor_organisation_id == org, may_be_handed_to(org, Signature.person_id)]
+        sponsoring = exists().where(
+            PetitionSponsor.petition_id == Signature.petition_id,
+            PetitionSponsor.organisation_id == org,
+            PetitionSponsor.status == SponsorStatus.ACCEPTED,
+        )
+        return [
+            *final,
+            Signature.sponsor_organisation_id == org,
+            sponsoring,
+            may_be_handed_to(org, Signature.person_id),
+        ]
     petitions = select(Petition.id).where(Petition.coalition_id.in_(coalition_ids(webhook.owner)))  # type: ignore[arg-type]
     return [*final, Signature.petition_id.in_(petitions)]
 
@@ -86,7 +98,17 @@ def _letters(webhook: Webhook) -> list[ColumnElement[bool]]:
     final = [Letter.status.in_(COUNTED_STATUSES), Letter.person_id.is_not(None)]
     if webhook.organisation_id is not None:
         org = webhook.organisation_id
-        return [*final, Letter.sponsor_organisation_id == org, may_be_handed_to(org, Letter.person_id)]
+        sponsoring = exists().where(
+            LetterSponsor.campaign_id == Letter.campaign_id,
+            LetterSponsor.organisation_id == org,
+            LetterSponsor.status == SponsorStatus.ACCEPTED,
+        )
+        return [
+            *final,
+            Letter.sponsor_organisation_id == org,
+            sponsoring,
+            may_be_handed_to(org, Letter.person_id),
+        ]
     campaigns = select(LetterCampaign.id).where(
         LetterCampaign.coalition_id.in_(coalition_ids(webhook.owner))  # type: ignore[arg-type]
     )

@@ -43,22 +43,25 @@ def _ids(value: int) -> list[str]:
     return [f"organiser:{value}"]
 
 
-def person_record(person: Person, *, subscribed: bool | None = None) -> dict[str, Any]:
+def person_record(person: Person, *, full: bool, subscribed: bool | None = None) -> dict[str, Any]:
+    """The person, OSDI-shaped. Not ``full`` (an organisation's webhook): only what the sponsor's
+    export gives it — name, e-mail address, region and country."""
     given, _, family = person.name.strip().partition(" ")
     email: dict[str, Any] = {"address": person.email, "primary": True}
     if subscribed is not None:
         email["status"] = "subscribed" if subscribed else "unsubscribed"
-    return {
+    address = {"region": person.region, "country": person.country or ""}
+    record = {
         "identifiers": _ids(person.id),
         "created_date": iso(person.created_at),
         "given_name": given,
         "family_name": family.strip(),
         "email_addresses": [email],
-        "postal_addresses": [
-            {"postal_code": person.postcode, "region": person.region, "country": person.country or ""}
-        ],
-        "languages_spoken": [person.language] if person.language else [],
+        "postal_addresses": [{"postal_code": person.postcode, **address} if full else address],
     }
+    if full:
+        record["languages_spoken"] = [person.language] if person.language else []
+    return record
 
 
 def _action(kind: str, item: Any, endpoint: str) -> dict[str, Any]:
@@ -70,22 +73,21 @@ def _action(kind: str, item: Any, endpoint: str) -> dict[str, Any]:
     }
 
 
-def _signature(row: Signature, person: Person) -> dict[str, Any]:
+def _signature(row: Signature, person: Person, full: bool) -> dict[str, Any]:
     return {
         "osdi:signature": {
             "identifiers": _ids(row.id),
             "created_date": iso(row.confirmed_at),
             "modified_date": iso(row.confirmed_at),
             "origin_system": ORIGIN,
-            "comments": row.comment,
-            "referrer_data": {"source": row.source},
-            "_embedded": {"osdi:person": person_record(person)},
+            **({"comments": row.comment, "referrer_data": {"source": row.source}} if full else {}),
+            "_embedded": {"osdi:person": person_record(person, full=full)},
         },
         "osdi:petition": _action("petition", row.petition, "petitions.petition"),
     }
 
 
-def _outreach(row: Letter, person: Person) -> dict[str, Any]:
+def _outreach(row: Letter, person: Person, full: bool) -> dict[str, Any]:
     target = row.target
     return {
         "osdi:outreach": {
@@ -94,19 +96,22 @@ def _outreach(row: Letter, person: Person) -> dict[str, Any]:
             "modified_date": iso(row.confirmed_at),
             "origin_system": ORIGIN,
             "type": "email",
-            "subject": row.subject,
-            "message": row.body,
-            "referrer_data": {"source": row.source},
+            # The letter itself is the writer's and the coalition's; a sponsor's export never shows it.
+            **(
+                {"subject": row.subject, "message": row.body, "referrer_data": {"source": row.source}}
+                if full
+                else {}
+            ),
             "targets": [{"identifiers": _ids(target.id), "name": target.name, "title": target.role}]
             if target
             else [],
-            "_embedded": {"osdi:person": person_record(person)},
+            "_embedded": {"osdi:person": person_record(person, full=full)},
         },
         "osdi:advocacy_campaign": _action("letter_campaign", row.campaign, "letters.campaign"),
     }
 
 
-def _attendance(row: Registration, person: Person) -> dict[str, Any]:
+def _attendance(row: Registration, person: Person, full: bool) -> dict[str, Any]:
     return {
         "osdi:attendance": {
             "identifiers": _ids(row.id),
@@ -114,15 +119,15 @@ def _attendance(row: Registration, person: Person) -> dict[str, Any]:
             "modified_date": iso(row.confirmed_at),
             "origin_system": ORIGIN,
             "status": "accepted" if row.status != "waitlisted" else "tentative",
-            "_embedded": {"osdi:person": person_record(person)},
+            "_embedded": {"osdi:person": person_record(person, full=full)},
         },
         "osdi:event": _action("assembly", row.assembly, "assemblies.public"),
     }
 
 
-def _unsubscribe(row: ConsentEvent, person: Person) -> dict[str, Any]:
+def _unsubscribe(row: ConsentEvent, person: Person, full: bool) -> dict[str, Any]:
     return {
-        "osdi:person": person_record(person, subscribed=False),
+        "osdi:person": person_record(person, full=full, subscribed=False),
         "unsubscribed_date": iso(row.created_at),
         "subject": {"type": str(row.subject_type), "identifiers": _ids(row.subject_id)},
     }
@@ -152,7 +157,7 @@ def _record(delivery: WebhookDelivery, webhook: Webhook) -> dict[str, Any] | Non
     person = db.session.get(Person, row.person_id) if row is not None and row.person_id else None
     if person is None:
         return None
-    return build(row, person)  # type: ignore[no-any-return]
+    return build(row, person, webhook.organisation_id is None)  # type: ignore[no-any-return]
 
 
 def body_of(delivery: WebhookDelivery) -> bytes | None:
