@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from organiser.actions.petitions.models import PetitionSponsor, SponsorStatus
+from organiser.api.webhooks import delivery
 from organiser.api.webhooks.delivery import collect, forget_old, hand_out_due
 from organiser.api.webhooks.models import WebhookAttempt, WebhookDelivery
 from organiser.api.webhooks.services import register
@@ -38,6 +39,7 @@ from tests.factories import (
     PersonFactory,
     PetitionFactory,
     RegistrationFactory,
+    SignatureFactory,
     user_with_role,
 )
 from tests.helpers import links_in, path_of, sign_in, submit, text_of
@@ -309,3 +311,22 @@ def test_finished_deliveries_are_forgotten_after_thirty_days(app):
         forget_old()
         kept = db.session.scalars(select(WebhookDelivery.idempotency_key).order_by(WebhookDelivery.id)).all()
         assert kept == ["old-waiting", "new-done"]
+
+
+def test_a_surge_is_read_in_batches_each_row_once(app, monkeypatch):
+    monkeypatch.setattr(delivery, "BATCH", 2)
+    with app.app_context():
+        sia = CoalitionFactory()
+        webhook = register(sia, "https://93.184.216.34/hooks", ["signature"], by=None)
+        petition = PetitionFactory(coalition_id=sia.id)
+        later = utcnow() + timedelta(seconds=1)  # all confirmed at the same moment: the id breaks the tie
+        for n in range(5):
+            person = PersonFactory(tree_id=sia.id, email=f"p{n}@example.org")
+            SignatureFactory(petition_id=petition.id, person_id=person.id, confirmed_at=later)
+        db.session.flush()
+        assert collect(later + timedelta(minutes=1)) == 5
+        assert collect(later + timedelta(minutes=2)) == 0
+        sources = db.session.scalars(
+            select(WebhookDelivery.source_id).where(WebhookDelivery.webhook_id == webhook.id)
+        )
+        assert len(set(sources)) == 5

@@ -47,6 +47,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 KEEP = timedelta(days=30)  # finished deliveries (and their attempts) listed this long, then deleted
 LEASE = timedelta(minutes=5)  # well over the HTTP timeout: a job that still holds it is still working
 BATCH = 500  # rows per webhook and kind in one pass, and due deliveries handed out in one pass
+BATCHES_PER_PASS = 10
 QUEUE = "default"
 
 
@@ -67,10 +68,13 @@ def start_cursors(webhook: Webhook, kinds: list[str], now: datetime | None = Non
     db.session.flush()
 
 
-def _queue(delivery: WebhookDelivery, now: datetime) -> None:
-    delivery.next_attempt_at = now + LEASE
+def _queue(deliveries: list[WebhookDelivery], now: datetime) -> None:
+    """Lease the deliveries and queue a job for each once this transaction commits."""
+    for delivery in deliveries:
+        delivery.next_attempt_at = now + LEASE
     db.session.flush()
-    enqueue_after_commit(deliver, delivery.id, queue=QUEUE)
+    for delivery in deliveries:
+        enqueue_after_commit(deliver, delivery.id, queue=QUEUE)
 
 
 def _collect_kind(webhook: Webhook, cursor: WebhookCursor, until: datetime, now: datetime) -> int:
@@ -88,20 +92,20 @@ def _collect_kind(webhook: Webhook, cursor: WebhookCursor, until: datetime, now:
             )
         )
     )
-    for row_id in ids:
-        if row_id not in known:
-            delivery = WebhookDelivery(
-                webhook_id=webhook.id, kind=cursor.kind, source_id=row_id, idempotency_key=new_key()
-            )
-            db.session.add(delivery)
-            _queue(delivery, now)
+    new = [
+        WebhookDelivery(webhook_id=webhook.id, kind=cursor.kind, source_id=row_id, idempotency_key=new_key())
+        for row_id in ids
+        if row_id not in known
+    ]
+    db.session.add_all(new)
+    _queue(new, now)
     cursor.after_at, cursor.after_id = rows[-1]
-    return len(ids) - len(known)
+    return len(rows)
 
 
 def collect(now: datetime | None = None) -> int:
     """Create the deliveries of every enabled webhook's new events and move its cursors on; returns
-    how many. The caller commits (the sweep), and the sending jobs are queued then."""
+    how many rows it read. The caller commits (the sweep), and the sending jobs are queued then."""
     now = now or utcnow()
     until = now - timedelta(seconds=float(current_app.config.get("WEBHOOKS_SETTLE_SECONDS", 15)))
     webhooks = db.session.scalars(
@@ -119,7 +123,11 @@ def collect(now: datetime | None = None) -> int:
             )
         )
         for cursor in cursors:
-            created += _collect_kind(webhook, cursor, until, now)
+            for _batch in range(BATCHES_PER_PASS):  # a surge is caught up with in a few passes
+                taken = _collect_kind(webhook, cursor, until, now)
+                created += taken
+                if taken < BATCH:
+                    break
     return created
 
 
@@ -134,8 +142,7 @@ def hand_out_due(now: datetime | None = None) -> int:
         .limit(BATCH)
         .with_for_update(skip_locked=True)
     ).all()
-    for delivery in due:
-        _queue(delivery, now)
+    _queue(list(due), now)
     return len(due)
 
 
@@ -162,7 +169,7 @@ def send_test(webhook: Webhook) -> WebhookDelivery:
     """A test delivery, sent as soon as the request commits."""
     delivery = WebhookDelivery(webhook_id=webhook.id, kind=EventKind.TEST, idempotency_key=new_key())
     db.session.add(delivery)
-    _queue(delivery, utcnow())
+    _queue([delivery], utcnow())
     return delivery
 
 
