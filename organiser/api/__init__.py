@@ -7,3 +7,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Nothing yet."""
+    from organiser.api import webhooks
+
+    webhooks.init_app(app)

@@ -43,6 +43,7 @@ from tests.attack import world_community
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
 from tests.attack.world_assemblies import _assembly, _demands, _tribunal
 from tests.attack.world_supporters import _supporters
+from tests.attack.world_webhooks import _webhooks
 from tests.factories import (
     PASSWORD,
     CoalitionFactory,
@@ -294,6 +295,7 @@ def build_world(app: Flask) -> World:
         _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
         _supporter_import(world, zambia, coordinator)
+        _webhooks(world, zambia, zla)
         db.session.commit()
     return world
 

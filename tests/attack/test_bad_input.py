@@ -218,6 +218,11 @@ FORM_PAGES = {
     "org-mailing": FormPage("petitions.organisation_new_mailing", "org_admin"),
     "edit-org-mailing": FormPage("messaging.edit_mailing", "org_admin", case=1),
     "admin": FormPage("core.admin", "platform_admin"),
+    # webhooks
+    "webhooks": FormPage("webhooks.coalition_index", "chapter_coordinator"),
+    "webhook": FormPage("webhooks.coalition_show", "chapter_coordinator"),
+    "org-webhooks": FormPage("webhooks.organisation_index", "org_admin"),
+    "org-webhook": FormPage("webhooks.organisation_show", "org_admin"),
 }
 
 

@@ -287,6 +287,17 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "supporters.untag_person": case("coalition", person_id="person_id", tag_id="kept_tag_id", **CHAPTER),
     "supporters.tags": case("coalition", **CHAPTER),
     "supporters.delete_tag": case("coalition", tag_id="tag_id", **CHAPTER),
+    # webhooks (organiser.api.webhooks): a coalition's, and an organisation's
+    "webhooks.coalition_index": case("coalition", **CHAPTER),
+    "webhooks.coalition_show": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_test": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_enabled": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_delete": case("coalition", webhook_id="chapter_webhook_gone_id", **CHAPTER),
+    "webhooks.organisation_index": case("organisation", **ORG),
+    "webhooks.organisation_show": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_test": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_enabled": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_delete": case("organisation", webhook_id="org_webhook_gone_id", **ORG),
 }
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
