@@ -27,6 +27,7 @@ from organiser.assemblies.models import Assembly, Registration, RegistrationStat
 from organiser.coalitions.models import Coalition
 from organiser.messaging.models import Suppression, SuppressionReason
 from organiser.people.models import ConsentEvent, ConsentState, ConsentSubject, Person
+from organiser.web.tallies import one_of
 
 # A registration counts once confirmed, whether it holds a place or waits for one.
 CONFIRMED_REGISTRATIONS = (
@@ -76,7 +77,7 @@ class Feed:
 
 
 def _signatures(webhook: Webhook) -> list[ColumnElement[bool]]:
-    final = [Signature.state.in_(VALID_STATES), Signature.person_id.is_not(None)]
+    final = [one_of(Signature.state, VALID_STATES), Signature.person_id.is_not(None)]
     if webhook.organisation_id is not None:
         org = webhook.organisation_id
         sponsoring = exists().where(
@@ -95,7 +96,7 @@ def _signatures(webhook: Webhook) -> list[ColumnElement[bool]]:
 
 
 def _letters(webhook: Webhook) -> list[ColumnElement[bool]]:
-    final = [Letter.status.in_(COUNTED_STATUSES), Letter.person_id.is_not(None)]
+    final = [one_of(Letter.status, COUNTED_STATUSES), Letter.person_id.is_not(None)]
     if webhook.organisation_id is not None:
         org = webhook.organisation_id
         sponsoring = exists().where(
@@ -116,7 +117,7 @@ def _letters(webhook: Webhook) -> list[ColumnElement[bool]]:
 
 
 def _registrations(webhook: Webhook) -> list[ColumnElement[bool]]:
-    final = [Registration.status.in_(CONFIRMED_REGISTRATIONS), Registration.person_id.is_not(None)]
+    final = [one_of(Registration.status, CONFIRMED_REGISTRATIONS), Registration.person_id.is_not(None)]
     if webhook.organisation_id is not None:
         org = webhook.organisation_id
         hosted = select(assembly_hosts.c.assembly_id).where(assembly_hosts.c.organisation_id == org)

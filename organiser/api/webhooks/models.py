@@ -24,9 +24,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from organiser.actions.letters.models import Letter
-from organiser.actions.petitions.models import Signature
-from organiser.assemblies.models import Registration
 from organiser.coalitions.models import Coalition, Organisation
 from organiser.db import Base, utcnow
 from organiser.people.models import ConsentEvent
@@ -142,11 +139,11 @@ class WebhookAttempt(Base):
 
 
 # The sweep reads each action's newly confirmed rows by (confirmed_at, id) within the actions it may
-# see: these indexes keep that a short range read however many rows an action has. Declared here,
-# beside the cursors that need them, and created by this package's migration.
-Index("ix_signatures_petition_confirmed", Signature.petition_id, Signature.confirmed_at)
-Index("ix_letters_campaign_confirmed", Letter.campaign_id, Letter.confirmed_at)
-Index("ix_assembly_registrations_assembly_confirmed", Registration.assembly_id, Registration.confirmed_at)
+# see: on PostgreSQL the desk's partial indexes (migration 0030: (petition, confirmed_at) of counted
+# signatures, the same of letters) and ix_assembly_registrations_waitlist keep that a short range
+# read however many rows an action has (their conditions written as those indexes' WHERE:
+# ``organiser.web.tallies.one_of``). Withdrawn consents need one of their own, declared here and
+# created by this package's migration.
 Index(
     "ix_consent_events_subject_time",
     ConsentEvent.subject_type,

@@ -2,7 +2,7 @@
 attempts, and the indexes the webhooks sweep reads confirmed rows and withdrawals by
 
 Revision ID: 0034
-Revises: 0032
+Revises: 0036
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -12,19 +12,14 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0034"
-down_revision: str | None = "0032"
+down_revision: str | None = "0036"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# (index, table, columns) on existing tables: plain CREATE INDEX, no table rebuild on SQLite.
+# (index, table, columns) on existing tables: plain CREATE INDEX, no table rebuild on SQLite. The
+# feeds of signatures and letters read the desk's partial indexes (0030, PostgreSQL), registrations
+# ix_assembly_registrations_waitlist.
 SOURCE_INDEXES = (
-    ("ix_signatures_petition_confirmed", "signatures", ["petition_id", "confirmed_at"]),
-    ("ix_letters_campaign_confirmed", "letters", ["campaign_id", "confirmed_at"]),
-    (
-        "ix_assembly_registrations_assembly_confirmed",
-        "assembly_registrations",
-        ["assembly_id", "confirmed_at"],
-    ),
     ("ix_consent_events_subject_time", "consent_events", ["subject_type", "subject_id", "created_at"]),
 )
 
