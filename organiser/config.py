@@ -216,10 +216,5 @@ def check_production(values: Mapping[str, Any], *, public_host: bool) -> None:
             "it in the local outbox. Set MAIL_SERVER, and MAIL_PORT, MAIL_USE_TLS or MAIL_USE_SSL, "
             "MAIL_USERNAME, MAIL_PASSWORD and MAIL_DEFAULT_SENDER as your mail provider says."
         )
-    if values.get("WEBHOOKS_ALLOW_PRIVATE") and not values["EMBEDDED"]:
-        problems.append(
-            "ORGANISER_WEBHOOKS_ALLOW_PRIVATE is on. In production webhooks may only be sent to public "
-            "https addresses, never into the platform's own network: unset it."
-        )
     if problems:
         raise ConfigError("\n".join(problems))

@@ -20,6 +20,7 @@ from organiser.actions.petitions.thresholds.models import PetitionThreshold, Res
 from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMap  # noqa: F401
 from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401
+from organiser.api.models import ApiKey  # noqa: F401
 from organiser.api.webhooks.models import Webhook, WebhookAttempt, WebhookCursor, WebhookDelivery  # noqa: F401
 from organiser.assemblies.demands.models import Demand, Vote, Voting  # noqa: F401
 from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401

@@ -84,17 +84,6 @@ def test_a_deployment_missing_both_is_told_both():
         settings.validate()
 
 
-def test_a_deployment_refuses_webhooks_into_its_own_network():
-    production = {
-        "DATABASE_URL": "postgres://u:p@db.example/organiser",
-        "SECRET_KEY": "s" * 40,
-        "MAIL_SERVER": "smtp.example.org",
-    }
-    Settings.from_env(production).validate()
-    with pytest.raises(ConfigError, match="ORGANISER_WEBHOOKS_ALLOW_PRIVATE is on"):
-        Settings.from_env({**production, "ORGANISER_WEBHOOKS_ALLOW_PRIVATE": "1"}).validate()
-
-
 def test_create_app_refuses_a_database_url_without_mail(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@127.0.0.1/organiser")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)

@@ -298,7 +298,35 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "webhooks.organisation_test": case("organisation", webhook_id="org_webhook_id", **ORG),
     "webhooks.organisation_enabled": case("organisation", webhook_id="org_webhook_id", **ORG),
     "webhooks.organisation_delete": case("organisation", webhook_id="org_webhook_gone_id", **ORG),
+    # API keys: a coalition's coordinators manage its keys, an organisation's admins its own
+    "api_keys.coalition_keys": case("coalition", **CHAPTER),
+    "api_keys.revoke_coalition_key": case("coalition", key_id="coalition_key_id", **CHAPTER),
+    "api_keys.organisation_keys": case("organisation", **ORG),
+    "api_keys.revoke_organisation_key": case("organisation", key_id="organisation_key_id", **ORG),
+    # the JSON API (organiser.api): its description is public, everything else needs a key
+    "api.openapi": case("public"),
+    "api.entry_point": case("api key"),
 }
+# Each API collection's list and item, on the world's objects: (its item's id, its parent's id).
+API_OBJECTS = {
+    "coalitions": ("chapter_id", None),
+    "organisations": ("organisation_id", None),
+    "people": ("person_id", None),
+    "petitions": ("petition_id", None),
+    "signatures": ("signature_id", "petition_id"),
+    "advocacy_campaigns": ("campaign_id", None),
+    "outreaches": ("letter_id", "campaign_id"),
+    "events": ("assembly_id", None),
+    "attendances": ("registration_id", "assembly_id"),
+    "tags": ("kept_tag_id", None),
+    "taggings": ("person_id", "kept_tag_id"),
+    "testimonies": ("testimony_id", "tribunal_id"),
+    "demands": ("demand_id", "assembly_id"),
+}
+for _name, (_item, _parent) in API_OBJECTS.items():
+    _in = {"parent_id": _parent} if _parent else {}
+    EXPECTED[f"api.{_name}"] = case("api key", **_in)
+    EXPECTED[f"api.{_name}_item"] = case("api key", item_id=_item, **_in)
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
 LAST = ("coalitions.leave", "privacy.erase", "core.sign_out")  # each ends what the routes before need
@@ -380,6 +408,8 @@ def judge(role: str, who: str, method: str, response: TestResponse) -> str | Non
         return None
     if status == 404 or (status == 403 if role != "anonymous" else _to_sign_in(response)):
         return None
+    if who == "api key" and status == 401 and response.mimetype == "application/hal+json":
+        return None  # the API without a key
     where = response.headers.get("Location", "")
     return f"let a refused role through ({status}{' → ' + where if where else ''})"
 

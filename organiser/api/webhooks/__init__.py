@@ -4,6 +4,8 @@ see in the pages. See ``delivery`` for how it stays off the hot path and survive
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 
@@ -17,3 +19,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.add_template_global(webhook_url, "webhook_url")
     register_sweep(Sweep("webhooks", delivery.sweep))
+    if app.config.get("WEBHOOKS_ALLOW_PRIVATE") and not app.config.get("EMBEDDED") and not app.testing:
+        logging.getLogger(__name__).warning(
+            "ORGANISER_WEBHOOKS_ALLOW_PRIVATE is on: webhooks may be sent to this network's own "
+            "addresses and over plain http. Development and tests only."
+        )
