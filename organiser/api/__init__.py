@@ -1,4 +1,8 @@
-"""The JSON API, OSDI-shaped (to come): a face on the services, imported by nothing."""
+"""The JSON API, OSDI-shaped: a face on the services, imported by nothing.
+
+``framework`` holds what every request shares (the key, the rate limit, HAL+JSON, JSON errors),
+``registry`` the collections the routes, the entry point and the OpenAPI document are built from,
+``collections`` the reads, ``pages`` the keys' pages for coordinators and organisations' admins."""
 
 from __future__ import annotations
 
@@ -6,4 +10,14 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Nothing yet."""
+    """Register the keys' pages, then the API's blueprint with every registered collection."""
+    from organiser.api import collections, framework, pages, views  # noqa: F401 (collections register)
+    from organiser.api.commands import create_api_key
+
+    app.cli.add_command(create_api_key)
+    framework.init_app(app)
+    pages.init_app(app)
+    from organiser.api import webhooks
+
+    webhooks.init_app(app)  # before the API's blueprint is registered (the next line)
+    views.register_routes(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 
 _own_pages: dict[tuple[int, str], Callable[[], str]] = {}
+_own_renderers: dict[str, Callable[[Exception, int], Any]] = {}
 
 
 def register_error_page(code: int, endpoint: str, render: Callable[[], str]) -> None:
@@ -23,9 +25,21 @@ def register_error_page(code: int, endpoint: str, render: Callable[[], str]) -> 
     _own_pages[(code, endpoint)] = render
 
 
+def register_error_renderer(prefix: str, render: Callable[[Exception, int], Any]) -> None:
+    """Answer every error under the path ``prefix`` (the JSON API's) with ``render(error, status)``:
+    never an HTML page there, not even for an address no route matches."""
+    _own_renderers[prefix] = render
+
+
+def _renderer() -> Callable[[Exception, int], Any] | None:
+    return next((r for prefix, r in _own_renderers.items() if request.path.startswith(prefix)), None)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(error: CSRFError) -> tuple[str, int]:
+    def _csrf(error: CSRFError) -> Any:
+        if (render := _renderer()) is not None:
+            return render(error, 400)
         return render_template(
             "errors/error.html",
             title=_("This form has expired"),
@@ -33,8 +47,10 @@ def register_error_handlers(app: Flask) -> None:
         ), 400
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> Any:
         code = error.code or 500
+        if (render := _renderer()) is not None:
+            return render(error, code)
         own = _own_pages.get((code, request.endpoint or ""))
         if own is not None:  # a page of the package's own, such as the sign-in form with the reason
             return own(), code
@@ -55,9 +71,11 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", title=title, message=message), code
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[str, int]:
+    def _unexpected(error: Exception) -> Any:
         log.exception("unhandled error")
         db.session.rollback()
+        if (render := _renderer()) is not None:
+            return render(error, 500)
         return render_template(
             "errors/error.html",
             title=_("Something went wrong"),

@@ -39,6 +39,8 @@ MAILING = {"subject", "from_name", "reply_to", "body_markdown"}
 ASSEMBLY = {"title", "description", "timezone", "venue", "online_url", "accessibility"}
 SHOWN_BACK: dict[str, tuple[set[str], tuple[str, ...]]] = {
     "coalitions.edit_organisation": ({"name", "region", "website", "description"}, ("form",)),
+    "api_keys.coalition_keys": ({"name"}, ("next", "form")),
+    "api_keys.organisation_keys": ({"name"}, ("next", "form")),
     "messaging.edit_mailing": (MAILING, ("form",)),
     "coalitions.new_mailing": (MAILING, ("edit",)),
     "petitions.organisation_new_mailing": (MAILING, ("edit",)),

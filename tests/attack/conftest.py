@@ -43,6 +43,7 @@ from tests.attack import world_community
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
 from tests.attack.world_assemblies import _assembly, _demands, _sortition, _tribunal
 from tests.attack.world_supporters import _supporters
+from tests.attack.world_webhooks import _webhooks
 from tests.factories import (
     PASSWORD,
     CoalitionFactory,
@@ -161,6 +162,7 @@ def _petition(world: World, zambia, zla, coordinator: User, person: Person, targ
     db.session.add_all([sponsor, invalidation])
     db.session.flush()
     world.ids.update(petition=petition.id, sponsorship=sponsor.id, invalidation=invalidation.id)
+    world.ids["signature"] = signature.id
     world.tokens["signature"] = petitions.confirmation_token(signature)
     return petition
 
@@ -187,6 +189,7 @@ def _campaign(world: World, zambia, zla, coordinator: User, person: Person, targ
     db.session.add(sponsor)
     db.session.flush()
     world.ids.update(campaign=campaign.id, letter_sponsorship=sponsor.id)
+    world.ids["letter"] = letter.id
     world.tokens["letter"] = link_token("letter", [letter.id])
     # Her letter's follow-up, asking whether the Minister replied (its page is the link's).
     follow_up = LetterFollowUp(
@@ -243,6 +246,14 @@ def _supporter_import(world: World, zambia, coordinator: User) -> None:
     world.ids["supporter_import"] = imp.id
 
 
+def _api_keys(world: World, zambia, zla) -> None:
+    """A key of FIA Zambia and one of ZLA (their pages revoke them)."""
+    from organiser.api.keys import create_key
+
+    world.ids["coalition_key"] = create_key(zambia, "CRM")[0].id
+    world.ids["organisation_key"] = create_key(zla, "CRM")[0].id
+
+
 def build_world(app: Flask) -> World:
     world = World()
     with app.app_context():
@@ -295,6 +306,8 @@ def build_world(app: Flask) -> World:
         _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
         _supporter_import(world, zambia, coordinator)
+        _webhooks(world, zambia, zla)
+        _api_keys(world, zambia, zla)
         db.session.commit()
     return world
 

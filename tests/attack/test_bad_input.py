@@ -216,13 +216,20 @@ FORM_PAGES = {
     "supporters": FormPage("supporters.index", "chapter_coordinator"),
     "supporter": FormPage("supporters.show_person", "chapter_coordinator"),
     "tags": FormPage("supporters.tags", "chapter_coordinator"),
+    "api-keys": FormPage("api_keys.coalition_keys", "chapter_coordinator"),
     # organisations, the platform
     "profile": FormPage("coalitions.edit_organisation", "org_admin"),  # it has a logo
     "profile-without-logo": FormPage("coalitions.edit_organisation", "org_admin", prepare=_without_logo),
     "org-team": FormPage("coalitions.organisation_team", "org_admin"),
     "org-mailing": FormPage("petitions.organisation_new_mailing", "org_admin"),
     "edit-org-mailing": FormPage("messaging.edit_mailing", "org_admin", case=1),
+    "org-api-keys": FormPage("api_keys.organisation_keys", "org_admin"),
     "admin": FormPage("core.admin", "platform_admin"),
+    # webhooks
+    "webhooks": FormPage("webhooks.coalition_index", "chapter_coordinator"),
+    "webhook": FormPage("webhooks.coalition_show", "chapter_coordinator"),
+    "org-webhooks": FormPage("webhooks.organisation_index", "org_admin"),
+    "org-webhook": FormPage("webhooks.organisation_show", "org_admin"),
 }
 
 

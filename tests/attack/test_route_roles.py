@@ -294,7 +294,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "supporters.export": case("supporters", **CHAPTER),
     "supporters.show_person": case("supporters", person_id="person_id", **CHAPTER),
     "supporters.tag_matching": case("coalition", **CHAPTER),
-    "supporters.save_segment": case("coalition", **CHAPTER),
+    "supporters.save_segment": case("supporters", **CHAPTER),  # an organisation's admins: its own
     "supporters.delete_segment": case("coalition", segment_id="segment_id", **CHAPTER),
     "supporters.add_note": case("coalition", person_id="person_id", **CHAPTER),
     "supporters.delete_note": case("coalition", person_id="person_id", note_id="note_id", **CHAPTER),
@@ -302,10 +302,49 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "supporters.untag_person": case("coalition", person_id="person_id", tag_id="kept_tag_id", **CHAPTER),
     "supporters.tags": case("coalition", **CHAPTER),
     "supporters.delete_tag": case("coalition", tag_id="tag_id", **CHAPTER),
+    # webhooks (organiser.api.webhooks): a coalition's, and an organisation's
+    "webhooks.coalition_index": case("coalition", **CHAPTER),
+    "webhooks.coalition_show": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_test": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_enabled": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_delete": case("coalition", webhook_id="chapter_webhook_gone_id", **CHAPTER),
+    "webhooks.organisation_index": case("organisation", **ORG),
+    "webhooks.organisation_show": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_test": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_enabled": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_delete": case("organisation", webhook_id="org_webhook_gone_id", **ORG),
+    # API keys: a coalition's coordinators manage its keys, an organisation's admins its own
+    "api_keys.coalition_keys": case("coalition", **CHAPTER),
+    "api_keys.revoke_coalition_key": case("coalition", key_id="coalition_key_id", **CHAPTER),
+    "api_keys.organisation_keys": case("organisation", **ORG),
+    "api_keys.revoke_organisation_key": case("organisation", key_id="organisation_key_id", **ORG),
+    # the JSON API (organiser.api): its description is public, everything else needs a key
+    "api.openapi": case("public"),
+    "api.entry_point": case("api key"),
 }
+# Each API collection's list and item, on the world's objects: (its item's id, its parent's id).
+API_OBJECTS = {
+    "coalitions": ("chapter_id", None),
+    "organisations": ("organisation_id", None),
+    "people": ("person_id", None),
+    "petitions": ("petition_id", None),
+    "signatures": ("signature_id", "petition_id"),
+    "advocacy_campaigns": ("campaign_id", None),
+    "outreaches": ("letter_id", "campaign_id"),
+    "events": ("assembly_id", None),
+    "attendances": ("registration_id", "assembly_id"),
+    "tags": ("kept_tag_id", None),
+    "taggings": ("person_id", "kept_tag_id"),
+    "testimonies": ("testimony_id", "tribunal_id"),
+    "demands": ("demand_id", "assembly_id"),
+}
+for _name, (_item, _parent) in API_OBJECTS.items():
+    _in = {"parent_id": _parent} if _parent else {}
+    EXPECTED[f"api.{_name}"] = case("api key", **_in)
+    EXPECTED[f"api.{_name}_item"] = case("api key", item_id=_item, **_in)
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
-LAST = ("privacy.erase", "core.sign_out")
+LAST = ("coalitions.leave", "privacy.erase", "core.sign_out")  # each ends what the routes before need
 
 
 def _methods(rule: Rule) -> list[str]:
@@ -384,6 +423,8 @@ def judge(role: str, who: str, method: str, response: TestResponse) -> str | Non
         return None
     if status == 404 or (status == 403 if role != "anonymous" else _to_sign_in(response)):
         return None
+    if who == "api key" and status == 401 and response.mimetype == "application/hal+json":
+        return None  # the API without a key
     where = response.headers.get("Location", "")
     return f"let a refused role through ({status}{' → ' + where if where else ''})"
 
