@@ -1,7 +1,7 @@
 """sortition: pools of volunteers (features and quotas), selection runs, draws with committed seeds
 
 Revision ID: 0033
-Revises: 0032
+Revises: 0035
 Create Date: 2026-12-15 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0033"
-down_revision: str | None = "0032"
+down_revision: str | None = "0035"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
