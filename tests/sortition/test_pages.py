@@ -156,6 +156,7 @@ def test_a_run_shows_the_chances_and_the_public_data_re_runs_the_draw(app, organ
     public = app.test_client().get(f"/assemblies/{SLUG}/selection")
     shown = text_of(public)
     assert "kitwe 2026 seed" in shown and ", ".join(drawn) in shown
+    assert '--seed "kitwe 2026 seed"' in shown, "the command that re-runs the draw"
     assert "Chanda" not in shown and "@example.org" not in shown, "no personal data is published"
     [link] = re.findall(r'href="([^"]+\.json)"', public.get_data(as_text=True))
     published = app.test_client().get(link).get_data()
