@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -21,8 +21,6 @@ from organiser.web import limits
 from organiser.web.microcache import public_page
 from organiser.web.permissions import public_or_404
 from organiser.web.public_actions import confirmation_page, is_bot
-
-RETENTION_DAYS_NOTE = 30  # organiser.config IP_RETENTION_DAYS, the default: said on the consent card
 
 
 def _private(body: str, status: int = 200) -> Response:
@@ -45,7 +43,7 @@ def _render_form(assembly: Assembly, pool: SortitionPool, form: VolunteerForm, s
         assembly=assembly,
         pool=pool,
         form=form,
-        retention_days=RETENTION_DAYS_NOTE,
+        retention_days=int(current_app.config["IP_RETENTION_DAYS"]),  # when personal_data erases them
     )
     return public_page(Response(body, status, mimetype="text/html"))
 
