@@ -31,9 +31,10 @@ from organiser.jobs import enqueue_after_commit, job
 log = logging.getLogger(__name__)
 
 METHODS = ("leximin", "maximin", "legacy")
-# A job may run for 600 s (organiser.jobs.dispatch's job_timeout): the budget leaves room for the legacy
-# comparison and the final LP.
-MAX_TIME_LIMIT = 480
+# The organiser's budget, at most an hour (leximin on a pool of thousands wants tens of minutes); the
+# job may run for the budget and a margin for the legacy comparison and the final LP.
+MAX_TIME_LIMIT = 3600
+JOB_MARGIN = 300
 STALLED_AFTER = 900  # seconds beyond the budget: the job's timeout has passed, and a queue's wait
 LEGACY_SHARE = 0.1  # of the progress bar: the comparison runs first, and quickly
 
@@ -80,7 +81,7 @@ def _queue(pool: SortitionPool, instance: solver.Instance, **fields: Any) -> Sel
     )
     db.session.add(run)
     db.session.flush()
-    enqueue_after_commit(run_selection, run.id)
+    enqueue_after_commit(run_selection, run.id, timeout=run.time_limit + JOB_MARGIN)
     log.info("selection run %s for pool %s queued (%s, %ss)", run.id, pool.id, run.method, run.time_limit)
     return run
 
