@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from organiser.assemblies.sortition.cli import sortition_group
 from organiser.db import db
 
 
@@ -30,7 +31,16 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_group, demo, seed_demo_command, create_admin, worker, mail_group, privacy_group):
+    for command in (
+        db_group,
+        demo,
+        seed_demo_command,
+        create_admin,
+        worker,
+        mail_group,
+        privacy_group,
+        sortition_group,
+    ):
         app.cli.add_command(command)
 
 

@@ -64,6 +64,7 @@ class Settings:
             **_privacy(env),
             **_web(env, base_url),
         }
+        values.update(_webhooks(env, embedded=values["EMBEDDED"]))
         return cls(values)
 
     def validate(self) -> None:
@@ -158,6 +159,16 @@ def _privacy(env: Mapping[str, str]) -> dict[str, Any]:
         "DATA_LINK_HOURS": _int(env, "ORGANISER_DATA_LINK_HOURS", 24),
         "IP_RETENTION_DAYS": _int(env, "ORGANISER_IP_RETENTION_DAYS", 30),
         "PRIVACY_HASH_SALT": env.get("ORGANISER_PRIVACY_HASH_SALT") or None,
+    }
+
+
+def _webhooks(env: Mapping[str, str], *, embedded: bool) -> dict[str, Any]:
+    """Webhooks (organiser.api.webhooks): whether they may point at loopback, private or link-local
+    addresses, or use plain http (development and tests only: on by default when embedded), and how
+    old a confirmed row must be before the sweep reads it (so a late commit is not stepped over)."""
+    return {
+        "WEBHOOKS_ALLOW_PRIVATE": _flag(env.get("ORGANISER_WEBHOOKS_ALLOW_PRIVATE"), default=embedded),
+        "WEBHOOKS_SETTLE_SECONDS": _float(env, "ORGANISER_WEBHOOKS_SETTLE_SECONDS", 15),
     }
 
 

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 # Workers listen in this order: transactional mail goes ahead of everything else.
 QUEUE_NAMES = ("transactional", "default", "bulk")
 _PENDING = "organiser.pending_jobs"
+JOB_TIMEOUT = 600  # seconds before RQ stops a job (one may ask for more: a long selection by lot)
 _SAVEPOINTS = "organiser.pending_jobs_at_savepoints"
 _worker_app: Flask | None = None
 
@@ -105,7 +106,11 @@ UNIQUE_TTL = 120  # seconds a "job already queued" flag lives if its job never c
 
 
 def enqueue_after_commit(
-    func: Callable[..., Any], *args: Any, queue: str = "default", unique: str | None = None
+    func: Callable[..., Any],
+    *args: Any,
+    queue: str = "default",
+    unique: str | None = None,
+    timeout: int = JOB_TIMEOUT,
 ) -> None:
     """Queue ``func(*args)`` once the current transaction commits; a rollback drops it.
 
@@ -117,7 +122,7 @@ def enqueue_after_commit(
     pending = db.session().info.setdefault(_PENDING, [])
     if unique is not None and any(p[3] == unique for p in pending):
         return
-    pending.append((func, args, queue, unique))
+    pending.append((func, args, queue, unique, timeout))
 
 
 def take_unique(key: str, *, refresh: bool = False) -> bool:
@@ -145,9 +150,10 @@ def dispatch(
     queue: str = "default",
     unique: str | None = None,
     pipeline: Any = None,
+    timeout: int = JOB_TIMEOUT,
 ) -> None:
     """Hand a job to RQ now (in ``pipeline`` if given: the caller executes it), or run it here when
-    there is no Redis (the embedded default)."""
+    there is no Redis (the embedded default). ``timeout``: seconds before RQ stops the job."""
     conn = redis_connection()
     if conn is not None:
         if unique is not None and not conn.set(unique, 1, nx=True, ex=UNIQUE_TTL):
@@ -157,7 +163,7 @@ def dispatch(
             *args,
             result_ttl=0,
             failure_ttl=7 * 86400,
-            job_timeout=600,
+            job_timeout=timeout,
             pipeline=pipeline,
             at_front=unique is not None,
         )
@@ -187,8 +193,8 @@ def _dispatch_pending(session: AppSession) -> None:
     conn = redis_connection() if pending else None
     # One round trip to Redis for all of a transaction's jobs (RQ would make two per job).
     pipeline = conn.pipeline() if conn is not None else None
-    for func, args, queue, unique in pending:
-        dispatch(func, *args, queue=queue, unique=unique, pipeline=pipeline)
+    for func, args, queue, unique, timeout in pending:
+        dispatch(func, *args, queue=queue, unique=unique, pipeline=pipeline, timeout=timeout)
     if pipeline is not None:
         pipeline.execute()
 

@@ -21,9 +21,11 @@ from organiser.actions.targets.boundaries.models import AreaBoundary, BoundaryMa
 from organiser.actions.targets.lookup.models import AreaKey  # noqa: F401
 from organiser.actions.targets.models import Response, Target  # noqa: F401
 from organiser.api.models import ApiKey  # noqa: F401
+from organiser.api.webhooks.models import Webhook, WebhookAttempt, WebhookCursor, WebhookDelivery  # noqa: F401
 from organiser.api.writes.models import IdempotentAnswer, VouchedSignature  # noqa: F401
 from organiser.assemblies.demands.models import Demand, Vote, Voting  # noqa: F401
 from organiser.assemblies.models import AgendaItem, Assembly, Registration  # noqa: F401
+from organiser.assemblies.sortition.models import Draw, SelectionRun, SortitionPool, Volunteer  # noqa: F401
 from organiser.assemblies.tribunals.models import (  # noqa: F401
     Charge,
     Judgment,
@@ -42,7 +44,15 @@ from organiser.coalitions.models import (  # noqa: F401
 )
 from organiser.core.models import AccountToken, RoleGrant, User  # noqa: F401
 from organiser.db import Base
-from organiser.messaging.models import MailEvent, Mailing, OutboxAttachment, OutboxMessage, Suppression  # noqa: F401
+from organiser.desk.models import DeskDay, DeskDayCounted  # noqa: F401
+from organiser.messaging.models import (  # noqa: F401
+    MailEvent,
+    Mailing,
+    MailingOutcome,
+    OutboxAttachment,
+    OutboxMessage,
+    Suppression,
+)
 from organiser.people.models import ConsentEvent, ConsentState, Person, PersonNote, PersonTag, Tag  # noqa: F401
 from organiser.privacy.models import DataExport, Erasure, RetentionRun  # noqa: F401
 from organiser.supporters.models import SavedSegment  # noqa: F401

@@ -1,7 +1,8 @@
 """What the coordinators' desk may ask of actions (like ``listings`` for the public pages): a
 coalition's petitions and letter campaigns, their confirmed signatures and letters per day, where the
 signatures came from, and who acted (to count new supporters). Every figure is counted by the
-database (``GROUP BY`` the day), and the answers are plain values (``organiser.web.tallies``).
+database (``GROUP BY`` the day, over any days asked for), and the answers are plain values
+(``organiser.web.tallies``); the desk keeps the counts of days gone by (``organiser.desk.rollup``).
 
 On PostgreSQL the counts read the partial indexes of migration 0030 (``*_desk``), whose ``WHERE``
 is the same list of states as here. Top sources are tracking codes and co-sponsors, of signatures
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,8 +22,8 @@ from organiser.actions.petitions.models import VALID_STATES, Petition, Signature
 from organiser.coalitions.models import Organisation
 from organiser.db import db
 from organiser.web.cards import LETTERS, PETITION
-from organiser.web.periods import Period, as_date, compared, day_or_before
-from organiser.web.tallies import Action, DayCount, one_of
+from organiser.web.periods import Period, as_date, day_in, within
+from organiser.web.tallies import Action, DayCount, SourceCount, one_of
 from organiser.web.urls import path_for
 
 
@@ -59,67 +60,78 @@ def _signed(petition_ids: Sequence[int]) -> list[Any]:
 
 
 def _by_day(key: Any, column: Any, conditions: list[Any], period: Period) -> list[DayCount]:
-    day = day_or_before(column, _dialect(), period)
+    day = day_in(column, _dialect(), period)
     rows = db.session.execute(
-        select(key, day, func.count()).where(*conditions, *compared(column, period)).group_by(key, day)
+        select(key, day, func.count()).where(*conditions, *within(column, period)).group_by(key, day)
     )
     return [(k, as_date(d), n) for k, d, n in rows]
 
 
+def _written(campaign_ids: Sequence[int]) -> list[Any]:
+    return [Letter.campaign_id.in_(list(campaign_ids)), one_of(Letter.status, COUNTED_STATUSES)]
+
+
 def signatures_by_day(petition_ids: Sequence[int], period: Period) -> list[DayCount]:
-    """(petition, day, signatures confirmed that day) over ``period``, and (petition, None, how many)
-    over the period before it; days without any are left out."""
+    """(petition, day, signatures confirmed that day) over ``period``; days without any left out."""
     if not petition_ids:
         return []
     return _by_day(Signature.petition_id, Signature.confirmed_at, _signed(petition_ids), period)
 
 
 def letters_by_day(campaign_ids: Sequence[int], period: Period) -> list[DayCount]:
-    """(campaign, day, letters confirmed that day) over ``period`` (one a decision-maker written to),
-    and (campaign, None, how many) over the period before it."""
+    """(campaign, day, letters confirmed that day) over ``period`` (one a decision-maker written to)."""
     if not campaign_ids:
         return []
-    written = [Letter.campaign_id.in_(list(campaign_ids)), one_of(Letter.status, COUNTED_STATUSES)]
-    return _by_day(Letter.campaign_id, Letter.confirmed_at, written, period)
+    return _by_day(Letter.campaign_id, Letter.confirmed_at, _written(campaign_ids), period)
 
 
-def sources(
-    petition_ids: Sequence[int], period: Period, top: int = 10, campaign_ids: Sequence[int] = ()
-) -> list[Source]:
-    """The ``top`` sources of the signatures and letters confirmed over ``period``, most first: each
-    tracking code with the co-sponsor it brought people for (a row keeps its sponsor if the code
-    changes). Each kind is counted by the database; the two short lists are added up here."""
-    totals: dict[tuple[str, int | None], int] = {}
+def sources_by_day(
+    petition_ids: Sequence[int], campaign_ids: Sequence[int], period: Period
+) -> list[SourceCount]:
+    """(coalition, day, tracking code, co-sponsor's id or 0, how many) of the signatures and letters
+    confirmed over ``period`` (a row keeps its sponsor if the code changes)."""
     counted = []
     if petition_ids:
-        counted.append((Signature, list(_signed(petition_ids))))
+        counted.append((Signature, Petition, Signature.petition_id, _signed(petition_ids)))
     if campaign_ids:
-        written = [Letter.campaign_id.in_(list(campaign_ids)), one_of(Letter.status, COUNTED_STATUSES)]
-        counted.append((Letter, written))
-    for model, conditions in counted:
-        n = func.count().label("n")
+        counted.append((Letter, LetterCampaign, Letter.campaign_id, _written(campaign_ids)))
+    found: dict[tuple[int, date, str, int], int] = {}
+    for model, action, action_id, conditions in counted:
+        day = day_in(model.confirmed_at, _dialect(), period)
+        key = (action.coalition_id, day, model.source, model.sponsor_organisation_id)
         rows = db.session.execute(
-            select(model.source, model.sponsor_organisation_id, n)
-            .where(*conditions, model.confirmed_at >= period.start, model.confirmed_at < period.end)
-            .group_by(model.sponsor_organisation_id, model.source)
-            .order_by(n.desc(), model.source)
-            .limit(top)
+            select(*key, func.count())
+            .join(action, action.id == action_id)
+            .where(*conditions, *within(model.confirmed_at, period))
+            .group_by(*key)
         )
-        for code, sponsor_id, count in rows:
-            totals[(code or "", sponsor_id)] = totals.get((code or "", sponsor_id), 0) + count
-    best = sorted(totals.items(), key=lambda item: (-item[1], item[0][0]))[:top]
-    sponsor_ids = {sponsor_id for (_code, sponsor_id), _n in best if sponsor_id is not None}
+        for c, d, code, sponsor, n in rows:  # signatures and letters from one source, added up
+            found[(c, as_date(d), code or "", sponsor or 0)] = (
+                found.get((c, as_date(d), code or "", sponsor or 0), 0) + n
+            )
+    return [(*key, n) for key, n in found.items()]
+
+
+def name_sources(totals: dict[tuple[str, int], int], top: int = 10) -> list[Source]:
+    """The ``top`` sources of ``totals`` ((code, sponsor's id or 0) → how many), most first, each
+    with its co-sponsor's name."""
+    best = sorted(totals.items(), key=lambda item: (-item[1], item[0][0], item[0][1]))[:top]
+    sponsor_ids = {sponsor_id for (_code, sponsor_id), _n in best if sponsor_id}
     named = select(Organisation.id, Organisation.name).where(Organisation.id.in_(sponsor_ids))
     names = {id_: name for id_, name in db.session.execute(named)} if sponsor_ids else {}
-    return [Source(code, names.get(sponsor_id, ""), count) for (code, sponsor_id), count in best]
+    return [Source(code, names.get(sponsor_id, ""), count) for (code, sponsor_id), count in best if count]
 
 
 def actors(coalition_ids: Collection[int], since: datetime, until: datetime) -> list[Any]:
-    """Queries of (coalition, person): everyone whose signature or letter on these coalitions'
+    """Queries of (coalition, person, when): everyone whose signature or letter on these coalitions'
     actions was confirmed between ``since`` and ``until`` (for ``people.figures.new_among``)."""
     ids = list(coalition_ids)
     signers = (
-        select(Petition.coalition_id.label("coalition_id"), Signature.person_id.label("person_id"))
+        select(
+            Petition.coalition_id.label("coalition_id"),
+            Signature.person_id.label("person_id"),
+            Signature.confirmed_at.label("at"),
+        )
         .join(Petition, Petition.id == Signature.petition_id)
         .where(
             Petition.coalition_id.in_(ids),
@@ -130,7 +142,7 @@ def actors(coalition_ids: Collection[int], since: datetime, until: datetime) -> 
         )
     )
     writers = (
-        select(LetterCampaign.coalition_id, Letter.person_id)
+        select(LetterCampaign.coalition_id, Letter.person_id, Letter.confirmed_at)
         .join(LetterCampaign, LetterCampaign.id == Letter.campaign_id)
         .where(
             LetterCampaign.coalition_id.in_(ids),

@@ -17,6 +17,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_api_key)
     framework.init_app(app)
     pages.init_app(app)
-    # webhooks.init_app(app) goes here: before the API's blueprint is registered (the next line).
-    writes.init_app()
+    from organiser.api import webhooks
+
+    webhooks.init_app(app)  # before the API's blueprint is registered (the next line)
+    writes.init_app()  # the writes' routes too
     views.register_routes(app)

@@ -18,8 +18,9 @@ def init_app(app: Flask) -> None:
     register_personal_data(personal_data.REGISTRATIONS)
     register_activity(supporters.REGISTRATIONS)  # registrants, for the supporters' pages
     # The sub-packages: each its own blueprint (and jobs, segments, personal data).
-    from organiser.assemblies import dayof, demands, tribunals
+    from organiser.assemblies import dayof, demands, sortition, tribunals
 
     dayof.init_app(app)  # before and on the day: reminders, check-in
     tribunals.init_app(app)  # charges, testimonies, panel, judgment
     demands.init_app(app)  # demands, the vote, the actions they launch
+    sortition.init_app(app)  # selection by lot: pools, quotas, runs, the verifiable draw

@@ -25,6 +25,7 @@ from organiser.assemblies.models import (
 )
 from organiser.assemblies.services.questions import add_question
 from organiser.assemblies.services.speakers import add_speaker
+from organiser.assemblies.sortition.demo import seed_pool
 from organiser.assemblies.tribunals.demo import seed_tribunal
 from organiser.coalitions.models import Coalition
 from organiser.core.models import User
@@ -204,4 +205,5 @@ def seed_sia_assembly(sia: Coalition, *, by: Any) -> Assembly:
     assembly.hosts = [m.organisation for m in sia.active_members() if m.organisation.name in hosts]
     db.session.add(assembly)
     db.session.flush()
+    seed_pool(assembly)  # its members chosen by lot from a pool of volunteers
     return assembly

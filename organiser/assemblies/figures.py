@@ -19,7 +19,7 @@ from organiser.assemblies.listings import ACTIVE_REGISTRATIONS
 from organiser.assemblies.models import Assembly, Registration
 from organiser.db import db
 from organiser.web.cards import ASSEMBLY
-from organiser.web.periods import Period, as_date, compared, day_or_before
+from organiser.web.periods import Period, as_date, day_in, within
 from organiser.web.tallies import Action, DayCount, one_of
 from organiser.web.urls import path_for
 
@@ -37,18 +37,17 @@ def assemblies_of(coalition_ids: Collection[int]) -> list[Action]:
 
 
 def registrations_by_day(assembly_ids: Sequence[int], period: Period) -> list[DayCount]:
-    """(assembly, day, registrations confirmed that day) over ``period``, and (assembly, None, how
-    many) over the period before it; days without any left out."""
+    """(assembly, day, registrations confirmed that day) over ``period``; days without any left out."""
     if not assembly_ids:
         return []
     confirmed_at = Registration.confirmed_at
-    day = day_or_before(confirmed_at, db.session.get_bind().dialect.name, period)
+    day = day_in(confirmed_at, db.session.get_bind().dialect.name, period)
     rows = db.session.execute(
         select(Registration.assembly_id, day, func.count())
         .where(
             Registration.assembly_id.in_(list(assembly_ids)),
             one_of(Registration.status, ACTIVE_REGISTRATIONS),
-            *compared(confirmed_at, period),
+            *within(confirmed_at, period),
         )
         .group_by(Registration.assembly_id, day)
     )
@@ -56,10 +55,14 @@ def registrations_by_day(assembly_ids: Sequence[int], period: Period) -> list[Da
 
 
 def actors(coalition_ids: Collection[int], since: datetime, until: datetime) -> list[Any]:
-    """Queries of (coalition, person): everyone whose registration for these coalitions' assemblies
+    """Queries of (coalition, person, when): everyone whose registration for these coalitions' assemblies
     was confirmed between ``since`` and ``until`` (for ``people.figures.new_among``)."""
     return [
-        select(Assembly.coalition_id.label("coalition_id"), Registration.person_id.label("person_id"))
+        select(
+            Assembly.coalition_id.label("coalition_id"),
+            Registration.person_id.label("person_id"),
+            Registration.confirmed_at.label("at"),
+        )
         .join(Assembly, Assembly.id == Registration.assembly_id)
         .where(
             Assembly.coalition_id.in_(list(coalition_ids)),

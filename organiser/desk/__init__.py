@@ -11,7 +11,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The desk's page."""
+    """The desk's page; the sweep that counts each day once it is over, and forgets a tree's days
+    when their figures change (``rollup``)."""
+    from organiser.desk import rollup
     from organiser.desk.views import bp
+    from organiser.jobs import Sweep, register_sweep
+    from organiser.web.tallies import on_past_changed
 
     app.register_blueprint(bp)
+    register_sweep(Sweep("desk figures", rollup.sweep))
+    on_past_changed(rollup.forget)

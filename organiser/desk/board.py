@@ -3,30 +3,31 @@ module): new supporters, confirmed signatures, letters and registrations, and ma
 per coalition, for this period and the one of the same length before it; each action's figures; the
 top sources of signatures; how recent mailings fared.
 
-The database counts (one query per kind of figure, grouped by action or coalition and day); this
-module only adds up those counts, a few hundred numbers at most, into what the desk shows.
+The database counts (one query per kind of figure, grouped by action or coalition and day), and
+the days gone by are counted once and kept (``rollup``); this module only adds up those counts, a
+few thousand numbers at most, into what the desk shows.
 
 An alliance's desk has a column ("unit") for the whole alliance, one for its own actions and one per
 chapter; any other coalition's has one. The whole tree's new supporters are the people created in it
 (``people.figures.new_in_tree``); a chapter's, or the alliance's own, are those of them who acted
-there in the period (``new_among``), so the columns need not add up to the whole."""
+there on the day they joined (``new_among``), so the columns need not add up to the whole."""
 
 from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from organiser.actions import figures as actions
 from organiser.assemblies import figures as assemblies
 from organiser.coalitions.models import Coalition
+from organiser.db import db
+from organiser.desk import rollup
 from organiser.messaging import figures as mail
-from organiser.people import figures as people
 from organiser.web.cards import ASSEMBLY, LETTERS, PETITION
 from organiser.web.periods import Period, week_of
-from organiser.web.tallies import Action, DayCount
+from organiser.web.tallies import Action
 
 SERIES = ("people", "signatures", "letters", "registrations", "mail")
 ACTION_SERIES = ("signatures", "letters", "registrations")  # what people did: a chapter's activity
@@ -47,14 +48,14 @@ class Unit:
 @dataclass
 class Tally:
     """One unit's figures: series → day → count over the period, and series → count over the one
-    before it (the day None, as the figures modules answer)."""
+    before it."""
 
+    first: date  # the period's first day: days before it are the period before's
     days: dict[str, dict[date, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     before: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    not_before: set[str] = field(default_factory=set)  # series not counted over the period before
 
-    def add(self, series: str, day: date | None, n: int) -> None:
-        if day is None:
+    def add(self, series: str, day: date, n: int) -> None:
+        if day < self.first:
             self.before[series] += n
         else:
             self.days[series][day] += n
@@ -62,8 +63,8 @@ class Tally:
     def total(self, series: str) -> int:
         return sum(self.days[series].values())
 
-    def total_before(self, series: str) -> int | None:
-        return None if series in self.not_before else self.before[series]
+    def total_before(self, series: str) -> int:
+        return self.before[series]
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,8 @@ class Board:
         """A unit's figure over the period."""
         return self.tallies[unit.key].total(series)
 
-    def total_before(self, unit: Unit, series: str) -> int | None:
-        """A unit's figure over the period before (None if not counted: see ``_tallies``)."""
+    def total_before(self, unit: Unit, series: str) -> int:
+        """A unit's figure over the period before."""
         return self.tallies[unit.key].total_before(series)
 
     @functools.cached_property
@@ -144,27 +145,39 @@ def units_of(coalition: Coalition) -> list[Unit]:
 
 def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
     """The desk's figures for ``coalition`` (and its chapters) over ``period``."""
-    tree = [coalition, *coalition.chapters]
-    ids = [c.id for c in tree]
-    known = {(a.kind, a.id): a for a in actions.actions_of(ids) + assemblies.assemblies_of(ids)}
-    per_coalition: dict[int, Tally] = defaultdict(Tally)
-    per_action: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for kind, rows in _action_counts(known.values(), period):
-        for action_id, day, n in rows:
-            action = known[(kind, action_id)]
-            per_coalition[action.coalition_id].add(COUNTED_AS[kind], day, n)
-            per_action[(kind, action_id)][0 if day is not None else 1] += n
-    for coalition_id, day, n in mail.sent_by_day(ids, period):
-        per_coalition[coalition_id].add("mail", day, n)
+    shown = [coalition, *coalition.chapters]
+    names = {c.id: c.name for c in shown}
+    tree = rollup.tree_of(coalition)
+    known = {(a.kind, a.id): a for a in tree.actions if a.coalition_id in names}
+    known |= {(a.kind, a.id): a for a in assemblies.assemblies_of(list(names))}
+    span = Period(period.before().first, period.last, period.zone)
+    counted = rollup.counts(tree, span, period, list(names))
+    rows = counted.rows + [
+        ("registrations", a, day, "", 0, n)
+        for a, day, n in assemblies.registrations_by_day([i for k, i in known if k == ASSEMBLY], span)
+    ]
     units = units_of(coalition)
-    tallies = _tallies(coalition, units, per_coalition, period)
-    names = {c.id: c.name for c in tree}
+    tallies = {unit.key: Tally(period.first) for unit in units}
+    per_action: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    whole = coalition.parent_id is None  # its desk's first column is the whole tree
+    for series, subject, day, _label, _sponsor, n in rows:
+        if series in KIND_OF:
+            action = known.get((KIND_OF[series], subject))
+            if action is not None:
+                per_action[(action.kind, action.id)][0 if day >= period.first else 1] += n
+                _add(tallies, units, action.coalition_id, series, day, n)
+        elif series == "mail" and subject in names:
+            _add(tallies, units, subject, series, day, n)
+        elif series == "people" and whole:
+            tallies[units[0].key].add("people", day, n)
+        elif series == "among" and subject in names and not (whole and len(units) == 1):
+            _add(tallies, units, subject, "people", day, n)
     figures = [
         ActionFigures(known[key], names[known[key].coalition_id], this, before)
         for key, (this, before) in per_action.items()
     ]
-    petitions = [a.id for a in known.values() if a.kind == PETITION]
-    campaigns = [a.id for a in known.values() if a.kind == LETTERS]
+    mailings = mail.recent_mailings(list(names), MAILINGS)
+    db.session.commit()  # what was counted and can be kept (``rollup``, the mailings' outcomes)
     return Board(
         coalition=coalition,
         period=period,
@@ -172,74 +185,20 @@ def build(coalition: Coalition, period: Period, by: str = "day") -> Board:
         units=units,
         tallies=tallies,
         actions=figures,
-        sources=actions.sources(petitions, period, TOP_SOURCES, campaigns),
-        mailings=mail.recent_mailings(ids, MAILINGS),
+        sources=actions.name_sources(counted.sources, TOP_SOURCES),
+        mailings=mailings,
         names=names,
     )
 
 
-def _action_counts(known: Iterable[Action], period: Period) -> list[tuple[str, list[DayCount]]]:
-    ids: dict[str, list[int]] = defaultdict(list)
-    for action in known:
-        ids[action.kind].append(action.id)
-    return [
-        (PETITION, actions.signatures_by_day(ids[PETITION], period)),
-        (LETTERS, actions.letters_by_day(ids[LETTERS], period)),
-        (ASSEMBLY, assemblies.registrations_by_day(ids[ASSEMBLY], period)),
-    ]
+KIND_OF = {series: kind for kind, series in COUNTED_AS.items()}
 
 
-def _tallies(
-    coalition: Coalition, units: list[Unit], per_coalition: dict[int, Tally], period: Period
-) -> dict[str, Tally]:
-    """Each unit's tally: its coalitions' counts, and its new supporters."""
-    new, uncompared = _new_supporters(coalition, units, period)
-    tallies = {}
+def _add(
+    tallies: dict[str, Tally], units: list[Unit], coalition_id: int, series: str, day: date, n: int
+) -> None:
+    """Count ``n`` in the column of ``coalition_id``, and in the whole tree's if the desk has one (for
+    a coalition's new supporters, ``among``, the whole tree's are counted as such: ``people``)."""
     for unit in units:
-        tally = Tally()
-        for coalition_id in list(per_coalition) if unit.coalition is None else [unit.coalition.id]:
-            counted = per_coalition[coalition_id]
-            for series, days in counted.days.items():
-                for day, n in days.items():
-                    tally.add(series, day, n)
-            for series, n in counted.before.items():
-                tally.add(series, None, n)
-        for _id, day, n in new[unit.key]:
-            tally.add("people", day, n)
-        if unit.key in uncompared:
-            tally.not_before.add("people")
-        tallies[unit.key] = tally
-    return tallies
-
-
-def _new_supporters(
-    coalition: Coalition, units: list[Unit], period: Period
-) -> tuple[dict[str, list[DayCount]], set[str]]:
-    """Each unit's new supporters per day (and over the period before), and the units whose new
-    supporters were not counted over the period before.
-
-    The whole tree's (an alliance's first column, or a coalition with neither an alliance above nor
-    chapters) are the people created in it. A chapter's (or an alliance's own actions') are those of
-    them who acted there: a chapter's desk compares them with the period before; an alliance's desk
-    counts its chapters' over the period only (the query that finds them is the desk's dearest)."""
-    tree_id = coalition.lineage()[-1].id
-    alone = coalition.parent_id is None and len(units) == 1
-    whole = [u for u in units if u.coalition is None or alone]
-    own = [u for u in units if u not in whole]
-    compared = len(units) == 1
-    found: dict[str, list[DayCount]] = defaultdict(list)
-    if whole:
-        found[whole[0].key] = people.new_in_tree(tree_id, period)
-    key_of = {u.coalition.id: u.key for u in own if u.coalition is not None}
-    for row in _new_among(tree_id, list(key_of), period, before=compared):
-        found[key_of[row[0]]].append(row)
-    return found, set() if compared else set(key_of.values())
-
-
-def _new_among(tree_id: int, coalition_ids: list[int], period: Period, *, before: bool) -> list[DayCount]:
-    if not coalition_ids:
-        return []
-    since = period.before().start if before else period.start
-    queries = actions.actors(coalition_ids, since, period.end)
-    queries += assemblies.actors(coalition_ids, since, period.end)
-    return people.new_among(tree_id, queries, period, before=before)
+        if unit.coalition.id == coalition_id if unit.coalition is not None else series != "people":
+            tallies[unit.key].add(series, day, n)

@@ -18,20 +18,22 @@ from typing import Any
 
 from sqlalchemy import DateTime, String, and_, case, cast, exists, false, func, literal, select, union_all
 
-from organiser.db import as_utc, db, utcnow
+from organiser.db import as_utc, db, dialect_insert, utcnow
 from organiser.messaging.models import (
     BounceKind,
     MailEvent,
     Mailing,
+    MailingOutcome,
     MailingStatus,
     OutboxMessage,
     OutboxStatus,
 )
 from organiser.people.models import ConsentEvent, ConsentSubject
-from organiser.web.periods import Period, as_date, compared, day_or_before
+from organiser.web.periods import Period, as_date, day_in, within
 from organiser.web.tallies import DayCount, one_of
 
 WINDOW = timedelta(days=7)
+REFRESH = timedelta(minutes=10)  # how old a sent mailing's unsubscribes and bounces may be on the desk
 STARTED = (MailingStatus.SENDING, MailingStatus.PAUSED, MailingStatus.SENT)
 BOUNCE, COMPLAINT = "bounce", "complaint"
 
@@ -69,18 +71,15 @@ def _sent(*conditions: Any) -> list[Any]:
 
 
 def sent_by_day(coalition_ids: Collection[int], period: Period) -> list[DayCount]:
-    """(coalition, day, messages its mailings sent that day) over ``period``, and (coalition, None,
-    how many) over the period before it.
+    """(coalition, day, messages its mailings sent that day) over ``period``.
 
-    A mailing goes out in a burst: when its first and last message in the two periods were sent on
-    the same day (or both in the period before), its messages are counted without working out each
-    one's day (an index range each); only mailings sent over several days are grouped by day."""
-    since = period.before().start
-    first_last = _first_and_last(coalition_ids, since, period.end)
-    on_one: dict[int, tuple[int, date | None]] = {}
+    A mailing goes out in a burst: when its first and last message in the period were sent on the
+    same day, its messages are counted without working out each one's day (an index range each);
+    only mailings sent over several days are grouped by day."""
+    on_one: dict[int, tuple[int, date]] = {}
     spread: dict[int, int] = {}
-    for mailing_id, coalition_id, first, last in first_last:
-        days = {_day_in(first, period), _day_in(last, period)}
+    for mailing_id, coalition_id, first, last in _first_and_last(coalition_ids, period.start, period.end):
+        days = {first.astimezone(period.tz).date(), last.astimezone(period.tz).date()}
         if len(days) == 1:
             on_one[mailing_id] = (coalition_id, days.pop())
         else:
@@ -89,9 +88,7 @@ def sent_by_day(coalition_ids: Collection[int], period: Period) -> list[DayCount
     if on_one:
         rows = db.session.execute(
             select(OutboxMessage.mailing_id, func.count())
-            .where(
-                *_sent(OutboxMessage.mailing_id.in_(list(on_one))), *compared(OutboxMessage.sent_at, period)
-            )
+            .where(*_sent(OutboxMessage.mailing_id.in_(list(on_one))), *within(OutboxMessage.sent_at, period))
             .group_by(OutboxMessage.mailing_id)
         )
         counted += [(*on_one[m], n) for m, n in rows]
@@ -101,13 +98,13 @@ def sent_by_day(coalition_ids: Collection[int], period: Period) -> list[DayCount
 def _first_and_last(coalition_ids: Collection[int], since: datetime, until: datetime) -> list[Any]:
     """(mailing, coalition, first sent, last sent) of each of these coalitions' mailings that sent
     anything between ``since`` and ``until``: two index look-ups a mailing."""
-    within = [
+    within_ = [
         OutboxMessage.mailing_id == Mailing.id,
         OutboxMessage.sent_at >= since,
         OutboxMessage.sent_at < until,
     ]
-    first = select(func.min(OutboxMessage.sent_at)).where(*_sent(*within)).scalar_subquery()
-    last = select(func.max(OutboxMessage.sent_at)).where(*_sent(*within)).scalar_subquery()
+    first = select(func.min(OutboxMessage.sent_at)).where(*_sent(*within_)).scalar_subquery()
+    last = select(func.max(OutboxMessage.sent_at)).where(*_sent(*within_)).scalar_subquery()
     rows = db.session.execute(
         select(Mailing.id, Mailing.coalition_id, first, last).where(
             *_own(coalition_ids), Mailing.started_at.is_not(None), Mailing.started_at < until
@@ -116,25 +113,21 @@ def _first_and_last(coalition_ids: Collection[int], since: datetime, until: date
     return [(m, c, as_utc(first), as_utc(last)) for m, c, first, last in rows if first is not None]
 
 
-def _day_in(moment: datetime, period: Period) -> date | None:
-    """The day of ``moment`` in the period's zone, None if it falls before the period."""
-    day = moment.astimezone(period.tz).date()
-    return day if day >= period.first else None
-
-
 def _by_day(mailings: dict[int, int], period: Period) -> list[DayCount]:
-    day = day_or_before(OutboxMessage.sent_at, db.session.get_bind().dialect.name, period)
+    day = day_in(OutboxMessage.sent_at, db.session.get_bind().dialect.name, period)
     rows = db.session.execute(
         select(OutboxMessage.mailing_id, day, func.count())
-        .where(*_sent(OutboxMessage.mailing_id.in_(list(mailings))), *compared(OutboxMessage.sent_at, period))
+        .where(*_sent(OutboxMessage.mailing_id.in_(list(mailings))), *within(OutboxMessage.sent_at, period))
         .group_by(OutboxMessage.mailing_id, day)
     )
     return [(mailings[m], as_date(d), n) for m, d, n in rows]
 
 
 def recent_mailings(coalition_ids: Collection[int], limit: int = 10) -> list[MailingFigures]:
-    """The ``limit`` mailings of these coalitions that started sending last, newest first (their
-    figures in three queries, whatever their number)."""
+    """The ``limit`` mailings of these coalitions that started sending last, newest first. A sent
+    mailing's figures are kept (``MailingOutcome``): its messages sent and failed are final; its
+    unsubscribes and bounces are counted again when ``REFRESH`` old until its window has closed,
+    then final too. The rest is counted in three queries, whatever the number of mailings."""
     mailings = db.session.execute(
         select(Mailing.id, Mailing.coalition_id, Mailing.subject, Mailing.status)
         .add_columns(Mailing.started_at, Mailing.finished_at)
@@ -144,8 +137,14 @@ def recent_mailings(coalition_ids: Collection[int], limit: int = 10) -> list[Mai
     ).all()
     if not mailings:
         return []
-    windows = _windows(mailings)
-    outcomes, unsubscribed, reported = _outcomes(windows), _unsubscribed(windows), _reported(windows)
+    kept = {
+        o.mailing_id: o
+        for o in db.session.scalars(
+            select(MailingOutcome).where(MailingOutcome.mailing_id.in_([m.id for m in mailings]))
+        )
+    }
+    counted = _count([m for m in mailings if not (m.id in kept and _fresh(m, kept[m.id]))], kept)
+    _keep([m for m in mailings if m.id in counted], counted, kept)
     return [
         MailingFigures(
             id=m.id,
@@ -153,14 +152,72 @@ def recent_mailings(coalition_ids: Collection[int], limit: int = 10) -> list[Mai
             subject=m.subject,
             started_at=as_utc(m.started_at),
             status=str(m.status),
-            sent=outcomes.get((m.id, str(OutboxStatus.SENT)), 0),
-            failed=outcomes.get((m.id, str(OutboxStatus.FAILED)), 0),
-            unsubscribed=unsubscribed.get(m.id, 0),
-            bounced=outcomes.get((m.id, str(OutboxStatus.FAILED)), 0) + reported.get((m.id, BOUNCE), 0),
-            complaints=reported.get((m.id, COMPLAINT), 0),
+            **(counted[m.id] if m.id in counted else _as_figures(kept[m.id])),
         )
         for m in mailings
     ]
+
+
+def _fresh(mailing: Any, outcome: MailingOutcome) -> bool:
+    """Whether what was kept of a mailing can be shown as it is."""
+    if outcome.final:
+        return True
+    return not _final(mailing) and as_utc(outcome.counted_at) > utcnow() - REFRESH  # type: ignore[operator]
+
+
+def _final(mailing: Any) -> bool:
+    """Whether all of a mailing's figures are final: sent, and its window closed."""
+    finished = as_utc(mailing.finished_at)
+    return mailing.status == MailingStatus.SENT and finished is not None and finished + WINDOW <= utcnow()
+
+
+FIGURES = ("sent", "failed", "unsubscribed", "bounced", "complaints")
+
+
+def _as_figures(outcome: MailingOutcome) -> dict[str, int]:
+    return {name: getattr(outcome, name) for name in FIGURES}
+
+
+def _count(mailings: list[Any], kept: dict[int, MailingOutcome]) -> dict[int, dict[str, int]]:
+    """The figures of these mailings: messages sent and failed as kept, or counted; the rest counted."""
+    if not mailings:
+        return {}
+    windows = _windows(mailings)
+    outcomes = (
+        _outcomes(_windows([m for m in mailings if m.id not in kept])) if len(kept) < len(mailings) else {}
+    )
+    for mailing_id, outcome in kept.items():
+        outcomes |= {(mailing_id, str(OutboxStatus.SENT)): outcome.sent}
+        outcomes |= {(mailing_id, str(OutboxStatus.FAILED)): outcome.failed}
+    unsubscribed, reported = _unsubscribed(windows), _reported(windows)
+    failed = {m.id: outcomes.get((m.id, str(OutboxStatus.FAILED)), 0) for m in mailings}
+    return {
+        m.id: {
+            "sent": outcomes.get((m.id, str(OutboxStatus.SENT)), 0),
+            "failed": failed[m.id],
+            "unsubscribed": unsubscribed.get(m.id, 0),
+            "bounced": failed[m.id] + reported.get((m.id, BOUNCE), 0),
+            "complaints": reported.get((m.id, COMPLAINT), 0),
+        }
+        for m in mailings
+    }
+
+
+def _keep(mailings: list[Any], counted: dict[int, dict[str, int]], kept: dict[int, MailingOutcome]) -> None:
+    """Keep the sent mailings' figures, and whether they are final."""
+    for mailing in mailings:
+        if mailing.status != MailingStatus.SENT:
+            continue
+        outcome = kept.get(mailing.id)
+        if outcome is None:
+            insert = dialect_insert(MailingOutcome).values(
+                mailing_id=mailing.id, **counted[mailing.id], final=_final(mailing), counted_at=utcnow()
+            )
+            db.session.execute(insert.on_conflict_do_nothing())
+        else:
+            for name, value in counted[mailing.id].items():
+                setattr(outcome, name, value)
+            outcome.final, outcome.counted_at = _final(mailing), utcnow()
 
 
 def _windows(mailings: list[Any]) -> Any:

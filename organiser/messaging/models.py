@@ -76,6 +76,23 @@ class Mailing(Base):
         return self.status in (MailingStatus.DRAFT, MailingStatus.SCHEDULED)
 
 
+class MailingOutcome(Base):
+    """How a sent mailing fared, for the desk (``figures.recent_mailings``). Once a mailing is sent,
+    how many messages went or failed is final and kept here; its unsubscribes and bounces are
+    counted afresh until its window closes (``figures.WINDOW`` after its end), then kept (``final``)."""
+
+    __tablename__ = "mailing_outcomes"
+
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailings.id", ondelete="CASCADE"), primary_key=True)
+    sent: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    unsubscribed: Mapped[int] = mapped_column(Integer)
+    bounced: Mapped[int] = mapped_column(Integer)
+    complaints: Mapped[int] = mapped_column(Integer)
+    final: Mapped[bool] = mapped_column(default=False)
+    counted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
     __table_args__ = (Index("ix_outbox_messages_mailing_status", "mailing_id", "status"),)

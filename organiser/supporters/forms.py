@@ -191,3 +191,7 @@ class SegmentForm(Form):
             Length(max=120, message=_l("Use at most %(max)d characters")),
         ],
     )
+    # Only for the admins of more than one of the coalition's member organisations (else left out).
+    organisation = SelectField(
+        _l("For the mailings of"), validators=[_choice_error], default=ANY, validate_choice=False
+    )

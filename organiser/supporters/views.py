@@ -13,15 +13,23 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from organiser.coalitions.models import Organisation
 from organiser.db import db
 from organiser.supporters import listing, tagging
 from organiser.supporters.common import chosen_tag, tag_form, with_viewer
 from organiser.supporters.forms import SORT_LABELS, FilterForm, SegmentForm, TagForm
 from organiser.supporters.models import SavedSegment
 from organiser.supporters.scope import Viewer
-from organiser.supporters.segments import SegmentNameTaken, delete_segment, save_segment, segments_of
+from organiser.supporters.segments import (
+    SegmentNameTaken,
+    delete_segment,
+    may_change,
+    save_segment,
+    segments_of,
+)
 from organiser.web.cards import page_number
 from organiser.web.downloads import StreamedExport, streamed_download
 from organiser.web.forms import ConfirmForm
@@ -73,7 +81,7 @@ def _list_page(
     if criteria is not None:
         rows = listing.page_of(viewer, criteria, filters.chosen_sort, page_number(request.args.get("page")))
     tagging_form = tagging_form or tag_form(viewer)
-    segment_form = segment_form or SegmentForm(formdata=None)
+    segment_form = segment_form or _segment_form(viewer, formdata=None)
     return render_template(
         "supporters/index.html",
         viewer=viewer,
@@ -85,7 +93,8 @@ def _list_page(
         list_url=functools.partial(list_url, viewer),
         tag_form=tagging_form,
         segment_form=segment_form,
-        segments=segments_of(viewer.coalition) if viewer.is_coordinator else [],
+        segments=segments_of(viewer.coalition, viewer.organisation_ids),
+        mailing_url=_mailing_url(viewer),
         delete_form=ConfirmForm(),
         sort_labels=SORT_LABELS,
     )
@@ -148,14 +157,47 @@ def tag_matching(viewer: Viewer) -> str | Response:
     return _back_to_list(viewer)
 
 
-@with_viewer(coordinators=True)
+def _segment_form(viewer: Viewer, **kwargs: Any) -> SegmentForm:
+    """The form that saves a segment: an organisation's admins of more than one organisation in the
+    coalition say whose it is."""
+    form = SegmentForm(**kwargs)
+    if len(viewer.organisation_ids) > 1:
+        names = dict(
+            db.session.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(viewer.organisation_ids))
+            ).all()
+        )
+        form.organisation.choices = [(str(i), names.get(i, str(i))) for i in viewer.organisation_ids]
+    else:
+        del form.organisation
+    return form
+
+
+def _mailing_url(viewer: Viewer) -> str | None:
+    """Where the viewer writes a mailing to their segments (an organisation's admins: their one)."""
+    if viewer.is_coordinator:
+        return url_for("coalitions.new_mailing", slug=viewer.coalition.slug)
+    if len(viewer.organisation_ids) != 1:
+        return None
+    slug = db.session.scalar(select(Organisation.slug).where(Organisation.id == viewer.organisation_ids[0]))
+    return url_for("petitions.organisation_new_mailing", slug=slug)
+
+
+@with_viewer()
 def save(viewer: Viewer) -> str | Response:
-    """Keep the filters under a name, as a segment mailings can be sent to."""
-    filters, form = filter_form(viewer), SegmentForm()
+    """Keep the filters under a name, as a segment mailings can be sent to (an organisation's admins:
+    their organisation's mailings)."""
+    filters, form = filter_form(viewer), _segment_form(viewer)
     if not (filters.validate() and form.validate_on_submit()):
         return _list_page(viewer, filters, segment_form=form)
+    organisation_id = None
+    if not viewer.is_coordinator:
+        chosen = getattr(form, "organisation", None)
+        organisation_id = int(chosen.data) if chosen is not None else viewer.organisation_ids[0]
     try:
-        segment = save_segment(viewer, form.name.data, filters.criteria(), by=current_user)
+        segment = save_segment(
+            viewer, form.name.data, filters.criteria(), by=current_user, organisation_id=organisation_id
+        )
     except SegmentNameTaken:
         form.name.errors.append(_("There is a segment of that name already. Choose another name."))
         return _list_page(viewer, filters, segment_form=form)
@@ -164,11 +206,11 @@ def save(viewer: Viewer) -> str | Response:
     return _back_to_list(viewer)
 
 
-@with_viewer(coordinators=True)
+@with_viewer()
 def remove_segment(viewer: Viewer, segment_id: int) -> Response:
     """Delete a saved segment (mailings already sending keep their recipients)."""
     segment = db.session.get(SavedSegment, segment_id)
-    if segment is None or segment.coalition_id != viewer.coalition.id:
+    if segment is None or not may_change(viewer, segment):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -110,28 +110,23 @@ def day_of(column: Any, dialect: str, zone: str, since: datetime, until: datetim
     return func.date(column, modifier)
 
 
-def day_or_before(column: Any, dialect: str, period: Period) -> Any:
-    """For a time from the start of the period before ``period`` to the end of ``period``: its day
-    if it falls in ``period``, else NULL (the period before, counted as a whole). The day is worked
-    out only for the rows of the period shown day by day."""
-    earlier = period.before()
-    day = day_of(column, dialect, period.zone, earlier.start, period.end)
-    return case((column >= period.start, day), else_=None)
+def day_in(column: Any, dialect: str, period: Period) -> Any:
+    """The day of ``column`` for a time within ``period`` (``within``), as SQL."""
+    return day_of(column, dialect, period.zone, period.start, period.end)
 
 
-def compared(column: Any, period: Period) -> list[Any]:
-    """The condition for ``day_or_before``: from the period before's start to this period's end."""
-    return [column >= period.before().start, column < period.end]
+def within(column: Any, period: Period) -> list[Any]:
+    """The condition that ``column`` falls within the period's days: a range an index serves."""
+    return [column >= period.start, column < period.end]
 
 
 def _minutes(offset: int) -> str:
     return f"{offset:+d} minutes"
 
 
-def as_date(value: Any) -> date | None:
-    """A day as the database answers it: a ``date`` (PostgreSQL) or ``YYYY-MM-DD`` text (SQLite);
-    None stays None (the period before, from ``day_or_before``)."""
-    if value is None or isinstance(value, date):
+def as_date(value: Any) -> date:
+    """A day as the database answers it: a ``date`` (PostgreSQL) or ``YYYY-MM-DD`` text (SQLite)."""
+    if isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
 

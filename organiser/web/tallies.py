@@ -4,16 +4,17 @@ add up figures without knowing a model, and the constants that keep their ``IN``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam
 
-# (what was counted: an action's or a coalition's id, the day, how many); the day is None for the
-# period before the one shown (``organiser.web.periods.day_or_before``), counted as a whole.
-DayCount = tuple[int, date | None, int]
+# (what was counted: an action's or a coalition's id, the day, how many).
+DayCount = tuple[int, date, int]
+# Where people came from, per day: (coalition, day, tracking code or "", co-sponsor's id or 0, how many).
+SourceCount = tuple[int, date, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,21 @@ class Action:
     coalition_id: int
     title: str
     url: str
+
+
+_past_changed: list[Callable[[int], None]] = []
+
+
+def on_past_changed(listener: Callable[[int], None]) -> None:
+    """Call ``listener(coalition_id)`` whenever figures of days gone by change in a coalition (a
+    package above that keeps counts of past days forgets them: ``organiser.desk.rollup``)."""
+    _past_changed.append(listener)
+
+
+def past_changed(coalition_id: int) -> None:
+    """Say that counts of past days changed in this coalition (signatures invalidated or restored)."""
+    for listener in _past_changed:
+        listener(coalition_id)
 
 
 def one_of(column: Any, values: Iterable[Any]) -> Any:

@@ -41,8 +41,9 @@ from organiser.privacy.services import data_link_token
 from organiser.web.public_actions import link_token
 from tests.attack import world_community
 from tests.attack.cast import EMAILS, INVITEE, OUTSIDERS, OWNERS, PANEL, PNG, ROLES, SIGNED_IN, SUPPORTER  # noqa: F401
-from tests.attack.world_assemblies import _assembly, _demands, _tribunal
+from tests.attack.world_assemblies import _assembly, _demands, _sortition, _tribunal
 from tests.attack.world_supporters import _supporters
+from tests.attack.world_webhooks import _webhooks
 from tests.factories import (
     PASSWORD,
     CoalitionFactory,
@@ -297,6 +298,7 @@ def build_world(app: Flask) -> World:
         _campaign(world, zambia, zla, coordinator, person, target)
         _assembly(world, zambia, zla, coordinator, person)
         _demands(world)
+        _sortition(world)
         _mailings(world, zambia, zla, users)
         _tribunal(world, zambia, users, person)
         world_community.community(world, zambia, person, target)
@@ -304,6 +306,7 @@ def build_world(app: Flask) -> World:
         _supporters(world, zambia, fia, users, person)
         _mail_and_links(world, zla, users, person)
         _supporter_import(world, zambia, coordinator)
+        _webhooks(world, zambia, zla)
         _api_keys(world, zambia, zla)
         db.session.commit()
     return world

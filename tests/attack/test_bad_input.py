@@ -190,6 +190,11 @@ FORM_PAGES = {
     "closing-report": FormPage("assemblies.closing_report", "chapter_coordinator"),
     "reminders": FormPage("dayof.reminders", "chapter_coordinator"),
     "check-in-desk": FormPage("dayof.desk", "chapter_coordinator"),
+    "volunteer": FormPage("sortition.volunteer", "anonymous"),
+    "sortition": FormPage("sortition.overview", "chapter_coordinator"),
+    "sortition-quotas": FormPage("sortition.quotas", "chapter_coordinator"),
+    "sortition-import": FormPage("sortition.import_pool", "chapter_coordinator"),
+    "sortition-run": FormPage("sortition.run", "chapter_coordinator"),
     "demands": FormPage("demands.manage", "chapter_coordinator"),
     "edit-demand": FormPage("demands.edit", "chapter_coordinator"),
     "demand-outcome": FormPage("demands.outcome", "chapter_coordinator"),
@@ -220,6 +225,11 @@ FORM_PAGES = {
     "edit-org-mailing": FormPage("messaging.edit_mailing", "org_admin", case=1),
     "org-api-keys": FormPage("api_keys.organisation_keys", "org_admin"),
     "admin": FormPage("core.admin", "platform_admin"),
+    # webhooks
+    "webhooks": FormPage("webhooks.coalition_index", "chapter_coordinator"),
+    "webhook": FormPage("webhooks.coalition_show", "chapter_coordinator"),
+    "org-webhooks": FormPage("webhooks.organisation_index", "org_admin"),
+    "org-webhook": FormPage("webhooks.organisation_show", "org_admin"),
 }
 
 

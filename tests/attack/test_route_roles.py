@@ -249,6 +249,21 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "demands.open_kiosk": case("coalition", **ASSEMBLY),
     "demands.kiosk": case("coalition", **ASSEMBLY),
     "demands.kiosk_vote": case("coalition", token="kiosk_token", **ASSEMBLY),  # noqa: S106 (a World name)
+    # an assembly selected by lot: volunteering, the seat's link, the public verification; the organisers'
+    "sortition.volunteer": case("public", **ASSEMBLY),
+    "sortition.confirm": link("volunteer_confirm", **ASSEMBLY),
+    "sortition.invitation": link("seat", **ASSEMBLY),
+    "sortition.verification": case("public", **ASSEMBLY),
+    "sortition.distribution": case("public", run_id="published_run_id", **ASSEMBLY),
+    "sortition.overview": case("coalition", **ASSEMBLY),
+    "sortition.quotas": case("coalition", **ASSEMBLY),
+    "sortition.quotas_csv": case("coalition", **ASSEMBLY),
+    "sortition.import_pool": case("coalition", **ASSEMBLY),
+    "sortition.start_run": case("coalition", **ASSEMBLY),
+    "sortition.run": case("coalition", run_id="sortition_run_id", **ASSEMBLY),
+    "sortition.commit_seed": case("coalition", run_id="sortition_run_id", **ASSEMBLY),
+    "sortition.reveal": case("coalition", run_id="sortition_run_id", **ASSEMBLY),
+    "sortition.invite": case("coalition", **ASSEMBLY),
     # mailings: a coalition's, and an organisation's own
     "messaging.mailing": MAILING,
     "messaging.edit_mailing": MAILING,
@@ -279,7 +294,7 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "supporters.export": case("supporters", **CHAPTER),
     "supporters.show_person": case("supporters", person_id="person_id", **CHAPTER),
     "supporters.tag_matching": case("coalition", **CHAPTER),
-    "supporters.save_segment": case("coalition", **CHAPTER),
+    "supporters.save_segment": case("supporters", **CHAPTER),  # an organisation's admins: its own
     "supporters.delete_segment": case("coalition", segment_id="segment_id", **CHAPTER),
     "supporters.add_note": case("coalition", person_id="person_id", **CHAPTER),
     "supporters.delete_note": case("coalition", person_id="person_id", note_id="note_id", **CHAPTER),
@@ -287,6 +302,17 @@ EXPECTED: dict[str, tuple[Case, ...]] = {
     "supporters.untag_person": case("coalition", person_id="person_id", tag_id="kept_tag_id", **CHAPTER),
     "supporters.tags": case("coalition", **CHAPTER),
     "supporters.delete_tag": case("coalition", tag_id="tag_id", **CHAPTER),
+    # webhooks (organiser.api.webhooks): a coalition's, and an organisation's
+    "webhooks.coalition_index": case("coalition", **CHAPTER),
+    "webhooks.coalition_show": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_test": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_enabled": case("coalition", webhook_id="chapter_webhook_id", **CHAPTER),
+    "webhooks.coalition_delete": case("coalition", webhook_id="chapter_webhook_gone_id", **CHAPTER),
+    "webhooks.organisation_index": case("organisation", **ORG),
+    "webhooks.organisation_show": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_test": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_enabled": case("organisation", webhook_id="org_webhook_id", **ORG),
+    "webhooks.organisation_delete": case("organisation", webhook_id="org_webhook_gone_id", **ORG),
     # API keys: a coalition's coordinators manage its keys, an organisation's admins its own
     "api_keys.coalition_keys": case("coalition", **CHAPTER),
     "api_keys.revoke_coalition_key": case("coalition", key_id="coalition_key_id", **CHAPTER),
@@ -325,7 +351,7 @@ EXPECTED["api.create_petition"] = case("api key")
 EXPECTED["api.update_petition"] = case("api key", item_id="petition_id")
 SKIPPED = {"static"}
 # Tried after everything else: they end the session, or erase the supporter the token routes name.
-LAST = ("privacy.erase", "core.sign_out")
+LAST = ("coalitions.leave", "privacy.erase", "core.sign_out")  # each ends what the routes before need
 
 
 def _methods(rule: Rule) -> list[str]:

@@ -176,3 +176,81 @@ def _demands(world: World) -> None:
     registration = db.session.get(Registration, world.registration_id)
     world.tokens["vote"] = demands.vote_token(registration)
     world.tokens["kiosk"] = demands.kiosk_token(registration)
+
+
+def _sortition(world: World) -> None:
+    """The assembly is selected by lot: a pool (volunteering open) with Chipo and Mutale in it, quotas,
+    two finished runs with their distribution, one with a seed committed; Chipo's links (confirming,
+    her seat)."""
+    from organiser.assemblies.sortition import invitations, volunteers
+    from organiser.assemblies.sortition.models import (
+        Draw,
+        Invitation,
+        RunStatus,
+        SelectionRun,
+        SortitionPool,
+        Volunteer,
+        VolunteerStatus,
+    )
+
+    pool = SortitionPool(
+        assembly_id=world.assembly_id,
+        panel_size=1,
+        categories={"Gender": ["woman", "man"]},
+        quotas=[["Gender", "woman", 0, 1], ["Gender", "man", 0, 1]],
+        volunteering_open=True,
+        counts={},
+    )
+    db.session.add(pool)
+    db.session.flush()
+    chipo = Volunteer(
+        pool_id=pool.id,
+        person_id=world.person_id,
+        pseudonym="P-0000C41F",
+        name="Chipo Mwale",
+        email=SUPPORTER,
+        features={"Gender": "woman"},
+        status=VolunteerStatus.CONFIRMED,
+        invitation=Invitation.INVITED,
+        confirmation_sends=1,
+    )
+    other = Volunteer(
+        pool_id=pool.id,
+        pseudonym="P-00001A2B",
+        name="Mutale Phiri",
+        email="mutale@example.org",
+        features={"Gender": "woman"},
+        status=VolunteerStatus.CONFIRMED,
+        confirmation_sends=1,
+    )
+    panels = [{"members": [code], "probability": 0.5} for code in ("P-00001A2B", "P-0000C41F")]
+    result = {
+        "method": "maximin",
+        "reached": "maximin",
+        "panels": panels,
+        "probabilities": {"P-00001A2B": 0.5, "P-0000C41F": 0.5},
+    }
+    run = SelectionRun(
+        pool_id=pool.id,
+        method="maximin",
+        status=RunStatus.DONE,
+        progress=1.0,
+        result=result,
+        instance={},
+        sha256="0" * 64,
+    )
+    published = SelectionRun(
+        pool_id=pool.id,
+        method="maximin",
+        status=RunStatus.DONE,
+        progress=1.0,
+        result=result,
+        instance={},
+        sha256="0" * 64,
+    )
+    db.session.add_all([chipo, other, run, published])
+    db.session.flush()
+    db.session.add(Draw(run_id=published.id, seed_sha256="1" * 64))  # committed, not revealed
+    world.ids.update(sortition_run=run.id, published_run=published.id)
+    world.tokens["volunteer_confirm"] = volunteers.confirmation_token(chipo)
+    world.tokens["seat"] = invitations.invitation_token(chipo)

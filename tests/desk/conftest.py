@@ -6,12 +6,13 @@ Over the period 10 to 12 March 2025 (Africa/Lusaka), against 7 to 9 March ("befo
 - FIA Zambia: signatures 2 on the 10th, 1 on the 12th (before: 1); a letter on the 11th; a
   registration on the 12th; new supporters 2 on the 10th, 1 on the 11th, 1 on the 12th (before: 1);
   mail sent, 2 on the 11th.
-- FIA Mexico: a signature on the 11th; a new supporter on the 10th.
+- FIA Mexico: a signature on the 11th (from someone who joined the day before: not new to Mexico).
 - FIA's own actions: a signature on the 10th; a new supporter on the 10th.
 - All of FIA: signatures 5 (before: 1), letters 1, registrations 1, mail 2; new supporters 3 on the
   10th, 2 on the 11th, 1 on the 12th (before: 1).
 
-Chipo (p3) signed in Zambia and in Mexico: she is new to both, and once to FIA. Someone added to FIA
+Chipo (p3) signed in Zambia the day she joined, and in Mexico the next day: she is new to Zambia
+(a chapter's new supporters acted there on the day they joined), and once to FIA. Someone added to FIA
 without acting (p8) is new to FIA only. Rows that do not count: a pending, an over-limit and an
 invalidated signature, a pending letter, a cancelled registration, an organisation's mailing, a
 signature just after the period."""

@@ -26,8 +26,9 @@ def test_the_alliance_desk_shows_each_chapters_figures_side_by_side(app, world):
     assert "From March 10, 2025 to March 12, 2025 (days in Africa/Lusaka), against the 3 days before." in page
     columns = "All of Fight Inequality Alliance Fight Inequality Alliance's own actions FIA Mexico FIA Zambia"
     assert f"Figure {columns}" in page
-    # each column: this period, and (the period before); a chapter's new supporters over this period only
-    assert "New supporters 6 (1) 1 (—) 1 (—) 4 (—)" in page
+    # each column: this period, and (the period before); a chapter's new supporters are those who
+    # acted there on the day they joined (Chipo joined through Zambia, and signed in Mexico the next day)
+    assert "New supporters 6 (1) 1 (0) 0 (0) 4 (1)" in page
     assert "Signatures 5 (1) 1 (0) 1 (0) 3 (1)" in page
     assert "Letters 1 (0) 0 (0) 0 (0) 1 (0)" in page
     assert "Registrations 1 (0) 0 (0) 0 (0) 1 (0)" in page

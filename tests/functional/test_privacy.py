@@ -257,6 +257,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
             "letter_replies": 0,
             "assembly_registrations": 0,
             "community_petitions": 0,
+            "imported": 0,
             "people": 1,
         }
         names = sorted(s.name for s in db.session.scalars(select(Signature)))
@@ -270,6 +271,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
             "letter_replies": 0,
             "assembly_registrations": 0,
             "community_petitions": 0,
+            "imported": 0,
             "people": 0,
         }
         assert db.session.scalar(select(RetentionRun.cutoff)).date().isoformat() == "2025-03-01"

@@ -81,7 +81,8 @@ def test_an_organisation_sees_only_people_who_agree_to_hear_from_it_and_only_its
         assert name not in text_of(listing), name
     html = listing.get_data(as_text=True)
     assert 'name="action"' not in html and 'name="consent"' not in html and 'name="active_days"' not in html
-    assert "Tag everyone" not in html and "Save as a segment" not in html
+    assert "Tag everyone" not in html
+    assert "Your organisation's mailings can then be sent" in text_of(listing), "a segment of its own"
     assert "error-summary" in zla.get("/coalitions/fia-zambia/supporters?active_days=3").get_data(
         as_text=True
     )

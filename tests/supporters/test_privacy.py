@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from organiser.coalitions.models import Coalition
+from organiser.coalitions.models import Coalition, SupporterImport, SupporterImportPerson
 from organiser.db import db, utcnow
 from organiser.people.models import Person, PersonNote, PersonTag, Tag
 from organiser.privacy.services import data_link_token, erase_person, run_retention
@@ -52,3 +52,33 @@ def test_retention_removes_a_tagged_person_who_gave_no_ongoing_consent(app, tree
         db.session.commit()
         assert db.session.get(Person, loner_id) is None
         assert db.session.scalar(select(func.count()).select_from(PersonNote)) == 0
+
+
+def test_retention_removes_people_an_old_import_brought_in_without_consent(app, tree):
+    """An import's link keeps no one beyond the retention period: a person imported without
+    consent to be mailed, and referred to by nothing else, goes; the import's file goes too."""
+    with app.app_context():
+        old = SupporterImport(
+            coalition_id=tree.fia,
+            created_at=utcnow() - timedelta(days=90),
+            file_data=b"email\nimported@example.org\n",
+            consent_given=False,
+        )
+        recent = SupporterImport(coalition_id=tree.fia, file_data=b"email\nrecent@example.org\n")
+        db.session.add_all([old, recent])
+        imported = PersonFactory(tree_id=tree.fia, email="imported@example.org")
+        kept = PersonFactory(tree_id=tree.fia, email="recent@example.org")
+        db.session.flush()
+        db.session.add(SupporterImportPerson(import_id=old.id, person_id=imported.id, outcome="created"))
+        db.session.add(SupporterImportPerson(import_id=recent.id, person_id=kept.id, outcome="created"))
+        db.session.get(Coalition, tree.fia).retention_months = 1
+        db.session.commit()
+        imported_id, kept_id = imported.id, kept.id
+        [run] = [r for r in run_retention() if r.coalition_id == tree.fia]
+        db.session.commit()
+        assert run.counts["imported"] == 1
+        assert db.session.get(Person, imported_id) is None
+        assert db.session.get(Person, kept_id) is not None, "a recent import still keeps its people"
+        db.session.expire_all()
+        assert db.session.get(SupporterImport, old.id).file_data is None
+        assert db.session.get(SupporterImport, recent.id).file_data is not None

@@ -23,6 +23,7 @@ from organiser.actions.petitions.counting import lock_petition, recount
 from organiser.actions.petitions.models import Invalidation, Petition, Signature, SignatureState
 from organiser.db import db, utcnow
 from organiser.web import limits
+from organiser.web.tallies import past_changed
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,7 @@ def invalidate(petition: Petition, filters: SignatureFilter, *, reason: str, by:
         .execution_options(synchronize_session=False)
     ).rowcount
     recount(petition.id)
+    past_changed(petition.coalition_id)
     log.info(
         "petition %s: %s signatures invalidated by %s (invalidation %s, %s)",
         petition.id,
@@ -180,6 +182,7 @@ def revert(record: Invalidation, *, by: Any) -> int:
     ).rowcount
     record.reverted_at, record.reverted_by_id = utcnow(), by.id
     recount(record.petition_id)
+    past_changed(db.session.get(Petition, record.petition_id).coalition_id)  # type: ignore[union-attr]
     log.info(
         "petition %s: invalidation %s reverted by %s (%s restored)",
         record.petition_id,

@@ -1,7 +1,7 @@
 """API keys: named, hashed, scoped to a coalition or an organisation
 
 Revision ID: 0035
-Revises: 0032
+Revises: 0034
 Create Date: 2026-12-02 09:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0035"
-down_revision: str | None = "0032"
+down_revision: str | None = "0034"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

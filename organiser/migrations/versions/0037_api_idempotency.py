@@ -1,7 +1,7 @@
 """API writes: answers kept for Idempotency-Key, and the ledger of vouched signatures
 
 Revision ID: 0037
-Revises: 0035
+Revises: 0033
 Create Date: 2026-12-02 09:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0037"
-down_revision: str | None = "0035"
+down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

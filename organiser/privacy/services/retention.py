@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import delete, exists, func, select, update
 
-from organiser.coalitions.models import Coalition
+from organiser.coalitions.models import Coalition, SupporterImport, SupporterImportPerson
 from organiser.db import Base, db, utcnow
 from organiser.messaging.models import OutboxMessage
 from organiser.people.models import ConsentEvent, ConsentState, Person
@@ -69,6 +69,29 @@ def _remove_orphans(tree_id: int) -> int:
 _CHUNK = 1000
 
 
+def _expire_imports(coalition: Coalition, cutoff: datetime) -> int:
+    """Supporter imports older than the cutoff: their file goes, and so does the link to whoever
+    they brought in who gave no ongoing consent (the import's counts stay), so that people imported
+    without consent to be mailed are not kept for ever by it; returns how many links went."""
+    old = select(SupporterImport.id).where(
+        SupporterImport.coalition_id == coalition.id, SupporterImport.created_at < cutoff
+    )
+    db.session.execute(
+        update(SupporterImport)
+        .where(SupporterImport.id.in_(old), SupporterImport.file_data.is_not(None))
+        .values(file_data=None)
+        .execution_options(synchronize_session=False)
+    )
+    consenting = exists().where(
+        ConsentState.person_id == SupporterImportPerson.person_id, ConsentState.granted
+    )
+    return db.session.execute(
+        delete(SupporterImportPerson)
+        .where(SupporterImportPerson.import_id.in_(old), ~consenting)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 def run_retention(now: datetime | None = None) -> list[RetentionRun]:
     """Anonymise what each coalition's retention period says is due, drop old IP addresses,
     and record what was done. Safe to run any number of times."""
@@ -81,6 +104,7 @@ def run_retention(now: datetime | None = None) -> list[RetentionRun]:
             for source in personal_data_sources()
             if source.expire is not None
         }
+        counts["imported"] = _expire_imports(coalition, cutoff)
         counts["people"] = _remove_orphans(coalition.lineage()[-1].id)
         run = RetentionRun(coalition_id=coalition.id, cutoff=cutoff, counts=counts, created_at=now)
         db.session.add(run)

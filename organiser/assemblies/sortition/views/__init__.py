@@ -1,0 +1,1 @@
+"""The pages of selection by lot, split by audience: ``manage`` for the organisers, ``public``."""
