@@ -224,6 +224,8 @@ def _extra_errors() -> dict[str, Any]:
     texts = {
         "409": "The object cannot take this now (a closed petition), or the Idempotency-Key was used for "
         "another request.",
+        "405": "Not this method here. (An id beyond the ids' range, where another method is served, may be "
+        "answered so: the router refuses the method before the id.)",
         "413": "The body is too large.",
         "422": "The body is valid but says too little here (named in errors).",
     }

@@ -152,7 +152,7 @@ def create_petition() -> Answer:
     body=CHANGE,
     answers={"200": "Changed: the petition."},
     answer_schema=PETITION,
-    errors=ERRORS,
+    errors=(*ERRORS, "405"),
 )
 def update_petition(item_id: int) -> Answer:
     """Change a petition through the coordinators' service."""
