@@ -69,3 +69,20 @@ def test_a_refused_request_is_not_kept_and_a_bad_key_is_a_400(app, post, world):
     for bad in ("x" * 256, "with space", "nul\x00", ""):
         refused = post(helper(world), "zambia", signer("fixed@example.org"), **{"Idempotency-Key": bad})
         assert refused.status_code == 400 and list(refused.json["errors"]) == ["Idempotency-Key"], bad
+
+
+def test_erasing_the_person_forgets_the_answers_kept_for_them(app, post, world):
+    from organiser.people.models import Person
+    from organiser.privacy.registry import personal_data_sources
+
+    assert (
+        post(
+            helper(world), "zambia", signer("forget.me@example.org"), **{"Idempotency-Key": "k1"}
+        ).status_code
+        == 201
+    )
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.email == "forget.me@example.org"))
+        [kept] = [source for source in personal_data_sources() if source.name == "api_kept_answers"]
+        assert kept.erase(person) == 1
+        assert db.session.scalar(select(func.count()).select_from(IdempotentAnswer)) == 0

@@ -3,7 +3,8 @@ its page, with ``Idempotency-Key`` honoured (``operations``) and a body declared
 check and the OpenAPI document (``body``). ``models`` holds the kept answers and the vouching ledger.
 
 Imported for its models by organiser.models; ``init_app`` adds the routes (before the API's
-blueprint is registered) and the sweep that forgets kept answers after a day."""
+blueprint is registered), the sweep that forgets kept answers after a day, and their erasure with
+the person whose details they hold (``privacy``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def init_app() -> None:
         petitions,
         signatures,
     )
+    from organiser.api.writes.privacy import KEPT_ANSWERS
     from organiser.jobs import Sweep, register_sweep
+    from organiser.privacy.registry import register_personal_data
 
     register_sweep(Sweep("api-idempotent-answers", operations.forget_old_answers))
+    register_personal_data(KEPT_ANSWERS)

@@ -126,4 +126,5 @@ def record_attendance(parent_id: int) -> Answer:
     registration = db.session.get(Registration, result.registration_id)
     tags.add(scope, registration.person_id, body.get("add_tags") or [])
     item = represent(REGISTRY["attendances"], [registration], scope)[0]
-    return Answer(201 if result.created else 200, item, item["_links"]["self"]["href"])
+    status = 201 if result.created else 200
+    return Answer(status, item, item["_links"]["self"]["href"], registration.person_id)

@@ -25,6 +25,8 @@ class IdempotentAnswer(Base):
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[str] = mapped_column(Text)
     location: Mapped[str] = mapped_column(String(500), default="")
+    # Whose details the body holds: erasing them forgets it at once (organiser.api.writes.privacy).
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

@@ -49,6 +49,7 @@ class Answer:
     status: int
     body: dict[str, Any]
     location: str = ""
+    person_id: int | None = None  # whose details the body holds (kept answers are erased with them)
 
     def response(self, replayed: bool = False) -> Response:
         headers = {"Location": self.location} if self.location else {}
@@ -122,6 +123,7 @@ def run_write(handler: Handler, **arguments: Any) -> Response:
                     status=answer.status,
                     body=json.dumps(answer.body, ensure_ascii=False),
                     location=answer.location[:500],
+                    person_id=answer.person_id,
                 )
             )
         db.session.commit()

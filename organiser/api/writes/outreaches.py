@@ -132,12 +132,11 @@ def record_outreach(parent_id: int) -> Answer:
     }
     result = letters.write(campaign, data, ip="", source=source_of(body))
     written = _letters_of(campaign, supporter_email(data["email"]), scope)
-    tags.add(scope, written[0].person_id if written else None, body.get("add_tags") or [])
+    person_id = written[0].person_id if written else None
+    tags.add(scope, person_id, body.get("add_tags") or [])
     items = represent(REGISTRY["outreaches"], written, scope)
-    status = 201 if result.created else 200
-    return Answer(
-        status, {"organiser:letters_written": result.created, "_embedded": {"osdi:outreaches": items}}
-    )
+    answer = {"organiser:letters_written": result.created, "_embedded": {"osdi:outreaches": items}}
+    return Answer(201 if result.created else 200, answer, person_id=person_id)
 
 
 def _letters_of(campaign: LetterCampaign, address: str, scope: ApiScope) -> list[Letter]:

@@ -146,4 +146,4 @@ def person_signup() -> Answer:
     if db.session.scalar(select(Person.id).where(Person.id == person.id, *people.visible(scope))) is None:
         return Answer(202, {"organiser:status": "recorded"})
     item = represent(people, [person], scope)[0]
-    return Answer(200, item, item["_links"]["self"]["href"])
+    return Answer(200, item, item["_links"]["self"]["href"], person.id)

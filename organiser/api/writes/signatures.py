@@ -154,7 +154,7 @@ def record_signature(parent_id: int) -> Answer:
 
 def _answer(signature: Signature, scope: ApiScope, status: int) -> Answer:
     item = represent(REGISTRY["signatures"], [signature], scope)[0]
-    return Answer(status, item, item["_links"]["self"]["href"])
+    return Answer(status, item, item["_links"]["self"]["href"], signature.person_id)
 
 
 def _queued(

@@ -26,11 +26,18 @@ def upgrade() -> None:
         sa.Column("status", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("location", sa.String(length=500), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["api_key_id"],
             ["api_keys.id"],
             name=op.f("fk_api_idempotent_answers_api_key_id_api_keys"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_api_idempotent_answers_person_id_people"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_idempotent_answers")),
@@ -39,6 +46,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_api_idempotent_answers_created_at"), "api_idempotent_answers", ["created_at"])
+    op.create_index(op.f("ix_api_idempotent_answers_person_id"), "api_idempotent_answers", ["person_id"])
     op.create_table(
         "api_vouched_signatures",
         sa.Column("signature_id", sa.Integer(), nullable=False),
@@ -65,5 +73,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_api_vouched_signatures_api_key_id"), table_name="api_vouched_signatures")
     op.drop_table("api_vouched_signatures")
+    op.drop_index(op.f("ix_api_idempotent_answers_person_id"), table_name="api_idempotent_answers")
     op.drop_index(op.f("ix_api_idempotent_answers_created_at"), table_name="api_idempotent_answers")
     op.drop_table("api_idempotent_answers")
