@@ -257,6 +257,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
             "letter_replies": 0,
             "assembly_registrations": 0,
             "community_petitions": 0,
+            "sortition_volunteers": 0,
             "imported": 0,
             "people": 1,
         }
@@ -271,6 +272,7 @@ def test_the_retention_job_anonymises_exactly_what_is_due(setup, mail):
             "letter_replies": 0,
             "assembly_registrations": 0,
             "community_petitions": 0,
+            "sortition_volunteers": 0,
             "imported": 0,
             "people": 0,
         }
