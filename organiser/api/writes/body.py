@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,12 +42,16 @@ def _text_pattern(multiline: bool, required: bool) -> str:
     return f"^{allowed}*{visible}{allowed}*$"
 
 
-class Spec:
-    def schema(self) -> dict[str, Any]:
-        raise NotImplementedError
+class Spec(ABC):
+    """One field's declaration: its JSON Schema, and the check of a value against it."""
 
+    @abstractmethod
+    def schema(self) -> dict[str, Any]:
+        """The JSON Schema the OpenAPI document publishes for this field."""
+
+    @abstractmethod
     def check(self, value: Any, path: str, errors: dict[str, list[str]]) -> Any:
-        raise NotImplementedError
+        """The value as kept (trimmed, converted), or an error recorded under ``path``."""
 
 
 @dataclass
